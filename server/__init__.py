@@ -1,0 +1,31 @@
+"""Meetside: the CRM backend of the Gmail meeting assistant."""
+import os
+
+from flask import Flask
+
+
+def create_app(config=None):
+    """Create and configure the application (Flask's application-factory pattern)."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from server import config as settings
+    app.config.from_mapping(settings.from_environment(app.instance_path))
+    if config:
+        app.config.update(config)
+
+    from server import auth, db, extensions
+    db.init_app(app)
+    extensions.init_app(app)
+    auth.init_app(app)
+
+    from server.api import register_blueprints
+    register_blueprints(extensions.api)
+
+    from server import cli
+    cli.init_app(app)
+
+    from server.web import init_app as init_web
+    init_web(app)
+
+    return app

@@ -1,0 +1,75 @@
+"""Meetings: list, detail, schedule (R5), attendees, Add contact (R18), Start (R19)."""
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from server.schemas.contacts import ContactSchema
+from server.schemas.meetings import (AttendeesAddSchema, MeetingDeleteQuerySchema,
+                                     MeetingInSchema, MeetingPageSchema, MeetingPatchSchema,
+                                     MeetingQuerySchema, MeetingSchema, StartSchema)
+from server.services import meetings
+
+blp = Blueprint('meetings', __name__, description='Meeting activities')
+
+
+@blp.route('/meetings')
+class Meetings(MethodView):
+    @blp.arguments(MeetingQuerySchema, location='query')
+    @blp.response(200, MeetingPageSchema)
+    def get(self, args):
+        """List the caller's meetings, soonest first."""
+        items, next_cursor = meetings.list_for_user(g.user, **args)
+        return {'items': items, 'next_cursor': next_cursor}
+
+    @blp.arguments(MeetingInSchema)
+    @blp.response(201, MeetingSchema)
+    def post(self, data):
+        """Schedule a meeting from the CRM (R5)."""
+        return meetings.schedule(g.user, data)
+
+
+@blp.route('/meetings/<int:meeting_id>')
+class MeetingById(MethodView):
+    @blp.response(200, MeetingSchema)
+    def get(self, meeting_id):
+        """Get one meeting with attendees and associations."""
+        return meetings.detail(g.user, meeting_id)
+
+    @blp.arguments(MeetingPatchSchema)
+    @blp.response(200, MeetingSchema)
+    def patch(self, data, meeting_id):
+        """Edit a meeting."""
+        return meetings.update(g.user, meeting_id, data)
+
+    @blp.arguments(MeetingDeleteQuerySchema, location='query')
+    @blp.response(204)
+    def delete(self, args, meeting_id):
+        """Delete a meeting; the calendar event stays unless cancel_in_calendar=true (R6, B3)."""
+        meetings.delete(g.user, meeting_id, **args)
+
+
+@blp.route('/meetings/<int:meeting_id>/attendees')
+class MeetingAttendees(MethodView):
+    @blp.arguments(AttendeesAddSchema)
+    @blp.response(200, MeetingSchema)
+    def post(self, data, meeting_id):
+        """Add attendees to a meeting (B1 sends them invitations)."""
+        return meetings.add_attendees(g.user, meeting_id, data['attendees'])
+
+
+@blp.route('/meetings/<int:meeting_id>/attendees/<path:email>/contact')
+class AttendeeContact(MethodView):
+    @blp.response(201, ContactSchema)
+    @blp.alt_response(200, schema=ContactSchema, description='The contact already existed')
+    def post(self, meeting_id, email):
+        """Create the contact for an attendee (R18); a repeat returns the same contact."""
+        contact, created = meetings.add_attendee_as_contact(g.user, meeting_id, email)
+        return contact, 201 if created else 200
+
+
+@blp.route('/meetings/<int:meeting_id>/start')
+class StartMeeting(MethodView):
+    @blp.response(200, StartSchema)
+    def post(self, meeting_id):
+        """Return the URL that starts the meeting and record the start (R19)."""
+        return meetings.start(g.user, meeting_id)

@@ -1,0 +1,39 @@
+"""Meeting notes (R20, B2)."""
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from server.schemas.notes import NoteInSchema, NoteListSchema, NotePatchSchema, NoteSchema
+from server.services import notes
+
+blp = Blueprint('notes', __name__, description='Meeting notes')
+
+
+@blp.route('/meetings/<int:meeting_id>/notes')
+class MeetingNotes(MethodView):
+    @blp.response(200, NoteListSchema)
+    def get(self, meeting_id):
+        """List a meeting's notes, oldest first."""
+        return {'items': notes.list_for_meeting(g.user, meeting_id)}
+
+    @blp.arguments(NoteInSchema)
+    @blp.response(201, NoteSchema)
+    @blp.alt_response(200, schema=NoteSchema, description='Same client_id: the stored note')
+    def post(self, data, meeting_id):
+        """Add a note; repeating a client_id returns the stored note (200)."""
+        note, created = notes.add(g.user, meeting_id, data['body'], data.get('client_id'))
+        return note, 201 if created else 200
+
+
+@blp.route('/notes/<int:note_id>')
+class NoteById(MethodView):
+    @blp.arguments(NotePatchSchema)
+    @blp.response(200, NoteSchema)
+    def patch(self, data, note_id):
+        """Edit one of your notes."""
+        return notes.edit(g.user, note_id, data['body'])
+
+    @blp.response(204)
+    def delete(self, note_id):
+        """Delete one of your notes."""
+        notes.remove(g.user, note_id)

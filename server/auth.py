@@ -1,0 +1,69 @@
+"""Who is calling: bearer tokens for the API, the signed session for web pages."""
+import functools
+
+from flask import current_app, g, redirect, request, session, url_for
+from flask_smorest import abort
+
+from server.models import User
+from server.services import tokens
+
+PUBLIC_ATTR = '_meetside_public'
+
+
+def public(view):
+    """Mark an API view (function or MethodView class) as needing no token."""
+    setattr(view, PUBLIC_ATTR, True)
+    return view
+
+
+def _view_is_public(endpoint):
+    view = current_app.view_functions.get(endpoint)
+    if view is None:
+        return True  # let routing answer 404/405 in the API's shape
+    return getattr(view, PUBLIC_ATTR, False) or getattr(
+        getattr(view, 'view_class', None), PUBLIC_ATTR, False)
+
+
+def authenticate_api_request():
+    """before_request for /api/v1: resolve the bearer token into g.user."""
+    if request.method == 'OPTIONS' or not request.path.startswith('/api/v1'):
+        return None
+    if request.endpoint and request.endpoint.startswith('api-docs.'):
+        return None
+    if _view_is_public(request.endpoint):
+        return None
+    header = request.headers.get('Authorization', '')
+    scheme, _, credentials = header.partition(' ')
+    user = tokens.authenticate(credentials.strip()) if scheme.lower() == 'bearer' else None
+    if user is None:
+        abort(401, message='A valid API token is required (Authorization: Bearer <token>).',
+              headers={'WWW-Authenticate': 'Bearer'})
+    g.user = user
+    return None
+
+
+def current_user():
+    return g.get('user')
+
+
+def load_session_user():
+    """before_request: the signed-in web user, if any, into g.web_user."""
+    g.web_user = None
+    user_id = session.get('user_id')
+    if user_id is not None and not request.path.startswith('/api/'):
+        g.web_user = User.get_or_none(User.id == user_id, User.is_active == True)  # noqa: E712
+
+
+def login_required(view):
+    """Web pages: send anonymous visitors to the sign-in page."""
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if g.get('web_user') is None:
+            return redirect(url_for('web.sign_in', next=request.full_path))
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def init_app(app):
+    app.before_request(authenticate_api_request)
+    app.before_request(load_session_user)

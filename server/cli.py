@@ -1,0 +1,65 @@
+"""Command-line tools: users, tokens and the demo workspace."""
+import click
+
+from server.db import db
+from server.models import User
+from server.services import tokens
+
+
+@click.group('users')
+def users_cli():
+    """Manage users."""
+
+
+@users_cli.command('create')
+@click.option('--email', required=True)
+@click.option('--account', 'account_name', required=True, help='Account name (created if new).')
+@click.option('--name', default='')
+@click.option('--password', default=None, help='Web sign-in password (optional).')
+def create_user(email, account_name, name, password):
+    """Create a user (and its account if new) and print an API token once."""
+    from server.services import users
+    with db.atomic():
+        user = users.create(email=email, account_name=account_name, name=name, password=password)
+        _, plaintext = tokens.issue(user, name='cli')
+    click.echo(f'Created {user.email} in account "{user.account.name}".')
+    click.echo(f'API token (shown once): {plaintext}')
+
+
+@click.group('tokens')
+def tokens_cli():
+    """Manage API tokens."""
+
+
+def _user_or_fail(email):
+    user = User.get_or_none(User.email == email.strip().lower())
+    if user is None:
+        raise click.ClickException(f'No user with e-mail {email}.')
+    return user
+
+
+@tokens_cli.command('create')
+@click.option('--email', required=True)
+@click.option('--name', default='cli')
+def create_token(email, name):
+    """Issue an API token for a user; it is printed once and stored only as a hash."""
+    _, plaintext = tokens.issue(_user_or_fail(email), name=name)
+    click.echo(plaintext)
+
+
+@tokens_cli.command('revoke')
+@click.option('--email', required=True)
+@click.option('--prefix', default=None, help='The first 12 characters of the token.')
+@click.option('--all', 'revoke_all', is_flag=True, help='Revoke every token of the user.')
+def revoke_token(email, prefix, revoke_all):
+    """Revoke one token (by prefix) or all tokens of a user."""
+    if not prefix and not revoke_all:
+        raise click.UsageError('Give --prefix or --all.')
+    count = tokens.revoke(_user_or_fail(email), prefix=None if revoke_all else prefix)
+    click.echo(f'Revoked {count} token(s).')
+
+
+def init_app(app):
+    for group in (users_cli, tokens_cli):
+        app.cli.add_command(group)
+

@@ -1,0 +1,54 @@
+"""Settings read from the environment through small typed helpers."""
+import os
+
+
+def env_str(name, default=None):
+    value = os.environ.get(name)
+    return default if value in (None, '') else value
+
+
+def env_int(name, default):
+    value = os.environ.get(name)
+    return default if value in (None, '') else int(value)
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value in (None, ''):
+        return default
+    return value.strip().lower() in ('1', 'true', 'yes', 'on')
+
+
+def env_list(name, default=()):
+    value = os.environ.get(name)
+    if value in (None, ''):
+        return list(default)
+    return [item.strip() for item in value.split(',') if item.strip()]
+
+
+def from_environment(instance_path):
+    """Return the configuration mapping taken from environment variables."""
+    return {
+        'SECRET_KEY': env_str('SECRET_KEY', 'dev-only-secret-change-me'),
+        'DATABASE_URL': env_str(
+            'DATABASE_URL', 'sqlite:///' + os.path.join(instance_path, 'meetside.sqlite3')),
+        'DATABASE_POOL_SIZE': env_int('DATABASE_POOL_SIZE', 8),
+        'EXTENSION_ORIGINS': env_list('EXTENSION_ORIGINS'),
+        'PUBLIC_URL': env_str('PUBLIC_URL', 'http://127.0.0.1:5000'),
+        'MAX_CONTENT_LENGTH': env_int('MAX_CONTENT_LENGTH', 256 * 1024),
+        'TOKEN_ENCRYPTION_KEY': env_str('TOKEN_ENCRYPTION_KEY'),
+        'REDIS_URL': env_str('REDIS_URL'),
+        'HUEY_SQLITE_PATH': env_str('HUEY_SQLITE_PATH', os.path.join(instance_path, 'huey.sqlite3')),
+        'HUEY_IMMEDIATE': env_bool('HUEY_IMMEDIATE', False),
+        'GOOGLE_CLIENT_ID': env_str('GOOGLE_CLIENT_ID', ''),
+        'GOOGLE_CLIENT_SECRET': env_str('GOOGLE_CLIENT_SECRET', ''),
+        'GOOGLE_AUTH_URI': env_str('GOOGLE_AUTH_URI', 'https://accounts.google.com/o/oauth2/v2/auth'),
+        'GOOGLE_TOKEN_URI': env_str('GOOGLE_TOKEN_URI', 'https://oauth2.googleapis.com/token'),
+        'GOOGLE_USERINFO_URI': env_str('GOOGLE_USERINFO_URI', 'https://openidconnect.googleapis.com/v1/userinfo'),
+        'GOOGLE_CALENDAR_API_ENDPOINT': env_str(
+            'GOOGLE_CALENDAR_API_ENDPOINT', 'https://www.googleapis.com/calendar/v3/'),
+        'MS_CLIENT_ID': env_str('MS_CLIENT_ID', ''),
+        'MS_CLIENT_SECRET': env_str('MS_CLIENT_SECRET', ''),
+        'MS_AUTHORITY': env_str('MS_AUTHORITY', 'https://login.microsoftonline.com/common'),
+        'MS_GRAPH_ENDPOINT': env_str('MS_GRAPH_ENDPOINT', 'https://graph.microsoft.com/v1.0'),
+    }

@@ -1,0 +1,56 @@
+"""Flask extensions, created unbound and initialised in create_app."""
+from flask import jsonify, request
+from flask_cors import CORS
+from flask_smorest import Api as SmorestApi
+
+from server.errors import ServiceError, flatten_field_errors, payload
+
+
+class Api(SmorestApi):
+    """flask-smorest's Api with this project's single error shape."""
+
+    def handle_http_exception(self, error):
+        if not request.path.startswith('/api/'):
+            return error  # web pages keep Flask's HTML error pages
+        data = getattr(error, 'data', None) or {}
+        errors = flatten_field_errors(data.get('messages')) if 'messages' in data else {}
+        message = data.get('message') or error.description or error.name
+        if error.code == 422:
+            message = 'The request has invalid fields.'
+        body = payload(error.code, message, errors)
+        response = jsonify(body)
+        response.status_code = error.code
+        for name, value in (data.get('headers') or {}).items():
+            response.headers[name] = value
+        return response
+
+    def _register_error_handlers(self):
+        super()._register_error_handlers()
+        self._app.register_error_handler(ServiceError, handle_service_error)
+
+
+def handle_service_error(error):
+    response = jsonify(payload(error.status, error.message, error.errors, error.code))
+    response.status_code = error.status
+    return response
+
+
+api = Api()
+cors = CORS()
+
+
+def init_app(app):
+    app.config.setdefault('API_TITLE', 'Meetside API')
+    app.config.setdefault('API_VERSION', 'v1')
+    app.config.setdefault('OPENAPI_VERSION', '3.0.3')
+    app.config.setdefault('OPENAPI_URL_PREFIX', '/api/v1')
+    app.config.setdefault('OPENAPI_JSON_PATH', 'openapi.json')
+    api.init_app(app)
+    api.spec.components.security_scheme(
+        'bearerAuth', {'type': 'http', 'scheme': 'bearer'})
+    # Only the extension's own origins may call the API from a browser; never '*'.
+    origins = app.config['EXTENSION_ORIGINS']
+    if origins:
+        cors.init_app(app, resources={r'/api/*': {'origins': origins}},
+                      allow_headers=['Authorization', 'Content-Type'], supports_credentials=False)
+

@@ -1,0 +1,13 @@
+"""Every table of the application, in one place (dependency order)."""
+from server.models.account import Account, ApiToken, User
+from server.models.base import BaseModel, utcnow
+from server.models.crm import Company, Contact, Deal, Ticket
+from server.models.meeting import (Meeting, MeetingAttendee, MeetingCompany, MeetingContact,
+                                   MeetingDeal, MeetingTicket, Note)
+
+ALL_MODELS = [
+    Account, User, ApiToken, Company, Contact, Deal, Ticket,
+    Meeting, MeetingAttendee, MeetingContact, MeetingCompany, MeetingDeal, MeetingTicket, Note,
+]
+
+__all__ = [m.__name__ for m in ALL_MODELS] + ['ALL_MODELS', 'BaseModel', 'utcnow']

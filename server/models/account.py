@@ -1,0 +1,44 @@
+"""Accounts (one organisation's CRM), their users and API tokens."""
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, TextField
+
+from server.models.base import BaseModel, utcnow
+
+
+class Account(BaseModel):
+    name = CharField(max_length=200)
+    website_domain = CharField(max_length=253, default='')
+    # Comma-separated lower-case domains that also belong to the organisation (R12).
+    connected_domains = TextField(default='')
+    # The one calendar provider installed for this account (R3): '', 'google' or 'outlook'.
+    calendar_provider = CharField(max_length=20, default='')
+    created_at = DateTimeField(default=utcnow)
+
+    @property
+    def domains(self):
+        """Every lower-case domain that marks an attendee as internal (R12)."""
+        found = [self.website_domain.lower()] if self.website_domain else []
+        found += [d.strip().lower() for d in self.connected_domains.split(',') if d.strip()]
+        return found
+
+
+class User(BaseModel):
+    account = ForeignKeyField(Account, backref='users', on_delete='CASCADE')
+    email = CharField(max_length=254, unique=True)  # stored lower-case
+    name = CharField(max_length=200, default='')
+    role = CharField(max_length=20, default='member')  # 'admin' | 'member'
+    password_hash = CharField(max_length=255, default='')
+    time_zone = CharField(max_length=64, default='UTC')
+    is_active = BooleanField(default=True)
+    created_at = DateTimeField(default=utcnow)
+
+
+class ApiToken(BaseModel):
+    account = ForeignKeyField(Account, on_delete='CASCADE')
+    user = ForeignKeyField(User, backref='tokens', on_delete='CASCADE')
+    name = CharField(max_length=100, default='')
+    # sha256 hex of the token; the plaintext is shown once and never stored.
+    token_hash = CharField(max_length=64, unique=True)
+    prefix = CharField(max_length=12)
+    created_at = DateTimeField(default=utcnow)
+    last_used_at = DateTimeField(null=True)
+    revoked_at = DateTimeField(null=True)

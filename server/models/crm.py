@@ -1,0 +1,62 @@
+"""CRM records: contacts, companies, deals and tickets."""
+from decimal import Decimal
+
+from peewee import CharField, DateTimeField, DecimalField, ForeignKeyField, TextField
+
+from server.models.account import Account, User
+from server.models.base import BaseModel, utcnow
+
+
+class Company(BaseModel):
+    account = ForeignKeyField(Account, on_delete='CASCADE')
+    name = CharField(max_length=200)
+    domain = CharField(max_length=253, default='')  # lower-case
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((('account', 'name'), False), (('account', 'domain'), False))
+
+
+class Contact(BaseModel):
+    account = ForeignKeyField(Account, on_delete='CASCADE')
+    # Lower-cased on write, so equality is the case-insensitive match R11 asks for.
+    email = CharField(max_length=254)
+    first_name = CharField(max_length=100, default='')
+    last_name = CharField(max_length=100, default='')
+    phone = CharField(max_length=50, default='')
+    company = ForeignKeyField(Company, null=True, backref='contacts', on_delete='SET NULL')
+    job_title = CharField(max_length=200, default='')
+    owner = ForeignKeyField(User, null=True, on_delete='SET NULL')
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((('account', 'email'), True), (('account', 'last_name', 'first_name'), False))
+
+    @property
+    def name(self):
+        return ' '.join(part for part in (self.first_name, self.last_name) if part) or self.email
+
+
+class Deal(BaseModel):
+    account = ForeignKeyField(Account, on_delete='CASCADE')
+    name = CharField(max_length=200)
+    stage = CharField(max_length=50, default='appointment_scheduled')
+    amount = DecimalField(max_digits=14, decimal_places=2, default=Decimal('0'))
+    company = ForeignKeyField(Company, null=True, on_delete='SET NULL')
+    owner = ForeignKeyField(User, null=True, on_delete='SET NULL')
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((('account', 'name'), False),)
+
+
+class Ticket(BaseModel):
+    account = ForeignKeyField(Account, on_delete='CASCADE')
+    subject = CharField(max_length=300)
+    status = CharField(max_length=30, default='new')
+    description = TextField(default='')
+    owner = ForeignKeyField(User, null=True, on_delete='SET NULL')
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((('account', 'subject'), False),)

@@ -1,0 +1,34 @@
+"""Schemas for the caller's own identity and account."""
+from marshmallow import Schema, fields
+
+
+class MeUserSchema(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    name = fields.String()
+    role = fields.String()
+    time_zone = fields.String()
+
+
+class MeAccountSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    website_domain = fields.String()
+    domains = fields.List(fields.String())
+    calendar_provider = fields.String()
+
+
+class CalendarStateSchema(Schema):
+    connected = fields.Boolean()
+    status = fields.String()  # not_connected | connected | needs_reconnect
+    provider = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    last_synced_at = fields.String(allow_none=True)
+    connect_url = fields.String()
+
+
+class MeSchema(Schema):
+    user = fields.Nested(MeUserSchema)
+    account = fields.Nested(MeAccountSchema)
+    calendar = fields.Nested(CalendarStateSchema)
+    urls = fields.Dict(keys=fields.String(), values=fields.String())

@@ -1,0 +1,1 @@
+"""The service layer: business operations with no knowledge of HTTP requests."""

@@ -1,0 +1,283 @@
+"""Meetings: listing, scheduling from the CRM (R5), attendees and the R18 'Add contact'."""
+import base64
+import binascii
+import datetime
+
+from peewee import JOIN, Tuple, fn
+
+from server.db import db
+from server.errors import NotFound, ValidationFailed
+from server.models import (Company, Contact, Deal, Meeting, MeetingAttendee, MeetingCompany,
+                           MeetingContact, MeetingDeal, MeetingTicket, Note, Ticket, utcnow)
+from server.services import matching
+from server.services.hooks import meeting_hooks
+
+ASSOCIATIONS = {
+    # input key: (record model, link model, link field)
+    'contact_ids': (Contact, MeetingContact, 'contact'),
+    'company_ids': (Company, MeetingCompany, 'company'),
+    'deal_ids': (Deal, MeetingDeal, 'deal'),
+    'ticket_ids': (Ticket, MeetingTicket, 'ticket'),
+}
+
+
+# -- cursors -------------------------------------------------------------------------------
+
+def encode_cursor(meeting):
+    raw = f'{meeting.start.isoformat()}|{meeting.id}'.encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip('=')
+
+
+def decode_cursor(cursor):
+    try:
+        raw = base64.urlsafe_b64decode(cursor + '=' * (-len(cursor) % 4)).decode()
+        start, _, meeting_id = raw.partition('|')
+        return datetime.datetime.fromisoformat(start), int(meeting_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise ValidationFailed('The cursor is not valid.', {'cursor': ['Not a valid cursor.']})
+
+
+# -- reading -------------------------------------------------------------------------------
+
+def attach_attendees(account, meetings):
+    """Load attendees (with contacts, companies and internal flags) for ``meetings``.
+
+    A constant number of queries whatever the page size: no N+1.
+    """
+    by_id = {m.id: m for m in meetings}
+    for meeting in meetings:
+        meeting.attendee_rows = []
+    if not by_id:
+        return meetings
+    rows = (MeetingAttendee.select(MeetingAttendee, Contact, Company)
+            .join(Contact, JOIN.LEFT_OUTER, on=(MeetingAttendee.contact == Contact.id))
+            .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
+            .where(MeetingAttendee.meeting.in_(list(by_id)))
+            .order_by(MeetingAttendee.meeting, MeetingAttendee.position, MeetingAttendee.id))
+    rows = list(rows)
+    flags = matching.internal_flags(account, {row.email for row in rows})
+    for row in rows:
+        row.is_internal = flags[row.email]
+        if row.contact_id is None:
+            row.contact = None
+        by_id[row.meeting_id].attendee_rows.append(row)
+    for meeting in meetings:
+        meeting.attendees = meeting.attendee_rows
+    return meetings
+
+
+def attach_details(meetings):
+    """Load association ids and note counts for ``meetings`` (one query per kind)."""
+    ids = [m.id for m in meetings]
+    for meeting in meetings:
+        for key in ASSOCIATIONS:
+            setattr(meeting, key, [])
+        meeting.note_count = 0
+    if not ids:
+        return meetings
+    by_id = {m.id: m for m in meetings}
+    for key, (_, link, field) in ASSOCIATIONS.items():
+        column = getattr(link, field)
+        for row in link.select(link.meeting, column).where(link.meeting.in_(ids)):
+            getattr(by_id[row.meeting_id], key).append(getattr(row, field + '_id'))
+    counts = (Note.select(Note.meeting, fn.COUNT(Note.id).alias('n'))
+              .where(Note.meeting.in_(ids)).group_by(Note.meeting))
+    for row in counts:
+        by_id[row.meeting_id].note_count = row.n
+    return meetings
+
+
+def list_for_user(user, start_from=None, start_to=None, cursor=None, limit=50, q=None):
+    """The caller's meetings, soonest first, with a cursor to the next page."""
+    query = Meeting.select().where(Meeting.user == user.id, Meeting.account == user.account_id)
+    if start_from is not None:
+        # A meeting still running at ``from`` is still of interest.
+        query = query.where(Meeting.end > start_from)
+    if start_to is not None:
+        query = query.where(Meeting.start < start_to)
+    if q:
+        query = query.where(Meeting.title.contains(q))
+    if cursor:
+        query = query.where(Tuple(Meeting.start, Meeting.id) > Tuple(*decode_cursor(cursor)))
+    meetings = list(query.order_by(Meeting.start, Meeting.id).limit(limit + 1))
+    next_cursor = encode_cursor(meetings[limit - 1]) if len(meetings) > limit else None
+    meetings = meetings[:limit]
+    attach_attendees(user.account, meetings)
+    return meetings, next_cursor
+
+
+def get_meeting(user, meeting_id):
+    """A meeting of the caller's account, or NotFound."""
+    meeting = Meeting.get_or_none(Meeting.id == meeting_id, Meeting.account == user.account_id)
+    if meeting is None:
+        raise NotFound('Meeting not found.')
+    return meeting
+
+
+def detail(user, meeting_id):
+    meeting = get_meeting(user, meeting_id)
+    attach_attendees(user.account, [meeting])
+    attach_details([meeting])
+    return meeting
+
+
+# -- writing -------------------------------------------------------------------------------
+
+def _check_record_ids(account_id, data):
+    """Every associated record must exist in the caller's account."""
+    errors = {}
+    for key, (model, _, _) in ASSOCIATIONS.items():
+        wanted = set(data.get(key) or [])
+        if not wanted:
+            continue
+        found = {r.id for r in model.select(model.id).where(
+            model.id.in_(list(wanted)), model.account == account_id)}
+        missing = sorted(wanted - found)
+        if missing:
+            errors[key] = [f'Unknown id {i}.' for i in missing]
+    if errors:
+        raise ValidationFailed('Some associated records do not exist.', errors)
+
+
+def _link_contacts(meeting_id, contact_ids):
+    """Put the meeting on these contacts' timelines, skipping links that exist."""
+    contact_ids = set(contact_ids)
+    if not contact_ids:
+        return
+    existing = {r.contact_id for r in MeetingContact.select(MeetingContact.contact).where(
+        MeetingContact.meeting == meeting_id, MeetingContact.contact.in_(list(contact_ids)))}
+    rows = [{'meeting': meeting_id, 'contact': c} for c in sorted(contact_ids - existing)]
+    if rows:
+        MeetingContact.insert_many(rows).execute()
+
+
+def _add_attendee_rows(meeting, attendees, start_position=0):
+    """Insert attendee rows matched to existing contacts (R10/R11); return the new rows."""
+    contacts = matching.contacts_by_email(meeting.account_id, [a['email'] for a in attendees])
+    rows = []
+    for offset, attendee in enumerate(attendees):
+        contact = contacts.get(attendee['email'])
+        rows.append({
+            'meeting': meeting.id, 'account': meeting.account_id, 'email': attendee['email'],
+            'display_name': attendee.get('display_name', ''),
+            'response_status': attendee.get('response_status', 'needsAction'),
+            'is_organizer': attendee.get('is_organizer', False),
+            'contact': contact.id if contact else None, 'position': start_position + offset,
+        })
+    if rows:
+        MeetingAttendee.insert_many(rows).execute()
+    _link_contacts(meeting.id, [r['contact'] for r in rows if r['contact']])
+    return rows
+
+
+def schedule(user, data):
+    """Create a meeting from the CRM (R5): the activity, its attendees and associations."""
+    _check_record_ids(user.account_id, data)
+    now = utcnow()
+    with db.atomic():
+        meeting = Meeting.create(
+            account=user.account_id, user=user.id, created_by=user.id, title=data['title'],
+            start=data['start'], end=data['end'], description=data.get('description', ''),
+            location=data.get('location', ''), video_link=data.get('video_link', ''),
+            organizer_email=user.email, source='crm', created_at=now, updated_at=now)
+        _add_attendee_rows(meeting, data.get('attendees', []))
+        for key, (_, link, field) in ASSOCIATIONS.items():
+            ids = sorted(set(data.get(key) or []))
+            if key == 'contact_ids':
+                _link_contacts(meeting.id, ids)
+            elif ids:
+                link.insert_many([{'meeting': meeting.id, field: i} for i in ids]).execute()
+        meeting_hooks.run('scheduled', meeting, user)
+    meeting_hooks.run_after_commit('scheduled', meeting, user)
+    return detail(user, meeting.id)
+
+
+def update(user, meeting_id, changes):
+    """Edit a meeting's own fields."""
+    meeting = get_meeting(user, meeting_id)
+    start = changes.get('start', meeting.start)
+    end = changes.get('end', meeting.end)
+    if end <= start:
+        raise ValidationFailed('The meeting must end after it starts.', {'end': ['Must be after start.']})
+    if changes:
+        changes = dict(changes, updated_at=utcnow())
+        with db.atomic():
+            Meeting.update(**changes).where(Meeting.id == meeting.id).execute()
+            meeting_hooks.run('updated', meeting, user)
+        meeting_hooks.run_after_commit('updated', meeting, user)
+    return detail(user, meeting.id)
+
+
+def add_attendees(user, meeting_id, attendees):
+    """Add attendees in the CRM; the calendar push (B1) hangs off the 'attendees_added' hook."""
+    meeting = get_meeting(user, meeting_id)
+    with db.atomic():
+        present = {r.email for r in MeetingAttendee.select(MeetingAttendee.email).where(
+            MeetingAttendee.meeting == meeting.id)}
+        new = [a for a in attendees if a['email'] not in present]
+        position = MeetingAttendee.select(fn.COUNT(MeetingAttendee.id)).where(
+            MeetingAttendee.meeting == meeting.id).scalar()
+        _add_attendee_rows(meeting, new, position)
+        if new:
+            Meeting.update(updated_at=utcnow()).where(Meeting.id == meeting.id).execute()
+            meeting_hooks.run('attendees_added', meeting, user, emails=[a['email'] for a in new])
+    if new:
+        meeting_hooks.run_after_commit('attendees_added', meeting, user,
+                                       emails=[a['email'] for a in new])
+    return detail(user, meeting.id)
+
+
+def delete(user, meeting_id, cancel_in_calendar=False):
+    """Delete the CRM meeting; the calendar event stays unless asked (R6, B3)."""
+    meeting = get_meeting(user, meeting_id)
+    with db.atomic():
+        meeting_hooks.run('deleted', meeting, user, cancel_in_calendar=cancel_in_calendar)
+        meeting.delete_instance()
+    meeting_hooks.run_after_commit('deleted', meeting, user, cancel_in_calendar=cancel_in_calendar)
+
+
+def add_attendee_as_contact(user, meeting_id, email):
+    """R18: create the contact for an attendee and put every meeting it attends on its timeline.
+
+    Returns (contact, created). A second call returns the same contact with created=False.
+    """
+    meeting = get_meeting(user, meeting_id)
+    email = (email or '').strip().lower()
+    attendee = MeetingAttendee.get_or_none(MeetingAttendee.meeting == meeting.id,
+                                           MeetingAttendee.email == email)
+    if attendee is None:
+        raise NotFound('This e-mail is not an attendee of the meeting.')
+    if matching.internal_flags(user.account, [email])[email]:
+        raise ValidationFailed('Members of your own organisation are not added as contacts (R12).',
+                               {'email': ['Internal attendee.']})
+    with db.atomic():
+        contact = Contact.get_or_none(Contact.account == user.account_id, Contact.email == email)
+        created = contact is None
+        if created:
+            first, _, last = (attendee.display_name or '').strip().partition(' ')
+            contact = Contact.create(account=user.account_id, email=email, first_name=first,
+                                     last_name=last.strip(), owner=user.id)
+        # Every meeting of the account this e-mail attends now belongs on the contact's timeline.
+        MeetingAttendee.update(contact=contact.id).where(
+            MeetingAttendee.account == user.account_id, MeetingAttendee.email == email,
+            MeetingAttendee.contact.is_null()).execute()
+        meeting_ids = [r.meeting_id for r in MeetingAttendee.select(MeetingAttendee.meeting).where(
+            MeetingAttendee.account == user.account_id, MeetingAttendee.email == email)]
+        linked = {r.meeting_id for r in MeetingContact.select(MeetingContact.meeting).where(
+            MeetingContact.contact == contact.id)}
+        missing = [{'meeting': m, 'contact': contact.id} for m in meeting_ids if m not in linked]
+        if missing:
+            MeetingContact.insert_many(missing).execute()
+    return contact, created
+
+
+def start(user, meeting_id):
+    """R19: the URL to open (video link first, then the calendar event) and note the start."""
+    meeting = get_meeting(user, meeting_id)
+    url = meeting.video_link or meeting.calendar_link
+    if not url:
+        raise ValidationFailed('This meeting has neither a video link nor a calendar event.',
+                               {'url': ['Nothing to open.']})
+    now = utcnow()
+    Meeting.update(started_at=now).where(Meeting.id == meeting.id).execute()
+    return {'url': url, 'started_at': now}

@@ -1,0 +1,67 @@
+"""Meeting notes (R20): idempotent by client_id so a retried POST never stores twice (B2)."""
+from peewee import IntegrityError
+
+from server.db import db
+from server.errors import Conflict, Forbidden, NotFound
+from server.models import Note, User, utcnow
+from server.services.meetings import get_meeting
+
+
+def list_for_meeting(user, meeting_id):
+    """A meeting's notes, oldest first, with their authors."""
+    meeting = get_meeting(user, meeting_id)
+    return list(Note.select(Note, User).join(User)
+                .where(Note.meeting == meeting.id)
+                .order_by(Note.created_at, Note.id))
+
+
+def add(user, meeting_id, body, client_id=None):
+    """Add a note; return (note, created). The same client_id returns the first note."""
+    meeting = get_meeting(user, meeting_id)
+    if client_id:
+        existing = Note.get_or_none(Note.author == user.id, Note.client_id == client_id)
+        if existing is not None:
+            return _same_meeting(existing, meeting), False
+    try:
+        with db.atomic():
+            now = utcnow()
+            note = Note.create(account=user.account_id, meeting=meeting.id, author=user.id,
+                               body=body, client_id=client_id or None, created_at=now,
+                               updated_at=now)
+    except IntegrityError:
+        # A concurrent retry of the same client_id won the race: return its note.
+        existing = Note.get_or_none(Note.author == user.id, Note.client_id == client_id)
+        if existing is None:
+            raise
+        return _same_meeting(existing, meeting), False
+    note.author = user
+    return note, True
+
+
+def _same_meeting(note, meeting):
+    if note.meeting_id != meeting.id:
+        raise Conflict('This client_id already belongs to a note of another meeting.',
+                       {'client_id': ['Already used for another meeting.']})
+    return note
+
+
+def _get_own(user, note_id):
+    note = (Note.select(Note, User).join(User)
+            .where(Note.id == note_id, Note.account == user.account_id).first())
+    if note is None:
+        raise NotFound('Note not found.')
+    if note.author_id != user.id:
+        raise Forbidden('Only the author can change a note.')
+    return note
+
+
+def edit(user, note_id, body):
+    note = _get_own(user, note_id)
+    note.body = body
+    note.updated_at = utcnow()
+    note.save(only=[Note.body, Note.updated_at])
+    return note
+
+
+def remove(user, note_id):
+    _get_own(user, note_id).delete_instance()

@@ -1,0 +1,56 @@
+"""API tokens: issued once in plaintext, stored only as a sha256 hash."""
+import datetime
+import hashlib
+import secrets
+
+from server.errors import NotFound
+from server.models import Account, ApiToken, User, utcnow
+
+TOKEN_PREFIX = 'msk_'
+# Refreshing last_used_at on every request would turn each read into a write.
+LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+
+
+def hash_token(plaintext):
+    # Tokens carry 256 bits of randomness, so a fast hash is as safe as a slow one here.
+    return hashlib.sha256(plaintext.encode('utf-8')).hexdigest()
+
+
+def issue(user, name='api'):
+    """Create a token for ``user``; return (ApiToken row, plaintext shown once)."""
+    plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.create(account=user.account_id, user=user, name=name,
+                            token_hash=hash_token(plaintext), prefix=plaintext[:12])
+    return token, plaintext
+
+
+def authenticate(plaintext):
+    """Return the active User a bearer token belongs to, or None."""
+    if not plaintext or not plaintext.startswith(TOKEN_PREFIX):
+        return None
+    # One query loads the token, its user and the user's account (used by nearly every view).
+    row = (ApiToken.select(ApiToken, User, Account)
+           .join(User).join(Account)
+           .where(ApiToken.token_hash == hash_token(plaintext),
+                  ApiToken.revoked_at.is_null(), User.is_active == True)  # noqa: E712
+           .first())
+    if row is None:
+        return None
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.update(last_used_at=now).where(ApiToken.id == row.id).execute()
+    return row.user
+
+
+def revoke(user, token_id=None, prefix=None):
+    """Revoke one of ``user``'s tokens by id or by its shown prefix; return how many."""
+    query = ApiToken.update(revoked_at=utcnow()).where(
+        ApiToken.user == user, ApiToken.revoked_at.is_null())
+    if token_id is not None:
+        query = query.where(ApiToken.id == token_id)
+    elif prefix is not None:
+        query = query.where(ApiToken.prefix == prefix[:12])
+    count = query.execute()
+    if (token_id is not None or prefix is not None) and not count:
+        raise NotFound('No such active token.')
+    return count

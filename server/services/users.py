@@ -1,0 +1,30 @@
+"""Accounts and users."""
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from server.db import db
+from server.errors import Conflict
+from server.models import Account, User
+
+
+def create(email, account_name, name='', password=None, role=None, website_domain=''):
+    """Create a user in the named account, creating the account (with this user as admin)."""
+    email = email.strip().lower()
+    with db.atomic():
+        if User.select().where(User.email == email).exists():
+            raise Conflict(f'A user with e-mail {email} already exists.', {'email': ['Taken.']})
+        account = Account.get_or_none(Account.name == account_name)
+        is_new = account is None
+        if is_new:
+            account = Account.create(name=account_name,
+                                     website_domain=website_domain or email.rpartition('@')[2])
+        return User.create(account=account, email=email, name=name,
+                           role=role or ('admin' if is_new else 'member'),
+                           password_hash=generate_password_hash(password) if password else '')
+
+
+def check_password(email, password):
+    """Return the active user with these credentials, or None."""
+    user = User.get_or_none(User.email == (email or '').strip().lower(), User.is_active == True)  # noqa: E712
+    if user is None or not user.password_hash or not check_password_hash(user.password_hash, password or ''):
+        return None
+    return user

@@ -1,0 +1,94 @@
+"""The meetings API: listing, scheduling (R5), Add contact (R18), Start (R19)."""
+from playhouse.test_utils import count_queries
+
+from server.db import db
+from server.models import Contact, Meeting, MeetingContact
+
+START = '2026-12-01T15:00:00Z'
+END = '2026-12-01T15:30:00Z'
+
+
+def schedule(caller, **fields):
+    body = {'title': 'Demo call', 'start': START, 'end': END,
+            'attendees': [{'email': 'Buyer@Client.com', 'display_name': 'Bea Buyer'},
+                          {'email': 'colleague@acme.com', 'display_name': 'Cole League'}]}
+    body.update(fields)
+    return caller.post('/meetings', json=body)
+
+
+def test_r5_schedule_meeting_creates_activity_with_attendees(caller):
+    resp = schedule(caller, video_link='https://meet.example.com/abc')
+    assert resp.status_code == 201, resp.json
+    meeting = resp.json
+    assert meeting['title'] == 'Demo call'
+    assert meeting['start'] == '2026-12-01T15:00:00Z'
+    assert meeting['source'] == 'crm'
+    emails = [a['email'] for a in meeting['attendees']]
+    assert emails == ['buyer@client.com', 'colleague@acme.com']
+    internal = {a['email']: a['is_internal'] for a in meeting['attendees']}
+    assert internal == {'buyer@client.com': False, 'colleague@acme.com': True}
+
+
+def test_r11_attendee_matches_contact_case_insensitively(caller):
+    with db.connection_context():
+        Contact.create(account=caller.user.account_id, email='buyer@client.com', first_name='Bea')
+    meeting = schedule(caller).json
+    buyer = meeting['attendees'][0]
+    assert buyer['contact']['name'] == 'Bea'
+
+
+def test_bad_input_gets_field_messages(caller):
+    resp = schedule(caller, end='2026-12-01T14:00:00Z', attendees=[{'email': 'nope'}])
+    assert resp.status_code == 422
+    assert resp.json['code'] == 'validation_error'
+    assert 'attendees' in resp.json['errors'] or 'end' in resp.json['errors']
+    resp = caller.post('/meetings', data='{not json', headers={'Content-Type': 'application/json'})
+    assert resp.status_code == 400
+    assert set(resp.json) == {'code', 'message', 'errors'}
+    with db.connection_context():
+        assert Meeting.select().count() == 0
+
+
+def test_r18_add_attendee_as_contact_is_idempotent(caller):
+    first = schedule(caller).json
+    second = schedule(caller, start='2026-12-02T15:00:00Z', end='2026-12-02T16:00:00Z').json
+    resp = caller.post(f"/meetings/{first['id']}/attendees/buyer@client.com/contact")
+    assert resp.status_code == 201
+    contact = resp.json
+    assert contact['first_name'] == 'Bea' and contact['last_name'] == 'Buyer'
+    again = caller.post(f"/meetings/{first['id']}/attendees/BUYER@client.com/contact")
+    assert again.status_code == 200 and again.json['id'] == contact['id']
+    with db.connection_context():
+        assert Contact.select().count() == 1
+        linked = {r.meeting_id for r in MeetingContact.select().where(
+            MeetingContact.contact == contact['id'])}
+    assert linked == {first['id'], second['id']}
+
+
+def test_r19_start_returns_video_link(caller):
+    meeting = schedule(caller, video_link='https://meet.example.com/abc').json
+    resp = caller.post(f"/meetings/{meeting['id']}/start")
+    assert resp.status_code == 200
+    assert resp.json['url'] == 'https://meet.example.com/abc'
+    assert caller.get(f"/meetings/{meeting['id']}").json['started_at']
+
+
+def test_meetings_page_is_a_constant_number_of_queries(caller):
+    for day in range(1, 21):
+        schedule(caller, start=f'2026-12-{day:02d}T10:00:00Z', end=f'2026-12-{day:02d}T11:00:00Z')
+    with count_queries() as few:
+        page = caller.get('/meetings?limit=2')
+    with count_queries() as many:
+        page = caller.get('/meetings?limit=20')
+    assert len(page.json['items']) == 20
+    assert many.count == few.count <= 6
+
+
+def test_meetings_cursor_pages_through_in_order(caller):
+    for day in (3, 1, 2):
+        schedule(caller, start=f'2026-12-0{day}T10:00:00Z', end=f'2026-12-0{day}T11:00:00Z')
+    first = caller.get('/meetings?limit=2').json
+    assert [m['start'][:10] for m in first['items']] == ['2026-12-01', '2026-12-02']
+    rest = caller.get(f"/meetings?limit=2&cursor={first['next_cursor']}").json
+    assert [m['start'][:10] for m in rest['items']] == ['2026-12-03']
+    assert rest['next_cursor'] is None
