@@ -1,6 +1,7 @@
 """Every table of the application, in one place (dependency order)."""
 from server.models.account import Account, ApiToken, User
 from server.models.base import BaseModel, utcnow
+from server.models.calendar import CalendarConnection, CalendarOutbox, SyncDecision
 from server.models.crm import Company, Contact, Deal, Ticket
 from server.models.meeting import (Meeting, MeetingAttendee, MeetingCompany, MeetingContact,
                                    MeetingDeal, MeetingTicket, Note)
@@ -8,6 +9,7 @@ from server.models.meeting import (Meeting, MeetingAttendee, MeetingCompany, Mee
 ALL_MODELS = [
     Account, User, ApiToken, Company, Contact, Deal, Ticket,
     Meeting, MeetingAttendee, MeetingContact, MeetingCompany, MeetingDeal, MeetingTicket, Note,
+    CalendarConnection, SyncDecision, CalendarOutbox,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ['ALL_MODELS', 'BaseModel', 'utcnow']
