@@ -1,0 +1,234 @@
+"""API benchmark: gunicorn (2 workers) on a seeded database, driven at 16 connections.
+
+Prints req/s, p50 and p99 for /health, GET /meetings (20 meetings x 5 attendees, contacts
+matched) and POST notes, then p50 of GET /meetings and of the contact lookup by e-mail with
+100k and 1M contacts and meetings. Run from the repository root:
+
+    python bench/api.py [--quick] [--database-url postgresql://.../meetside_bench]
+"""
+import argparse
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from bench import loadgen, seeding  # noqa: E402
+from server.db import db  # noqa: E402
+from server.services import matching  # noqa: E402
+
+TARGET_RATIO = 0.60
+TARGET_P99_MS = 20.0
+TARGET_POST_RPS = 1000
+TARGET_SCALE = 1.5
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--database-url', help='default: a SQLite file in a temp dir; a '
+                        'PostgreSQL database must be named meetside_bench* (it is wiped)')
+    parser.add_argument('--quick', action='store_true', help='skip the 1M run')
+    parser.add_argument('--no-scale', action='store_true', help='skip the 100k and 1M runs')
+    parser.add_argument('--duration', type=int, default=10, help='seconds per load run')
+    parser.add_argument('--connections', type=int, default=16)
+    parser.add_argument('--workers', type=int, default=2)
+    parser.add_argument('--worker-class', default='sync')
+    parser.add_argument('--threads', type=int, default=1)
+    return parser.parse_args()
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """The app under gunicorn in a subprocess, on a free 127.0.0.1 port."""
+
+    def __init__(self, url, args, log_dir):
+        self.port = free_port()
+        self.base = f'http://127.0.0.1:{self.port}'
+        env = dict(os.environ, DATABASE_URL=url)
+        self.log_path = os.path.join(log_dir, f'gunicorn-{self.port}.log')
+        self.log = open(self.log_path, 'w')
+        command = [sys.executable, '-m', 'gunicorn', '--workers', str(args.workers),
+                   '--worker-class', args.worker_class, '--threads', str(args.threads),
+                   '--bind', f'127.0.0.1:{self.port}', 'server:create_app()']
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log,
+                                        stderr=subprocess.STDOUT)
+        self._wait()
+
+    def _wait(self):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            try:
+                with urllib.request.urlopen(self.base + '/api/v1/health', timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise SystemExit('gunicorn did not come up:\n' + open(self.log_path).read())
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def machine(url):
+    """One line per fact about where the figures come from."""
+    model = platform.processor() or 'unknown'
+    try:
+        with open('/proc/cpuinfo') as handle:
+            model = next(line.split(':', 1)[1].strip() for line in handle
+                         if line.startswith('model name'))
+    except (OSError, StopIteration):
+        pass
+    with db.connection_context():
+        if url.startswith('postgres'):
+            database = 'PostgreSQL ' + db.execute_sql('SHOW server_version').fetchone()[0]
+        else:
+            database = 'SQLite ' + db.execute_sql('SELECT sqlite_version()').fetchone()[0]
+    return [('CPUs (nproc)', str(os.cpu_count())), ('CPU', model),
+            ('Python', platform.python_version()), ('Database', database),
+            ('Load tool', loadgen.tool_name())]
+
+
+def check_response(base, path, headers):
+    """Fail loudly if the path does not answer 200: a benchmark of errors measures nothing."""
+    request = urllib.request.Request(base + path, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, response.read()
+
+
+def lookup_p50(account_id, emails, repeat=2000):
+    """p50 (ms) of the service look-up of one e-mail, in this process, on a warm connection."""
+    timings = []
+    with db.connection_context():
+        for n in range(repeat):
+            email = emails[n % len(emails)]
+            began = time.perf_counter()
+            found = matching.contacts_by_email(account_id, [email])
+            timings.append(time.perf_counter() - began)
+            if email not in found:
+                raise SystemExit(f'contacts_by_email did not find {email}')
+    return statistics.median(timings) * 1000
+
+
+def has_route(app, rule):
+    return any(r.rule == rule for r in app.url_map.iter_rules())
+
+
+def fmt(value, digits=1):
+    return f'{value:,.{digits}f}'
+
+
+def row(cells):
+    print('| ' + ' | '.join(cells) + ' |', flush=True)
+
+
+def main():
+    args = parse_args()
+    scratch = tempfile.mkdtemp(prefix='meetside-bench-')
+    url = args.database_url or 'sqlite:///' + os.path.join(scratch, 'bench.sqlite3')
+    began = time.perf_counter()
+    app, user, token, meeting_ids = seeding.seed(url)
+    print(f'Seeded {len(meeting_ids)} meetings x {seeding.ATTENDEES} attendees in '
+          f'{time.perf_counter() - began:.1f}s', flush=True)
+    auth = {'Authorization': f'Bearer {token}'}
+    load = dict(connections=args.connections, duration=args.duration)
+    meetings_path = '/api/v1/meetings'
+    notes_body = '{"body": "Bench note", "client_id": "%s"}'
+
+    print('\n## Machine\n')
+    row(['what', 'value'])
+    row(['---', '---'])
+    for name, value in machine(url):
+        row([name, value])
+    row(['gunicorn', f'{args.workers} workers, {args.worker_class}, {args.threads} thread(s)'])
+    row(['Connections', str(args.connections)])
+
+    with Server(url, args, scratch) as server:
+        status, body = check_response(server.base, meetings_path, auth)
+        attendees = body.count(b'"is_internal"')
+        if attendees != seeding.MEETINGS * seeding.ATTENDEES or body.count(b'"job_title"') != attendees:
+            raise SystemExit(f'GET /meetings returned {attendees} attendees, not all matched')
+        health = loadgen.run(server.base, ['/api/v1/health'], **load)
+        listing = loadgen.run(server.base, [meetings_path], headers=auth, **load)
+        notes = loadgen.run(server.base, [f'/api/v1/meetings/{meeting_ids[0]}/notes'],
+                            headers=auth, method='POST', body=notes_body, **load)
+
+    print(f'\n## Throughput and latency ({args.connections} connections, {args.duration}s each)\n')
+    row(['endpoint', 'req/s', 'p50 ms', 'p99 ms', 'errors'])
+    row(['---', '---:', '---:', '---:', '---:'])
+    for name, result in (('GET /api/v1/health', health),
+                         ('GET /api/v1/meetings (20 x 5 attendees)', listing),
+                         ('POST /api/v1/meetings/{id}/notes', notes)):
+        row([name, fmt(result.requests_per_s, 0), fmt(result.p50_ms, 2), fmt(result.p99_ms, 2),
+             str(result.errors)])
+    ratio = listing.requests_per_s / health.requests_per_s
+    print(f'\nmeetings/health throughput: {ratio:.0%} (target >= {TARGET_RATIO:.0%}); '
+          f'meetings p99 {listing.p99_ms:.1f} ms (target <= {TARGET_P99_MS:.0f} ms); '
+          f'notes POST {notes.requests_per_s:,.0f}/s (target >= {TARGET_POST_RPS:,}/s)',
+          flush=True)
+
+    if args.no_scale:
+        return
+    sizes = [100_000] if args.quick else [100_000, 1_000_000]
+    contacts_api = has_route(app, '/api/v1/contacts')
+    done, scale = (0, 0), []
+    for size in sizes:
+        done, seconds = seeding.grow(user.account_id, size, size, done)
+        print(f'\nGrew to {size:,} bulk contacts and meetings in {seconds:.1f}s', flush=True)
+        sample = [seeding.bulk_email(i) for i in random.Random(size).sample(range(size), 500)]
+        figures = {'lookup': lookup_p50(user.account_id, sample)}
+        with Server(url, args, scratch) as server:
+            figures['meetings'] = loadgen.run(server.base, [meetings_path], headers=auth,
+                                              **load).p50_ms
+            if contacts_api:
+                paths = [f'/api/v1/contacts?q={email}' for email in sample]
+                check_response(server.base, paths[0], auth)
+                figures['contacts_api'] = loadgen.run(server.base, paths, headers=auth,
+                                                      **load).p50_ms
+        scale.append((size, figures))
+
+    print('\n## Scale: p50 with 100k vs 1M contacts and meetings\n')
+    names = [('meetings', 'GET /api/v1/meetings p50 ms'),
+             ('lookup', 'matching.contacts_by_email (1 e-mail) p50 ms')]
+    if contacts_api:
+        names.append(('contacts_api', 'GET /api/v1/contacts?q=<email> p50 ms'))
+    else:
+        print('(GET /api/v1/contacts does not exist yet: only the service look-up is measured)\n')
+    row(['figure'] + [f'{size:,}' for size, _ in scale] + (['1M / 100k'] if len(scale) > 1 else []))
+    row(['---'] + ['---:'] * (len(scale) + (1 if len(scale) > 1 else 0)))
+    for key, label in names:
+        values = [figures[key] for _, figures in scale]
+        extra = [f'{values[-1] / values[0]:.2f}x (target <= {TARGET_SCALE}x)'] if len(values) > 1 else []
+        row([label] + [fmt(v, 3) for v in values] + extra)
+
+
+if __name__ == '__main__':
+    main()
