@@ -52,6 +52,10 @@ class NewEvent:
     location: str = ''
     video_link: str = ''
     attendees: list = dataclasses.field(default_factory=list)  # list[Attendee]
+    # Client-chosen key (base32hex, which Google accepts as the event id; Graph takes it as
+    # transactionId) so a retried insert whose response was lost returns the first event
+    # instead of creating (and inviting) twice. '' lets the provider choose.
+    event_id: str = ''
 
 
 @dataclasses.dataclass
