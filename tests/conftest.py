@@ -121,3 +121,7 @@ def make_caller(app, client):
 @pytest.fixture
 def caller(make_caller):
     return make_caller()
+
+
+# The provider fakes (tests/fakes) as fixtures for every suite: google_fake, google_config.
+from tests.fakes.fixtures import google_config, google_fake  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Google Calendar: client (HTTP), parse (JSON <-> neutral types), provider (the interface)."""

@@ -1,0 +1,83 @@
+"""Google Calendar v3 event resources <-> the neutral types of server.calendars.base."""
+import datetime
+
+from server.calendars.base import Attendee, CalendarEvent
+from server.calendars.timeutil import parse_iso, rfc3339
+
+
+def parse_time(field):
+    """A Google {date | dateTime} -> (naive UTC datetime, all_day)."""
+    if not field:
+        return None, False
+    if field.get('date'):
+        day = datetime.date.fromisoformat(field['date'])
+        return datetime.datetime(day.year, day.month, day.day), True
+    return parse_iso(field.get('dateTime')), False
+
+
+def video_link(item):
+    """The event's video-call address: Meet's hangoutLink, a conference entry point, or a
+    link in the location (how links of other tools usually arrive)."""
+    if item.get('hangoutLink'):
+        return item['hangoutLink']
+    for point in (item.get('conferenceData') or {}).get('entryPoints') or []:
+        if point.get('entryPointType') == 'video' and point.get('uri'):
+            return point['uri']
+    location = (item.get('location') or '').strip()
+    return location if location.startswith(('https://', 'http://')) and ' ' not in location else ''
+
+
+def parse_attendee(raw):
+    return Attendee(email=(raw.get('email') or '').strip().lower(),
+                    display_name=raw.get('displayName', ''),
+                    response_status=raw.get('responseStatus', 'needsAction'),
+                    is_organizer=bool(raw.get('organizer')), is_self=bool(raw.get('self')))
+
+
+def parse_event(item):
+    """One events resource -> CalendarEvent (a deleted one keeps only its identity)."""
+    start, all_day = parse_time(item.get('start'))
+    end, _ = parse_time(item.get('end'))
+    original_start, _ = parse_time(item.get('originalStartTime'))
+    organizer = item.get('organizer') or {}
+    return CalendarEvent(
+        provider_event_id=item['id'],
+        status=item.get('status', 'confirmed'),
+        title=item.get('summary', ''),
+        description=item.get('description', ''),
+        location=item.get('location', ''),
+        start=start, end=end, all_day=all_day,
+        visibility=item.get('visibility', 'default'),
+        created=parse_iso(item.get('created')),
+        updated=parse_iso(item.get('updated')),
+        organizer_email=(organizer.get('email') or '').lower(),
+        attendees=[parse_attendee(a) for a in item.get('attendees') or [] if a.get('email')],
+        is_recurring_master=bool(item.get('recurrence')),
+        recurring_event_id=item.get('recurringEventId'),
+        original_start=original_start,
+        html_link=item.get('htmlLink', ''),
+        video_link=video_link(item),
+        ical_uid=item.get('iCalUID', ''),
+    )
+
+
+def event_body(event):
+    """A NewEvent -> the events resource for insert/patch.
+
+    Google cannot attach an arbitrary video link as conference data (that needs a
+    conferencing add-on), so the link goes in the location, where parse_event finds it again.
+    """
+    body = {
+        'summary': event.title,
+        'description': event.description,
+        'start': {'dateTime': rfc3339(event.start), 'timeZone': 'UTC'},
+        'end': {'dateTime': rfc3339(event.end), 'timeZone': 'UTC'},
+        'attendees': [dict({'email': a.email}, **({'displayName': a.display_name}
+                                                   if a.display_name else {}))
+                      for a in event.attendees],
+    }
+    location = event.location or event.video_link
+    if event.video_link and event.location:
+        body['description'] = f'{event.description}\n\nVideo call: {event.video_link}'.strip()
+    body['location'] = location
+    return body

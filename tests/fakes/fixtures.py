@@ -1,0 +1,34 @@
+"""Pytest fixtures that start the provider fakes, plus factories for scripts and other suites."""
+import pytest
+
+from tests.fakes.google_fake import GoogleFake
+
+# Retry settings that keep fault tests fast: tiny backoff, 1 s HTTP timeout.
+FAST_RETRIES = {'CALENDAR_RETRY_ATTEMPTS': 3, 'CALENDAR_BACKOFF_BASE': 0.01,
+                'CALENDAR_RETRY_MAX_DELAY': 0.5, 'CALENDAR_HTTP_TIMEOUT': 1.0}
+# A valid Fernet key for tests (never used outside them).
+TEST_ENCRYPTION_KEY = 'OfTkKFgA9aIRQ3OVUCSaRU6WLoDosMbwr4LCtohCjD4='
+
+
+def start_fake(cls, **kwargs):
+    """Start a fake whose 'timeout' faults outlast the FAST_RETRIES HTTP timeout."""
+    fake = cls(**kwargs).start()
+    fake.faults.slow_seconds = FAST_RETRIES['CALENDAR_HTTP_TIMEOUT'] + 0.5
+    return fake
+
+
+def provider_config(fake, **overrides):
+    """The config mapping a provider needs to talk to ``fake`` with fast retries."""
+    return dict(FAST_RETRIES, **fake.config(), **overrides)
+
+
+@pytest.fixture
+def google_fake():
+    fake = start_fake(GoogleFake)
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def google_config(google_fake):
+    return provider_config(google_fake)
