@@ -59,7 +59,35 @@ def revoke_token(email, prefix, revoke_all):
     click.echo(f'Revoked {count} token(s).')
 
 
+@click.group('demo')
+def demo_cli():
+    """The demo workspace."""
+
+
+@demo_cli.command('seed')
+@click.option('--reset', is_flag=True, help='Delete the demo account first and build it again.')
+def seed_demo(reset):
+    """Create the demo workspace (Northwind Demo) and print a token for its admin."""
+    from server.errors import ServiceError
+    from server.services import demo
+    existed = demo.find() is not None
+    try:
+        account = demo.seed(reset=reset)
+    except ServiceError as error:
+        raise click.ClickException(error.message)
+    if existed and not reset:
+        click.echo(f'The demo account "{account.name}" already exists; kept as it is '
+                   '(use --reset to rebuild it).')
+    else:
+        click.echo(f'Seeded the demo account "{account.name}".')
+    click.echo(f'Sign in as {demo.ADMIN[0]} or {demo.MEMBER[0]}, password {demo.PASSWORD}.')
+    admin = User.get_or_none(User.email == demo.ADMIN[0], User.account == account.id)
+    if admin is not None:
+        _, plaintext = tokens.issue(admin, name='demo')
+        click.echo(f'API token for {admin.email} (shown once): {plaintext}')
+
+
 def init_app(app):
-    for group in (users_cli, tokens_cli):
+    for group in (users_cli, tokens_cli, demo_cli):
         app.cli.add_command(group)
 

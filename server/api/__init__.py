@@ -4,6 +4,7 @@ import importlib
 # Each module defines ``blp``; listed here so the API's shape is visible in one place.
 RESOURCE_MODULES = [
     'health', 'me', 'meetings', 'notes',
+    'contacts', 'companies', 'deals', 'tickets', 'account', 'docs',
 ]
 
 

@@ -1,5 +1,8 @@
-"""Schemas for contacts."""
-from marshmallow import Schema, fields
+"""Schemas for contacts: output, input (create), patch and list query kept apart."""
+from marshmallow import Schema, fields, validate
+
+from server.schemas.fields import LowerEmail, UTCDateTime
+from server.schemas.records import RecordQuerySchema, page_schema
 
 
 class ContactSchema(Schema):
@@ -13,3 +16,27 @@ class ContactSchema(Schema):
     company = fields.Function(lambda c: c.company.name if c.company_id else None, dump_only=True)
     job_title = fields.String(dump_only=True)
     owner_id = fields.Integer(dump_only=True, allow_none=True)
+    created_at = UTCDateTime(dump_only=True)
+
+
+class ContactPatchSchema(Schema):
+    email = LowerEmail(validate=validate.Length(max=254))
+    first_name = fields.String(validate=validate.Length(max=100))
+    last_name = fields.String(validate=validate.Length(max=100))
+    phone = fields.String(validate=validate.Length(max=50))
+    company_id = fields.Integer(allow_none=True, strict=True)
+    job_title = fields.String(validate=validate.Length(max=200))
+    owner_id = fields.Integer(allow_none=True, strict=True)
+
+
+class ContactInSchema(ContactPatchSchema):
+    email = LowerEmail(required=True, validate=validate.Length(max=254))
+
+
+class ContactQuerySchema(RecordQuerySchema):
+    email = LowerEmail(metadata={'description': 'Exact e-mail (case-insensitive).'})
+    company_id = fields.Integer()
+    owner_id = fields.Integer()
+
+
+ContactPageSchema = page_schema('ContactPage', ContactSchema)

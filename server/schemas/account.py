@@ -1,0 +1,21 @@
+"""Schemas for the caller's account settings."""
+from marshmallow import Schema, fields, validate
+
+from server.schemas.fields import Domain, UTCDateTime
+
+
+class AccountSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    website_domain = fields.String(dump_only=True)
+    connected_domains = fields.Function(
+        lambda a: [d for d in a.connected_domains.split(',') if d], dump_only=True)
+    calendar_provider = fields.String(dump_only=True)
+    created_at = UTCDateTime(dump_only=True)
+
+
+class AccountPatchSchema(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    website_domain = Domain(validate=validate.Length(max=253))
+    connected_domains = fields.List(Domain(validate=validate.Length(min=1)),
+                                    validate=validate.Length(max=50))

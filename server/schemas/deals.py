@@ -1,0 +1,43 @@
+"""Schemas for deals."""
+from marshmallow import Schema, fields, validate
+
+from server.schemas.fields import UTCDateTime
+from server.schemas.records import RecordQuerySchema, page_schema
+
+# The pipeline's stages, in order.
+DEAL_STAGES = ('appointment_scheduled', 'qualified_to_buy', 'presentation_scheduled',
+               'decision_maker_bought_in', 'contract_sent', 'closed_won', 'closed_lost')
+_AMOUNT = validate.Range(min=0, max=10 ** 12 - 1)
+
+
+class DealSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    stage = fields.String(dump_only=True)
+    # A string so no client rounds money through a float.
+    amount = fields.Decimal(places=2, as_string=True, dump_only=True)
+    company_id = fields.Integer(dump_only=True, allow_none=True)
+    company = fields.Function(lambda d: d.company.name if d.company_id else None, dump_only=True)
+    owner_id = fields.Integer(dump_only=True, allow_none=True)
+    created_at = UTCDateTime(dump_only=True)
+
+
+class DealPatchSchema(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    stage = fields.String(validate=validate.OneOf(DEAL_STAGES))
+    amount = fields.Decimal(places=2, validate=_AMOUNT)
+    company_id = fields.Integer(allow_none=True, strict=True)
+    owner_id = fields.Integer(allow_none=True, strict=True)
+
+
+class DealInSchema(DealPatchSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class DealQuerySchema(RecordQuerySchema):
+    stage = fields.String(validate=validate.OneOf(DEAL_STAGES))
+    company_id = fields.Integer()
+    owner_id = fields.Integer()
+
+
+DealPageSchema = page_schema('DealPage', DealSchema)

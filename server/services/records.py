@@ -1,0 +1,230 @@
+"""CRM records (contacts, companies, deals, tickets): one generic, account-scoped CRUD.
+
+Each kind is described once in ``KINDS``; listing, search, keyset pagination, reference checks
+and the meeting timeline (R8, R20) are written once for all four.
+"""
+import base64
+import binascii
+import dataclasses
+import json
+
+from peewee import JOIN, IntegrityError, Tuple
+
+from server.db import db
+from server.errors import Conflict, NotFound, ValidationFailed
+from server.models import (Company, Contact, Deal, Meeting, MeetingCompany, MeetingContact,
+                           MeetingDeal, MeetingTicket, Note, Ticket, User)
+from server.services.meetings import attach_attendees, decode_cursor, encode_cursor
+
+MAX_SEARCH_WORDS = 5
+
+
+@dataclasses.dataclass(frozen=True)
+class Kind:
+    """How one record type is stored, listed, searched and linked to meetings."""
+    label: str  # 'Contact', used in messages
+    model: type
+    link: type  # the Meeting<->record association table
+    order: tuple  # keyset: every list is ordered by these columns, the last one unique
+    search: tuple  # columns that ``?q=`` matches, every word in any of them
+    filters: tuple = ()  # exact-match query parameters that are model fields
+    references: tuple = ()  # foreign keys ('company', 'owner') that must stay in the account
+    unique: tuple = ()  # fields unique per account (a duplicate answers 409)
+    descending: bool = False
+    joins_company: bool = False  # the output shows the company's name
+
+    @property
+    def link_field(self):
+        return getattr(self.link, self.model._meta.name)
+
+
+KINDS = {
+    'contacts': Kind('Contact', Contact, MeetingContact,
+                     order=(Contact.last_name, Contact.first_name, Contact.id),
+                     search=(Contact.first_name, Contact.last_name, Contact.email, Company.name),
+                     filters=('email', 'company_id', 'owner_id'),
+                     references=('company', 'owner'), unique=('email',), joins_company=True),
+    'companies': Kind('Company', Company, MeetingCompany, order=(Company.name, Company.id),
+                      search=(Company.name, Company.domain), filters=('domain',)),
+    'deals': Kind('Deal', Deal, MeetingDeal, order=(Deal.name, Deal.id), search=(Deal.name,),
+                  filters=('stage', 'company_id', 'owner_id'), references=('company', 'owner'),
+                  joins_company=True),
+    # Tickets are worked newest first.
+    'tickets': Kind('Ticket', Ticket, MeetingTicket, order=(Ticket.id,), search=(Ticket.subject,),
+                    filters=('status', 'owner_id'), references=('owner',), descending=True),
+}
+
+REFERENCED = {'company': Company, 'owner': User}
+
+
+# -- cursors -------------------------------------------------------------------------------
+
+def _encode_keyset(values):
+    raw = json.dumps(values, separators=(',', ':')).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip('=')
+
+
+def _decode_keyset(cursor, width):
+    try:
+        raw = base64.urlsafe_b64decode(cursor + '=' * (-len(cursor) % 4))
+        values = json.loads(raw)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        values = None
+    if not isinstance(values, list) or len(values) != width or not all(
+            isinstance(v, (str, int)) and not isinstance(v, bool) for v in values):
+        raise ValidationFailed('The cursor is not valid.', {'cursor': ['Not a valid cursor.']})
+    return values
+
+
+# -- reading -------------------------------------------------------------------------------
+
+def _select(kind, account_id):
+    model = kind.model
+    if kind.joins_company:
+        return (model.select(model, Company)
+                .join(Company, JOIN.LEFT_OUTER, on=(model.company == Company.id))
+                .where(model.account == account_id))
+    return model.select().where(model.account == account_id)
+
+
+def _search(query, kind, q):
+    """Every word of ``q`` must appear (case-insensitively) in one of the kind's columns."""
+    for word in q.split()[:MAX_SEARCH_WORDS]:
+        condition = None
+        for column in kind.search:
+            match = column.contains(word)
+            condition = match if condition is None else (condition | match)
+        query = query.where(condition)
+    return query
+
+
+def list_records(user, kind_name, q=None, cursor=None, limit=50, **filters):
+    """One page of the account's records of a kind: (items, next_cursor)."""
+    kind = KINDS[kind_name]
+    query = _select(kind, user.account_id)
+    for name, value in filters.items():
+        if name in kind.filters and value is not None:
+            query = query.where(getattr(kind.model, name) == value)
+    if q and q.strip():
+        query = _search(query, kind, q)
+    keyset = Tuple(*kind.order)
+    if cursor:
+        after = Tuple(*_decode_keyset(cursor, len(kind.order)))
+        query = query.where(keyset < after if kind.descending else keyset > after)
+    order = [c.desc() if kind.descending else c.asc() for c in kind.order]
+    items = list(query.order_by(*order).limit(limit + 1))
+    next_cursor = None
+    if len(items) > limit:
+        last = items[limit - 1]
+        next_cursor = _encode_keyset([getattr(last, c.name) for c in kind.order])
+    return items[:limit], next_cursor
+
+
+def get_record(user, kind_name, record_id):
+    """A record of the caller's account, or NotFound."""
+    kind = KINDS[kind_name]
+    record = _select(kind, user.account_id).where(kind.model.id == record_id).first()
+    if record is None:
+        raise NotFound(f'{kind.label} not found.')
+    return record
+
+
+# -- writing -------------------------------------------------------------------------------
+
+def _check(user, kind, data, record_id=None):
+    """References must point into the caller's account; unique fields must be free."""
+    errors = {}
+    for field in kind.references:
+        key = field + '_id'
+        if data.get(key) is None:
+            continue
+        target = REFERENCED[field]
+        if not target.select().where(target.id == data[key],
+                                     target.account == user.account_id).exists():
+            errors[key] = [f'No {field} with id {data[key]} in your account.']
+    if errors:
+        raise ValidationFailed('Some referenced records do not exist.', errors)
+    for field in kind.unique:
+        if field in data:
+            taken = kind.model.select().where(kind.model.account == user.account_id,
+                                              getattr(kind.model, field) == data[field])
+            if record_id is not None:
+                taken = taken.where(kind.model.id != record_id)
+            if taken.exists():
+                _duplicate(kind, field)
+
+
+def _duplicate(kind, field):
+    raise Conflict(f'A {kind.label.lower()} with this {field} already exists.',
+                   {field: [f'Another {kind.label.lower()} already uses this {field}.']})
+
+
+def _save(kind, write):
+    """Run ``write`` atomically; a unique index losing a race still answers 409."""
+    try:
+        with db.atomic():
+            return write()
+    except IntegrityError:
+        if not kind.unique:
+            raise
+        _duplicate(kind, kind.unique[0])
+
+
+def create_record(user, kind_name, data):
+    kind = KINDS[kind_name]
+    _check(user, kind, data)
+    record = _save(kind, lambda: kind.model.create(account=user.account_id, **data))
+    return get_record(user, kind_name, record.id)
+
+
+def update_record(user, kind_name, record_id, changes):
+    kind = KINDS[kind_name]
+    record = get_record(user, kind_name, record_id)
+    _check(user, kind, changes, record_id=record.id)
+    if changes:
+        _save(kind, lambda: kind.model.update(**changes).where(
+            kind.model.id == record.id).execute())
+    return get_record(user, kind_name, record.id)
+
+
+def delete_record(user, kind_name, record_id):
+    """Delete a record; its meeting associations go with it (ON DELETE CASCADE)."""
+    kind = KINDS[kind_name]
+    record = get_record(user, kind_name, record_id)
+    with db.atomic():
+        kind.model.delete().where(kind.model.id == record.id).execute()
+
+
+# -- the timeline (R8, R20) -----------------------------------------------------------------
+
+def attach_notes(meetings):
+    """Load every meeting's notes with their authors, oldest first, in one query."""
+    by_id = {m.id: m for m in meetings}
+    for meeting in meetings:
+        meeting.notes_list = []
+    if by_id:
+        rows = (Note.select(Note, User).join(User)
+                .where(Note.meeting.in_(list(by_id)))
+                .order_by(Note.created_at, Note.id))
+        for note in rows:
+            by_id[note.meeting_id].notes_list.append(note)
+    return meetings
+
+
+def timeline(user, kind_name, record_id, cursor=None, limit=50):
+    """The meetings on a record's timeline, newest first, with attendees and notes.
+
+    A constant number of queries whatever the page size.
+    """
+    kind = KINDS[kind_name]
+    record = get_record(user, kind_name, record_id)
+    query = (Meeting.select().join(kind.link, on=(kind.link.meeting == Meeting.id))
+             .where(kind.link_field == record.id, Meeting.account == user.account_id))
+    if cursor:
+        query = query.where(Tuple(Meeting.start, Meeting.id) < Tuple(*decode_cursor(cursor)))
+    meetings = list(query.order_by(Meeting.start.desc(), Meeting.id.desc()).limit(limit + 1))
+    next_cursor = encode_cursor(meetings[limit - 1]) if len(meetings) > limit else None
+    meetings = meetings[:limit]
+    attach_attendees(user.account, meetings)
+    attach_notes(meetings)
+    return record, meetings, next_cursor

@@ -1,0 +1,49 @@
+"""Bearer tokens: stored only as hashes, refused when missing, wrong or revoked."""
+from server.db import db
+from server.services import tokens
+
+
+def text_in_database():
+    """Every text value of every table, to look for secrets stored in the clear."""
+    values = []
+    with db.connection_context():
+        for table in db.get_tables():
+            for row in db.execute_sql(f'SELECT * FROM "{table}"').fetchall():
+                values += [v for v in row if isinstance(v, str)]
+    return values
+
+
+def test_no_plaintext_token_is_stored(caller, make_caller, runner):
+    other = make_caller('ops@globex.com', account='Globex')
+    out = runner.invoke(args=['tokens', 'create', '--email', 'ops@globex.com']).output
+    cli_token = out.strip().splitlines()[-1]
+    assert caller.get('/me').status_code == 200
+    assert runner.app.test_client().get(
+        '/api/v1/me', headers={'Authorization': f'Bearer {cli_token}'}).status_code == 200
+    stored = text_in_database()
+    assert tokens.hash_token(caller.token) in stored  # what is kept is the hash
+    for plaintext in (caller.token, other.token, cli_token):
+        secret = plaintext[len(tokens.TOKEN_PREFIX):]
+        assert not any(secret in value for value in stored)
+
+
+def test_missing_or_malformed_token_is_401_in_the_error_shape(client):
+    for headers in ({}, {'Authorization': 'Bearer'}, {'Authorization': 'Basic abc'},
+                    {'Authorization': 'Bearer msk_not-a-real-token'}):
+        resp = client.get('/api/v1/contacts', headers=headers)
+        assert resp.status_code == 401, headers
+        assert resp.json['code'] == 'unauthorized' and resp.json['errors'] == {}
+        assert resp.headers['WWW-Authenticate'] == 'Bearer'
+
+
+def test_revoked_token_is_401(caller):
+    assert caller.get('/contacts').status_code == 200
+    with db.connection_context():
+        tokens.revoke(caller.user, prefix=caller.token[:12])
+    resp = caller.get('/contacts')
+    assert resp.status_code == 401 and resp.json['code'] == 'unauthorized'
+
+
+def test_health_and_docs_need_no_token(client):
+    assert client.get('/api/v1/health').status_code == 200
+    assert client.get('/api/v1/docs').status_code == 200

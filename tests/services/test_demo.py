@@ -1,0 +1,66 @@
+"""The demo workspace built by server.services.demo.seed()."""
+import datetime
+
+from server.db import db
+from server.models import (Account, Company, Contact, Deal, Meeting, MeetingAttendee, MeetingContact,
+                           Note, Ticket, User)
+from server.services import demo, users
+
+NOW = datetime.datetime(2026, 11, 25, 12, 7)  # a Wednesday
+
+
+def test_seed_builds_a_believable_account(app):
+    with db.connection_context():
+        account = demo.seed(now=NOW)
+        assert account.name == 'Northwind Demo'
+        assert account.domains == ['northwind.example', 'northwind-mail.example']
+        people = {u.email: u.role for u in User.select().where(User.account == account.id)}
+        assert people == {'alex@northwind.example': 'admin', 'sam@northwind.example': 'member'}
+        assert users.check_password('alex@northwind.example', 'demo1234').name == 'Alex Morgan'
+        assert users.check_password('sam@northwind.example', 'demo1234') is not None
+        assert Company.select().count() == 8
+        assert Contact.select().count() == 50
+        assert Contact.select().where(Contact.company.is_null() | (Contact.phone == '')
+                                      | (Contact.job_title == '')).count() == 0
+        assert Deal.select().count() >= 8 and Ticket.select().count() == 8
+
+
+def test_seed_meetings_span_a_week_from_today(app):
+    with db.connection_context():
+        demo.seed(now=NOW)
+        meetings = list(Meeting.select().order_by(Meeting.start))
+        today = [m for m in meetings if m.start.date() == NOW.date()]
+        assert any(m.end < NOW for m in today) and any(m.start > NOW for m in today)
+        assert meetings[-1].start < NOW + datetime.timedelta(days=7)
+        assert len({m.start.date() for m in meetings}) >= 5
+        # Wed + Thu, Fri, Mon, Tue = 4 today and 3 on each of the 4 weekdays that follow.
+        assert len(meetings) == 16
+        assert all(m.user.email == demo.ADMIN[0] for m in meetings)
+        past = [m.id for m in meetings if m.start < NOW]
+        assert Note.select().where(Note.meeting.in_(past)).count() >= len(past)
+        assert Note.select().where(Note.meeting.not_in(past)).count() == 0
+
+
+def test_seed_attendees_mix_contacts_strangers_and_colleagues(app):
+    with db.connection_context():
+        demo.seed(now=NOW)
+        rows = list(MeetingAttendee.select())
+        without = [r for r in rows if r.contact_id is None]
+        assert any(r.email.endswith('northwind-mail.example') for r in without)
+        assert any(r.email == demo.MEMBER[0] for r in without)
+        strangers = [r for r in without if 'northwind' not in r.email]
+        assert strangers and Contact.select().where(
+            Contact.email.in_([r.email for r in strangers])).count() == 0
+        linked = MeetingContact.select().count()
+        assert linked == sum(1 for r in rows if r.contact_id)
+
+
+def test_seed_is_idempotent_and_reset_rebuilds(app):
+    with db.connection_context():
+        first = demo.seed(now=NOW)
+        Note.delete().execute()
+        assert demo.seed(now=NOW).id == first.id
+        assert Note.select().count() == 0 and Contact.select().count() == 50
+        demo.seed(reset=True, now=NOW)
+        assert Note.select().count() > 0 and Contact.select().count() == 50
+        assert Meeting.select().count() == 16 and Account.select().count() == 1
