@@ -30,6 +30,8 @@ class User(BaseModel):
     time_zone = CharField(max_length=64, default='UTC')
     is_active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
+    # Moves on every web sign-in, which spends any magic link issued before it.
+    last_sign_in_at = DateTimeField(null=True)
 
 
 class ApiToken(BaseModel):
