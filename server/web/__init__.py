@@ -1,10 +1,34 @@
 """Server-rendered pages: sign-in, records with their timelines, settings."""
-from flask import Blueprint
+from flask import Blueprint, render_template
+from werkzeug.exceptions import HTTPException
+
+from server.errors import ServiceError
 
 bp = Blueprint('web', __name__, template_folder='templates', static_folder='static',
                static_url_path='/static')
 
 
+@bp.before_request
+def _check_csrf():
+    from server.web import csrf
+    return csrf.check()
+
+
+@bp.errorhandler(ServiceError)
+def _service_error(error):
+    # Services speak in ServiceErrors; on a web page they become an HTML page, not JSON.
+    return render_template('error.html', status=error.status, message=error.message), error.status
+
+
+@bp.errorhandler(HTTPException)
+def _http_error(error):
+    return render_template('error.html', status=error.code, message=error.description), error.code
+
+
 def init_app(app):
-    from server.web import pages  # noqa: F401 (registers the routes)
+    from server.web import cli, template_helpers
+    from server.web import pages, sign_in, record_pages, meeting_pages  # noqa: F401 (routes)
+    from server.web import extension_auth  # noqa: F401 (routes)
+    template_helpers.init_app(app)
     app.register_blueprint(bp)
+    app.cli.add_command(cli.web_cli)

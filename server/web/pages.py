@@ -1,26 +1,38 @@
-"""Web page routes."""
-from flask import redirect, render_template_string, request, session, url_for
+"""The dashboard and the record lists (search with ?q=, pages with ?cursor=)."""
+import datetime
 
-from server.services import users
-from server.web import bp
+from flask import g, render_template, request
 
+from server.auth import login_required
+from server.models import utcnow
+from server.services import meetings
+from server.services import records as record_service
+from server.web import bp, records
 
-@bp.route('/sign-in', methods=['GET', 'POST'])
-def sign_in():
-    """Sign in with e-mail and password."""
-    error = None
-    if request.method == 'POST':
-        user = users.check_password(request.form.get('email'), request.form.get('password'))
-        if user is not None:
-            session.clear()
-            session['user_id'] = user.id
-            return redirect(url_for('web.home'))
-        error = 'Wrong e-mail or password.'
-    return render_template_string('<form method=post>{{ error or "" }}<input name=email>'
-                                  '<input name=password type=password><button>Sign in</button></form>',
-                                  error=error)
+UPCOMING_LIMIT = 10
+PER_PAGE = 25
+PLURAL_URL = '<any(contacts, companies, deals, tickets):plural>'
 
 
 @bp.route('/')
+@login_required
 def home():
-    return 'Meetside'
+    """The signed-in user's upcoming meetings and the way into their records."""
+    # A meeting that started within the hour is still "upcoming" for a rep running late.
+    since = utcnow() - datetime.timedelta(hours=1)
+    upcoming, _ = meetings.list_for_user(g.web_user, start_from=since, limit=UPCOMING_LIMIT)
+    counts = {plural: kind.model.select().where(kind.model.account == g.web_user.account_id).count()
+              for plural, kind in record_service.KINDS.items()}
+    return render_template('home.html', upcoming=upcoming, counts=counts)
+
+
+@bp.route('/' + PLURAL_URL)
+@login_required
+def record_list(plural):
+    """A searchable, paginated list of one kind of record."""
+    q = records.clean_query(request.args.get('q'))
+    cursor = request.args.get('cursor') or None
+    items, next_cursor = record_service.list_records(g.web_user, plural, q=q or None,
+                                                     cursor=cursor, limit=PER_PAGE)
+    return render_template('records/list.html', plural=plural, q=q, items=items,
+                           cursor=cursor, next_cursor=next_cursor)

@@ -1,0 +1,51 @@
+"""A meeting's page: details, attendees, notes (R20) and deletion (R6, B3)."""
+from flask import flash, g, redirect, render_template, request, url_for
+
+from server.auth import login_required
+from server.services import meetings, notes
+from server.services.records import attach_notes
+from server.web import bp, forms, records
+from server.web.redirects import safe_next
+
+MEETING_URL = '/meetings/<int(max=2147483647):meeting_id>'
+
+
+@bp.route(MEETING_URL)
+@login_required
+def meeting(meeting_id):
+    """The meeting with its attendees, associated records and notes."""
+    found = meetings.detail(g.web_user, meeting_id)
+    attach_notes([found])
+    return render_template('meetings/detail.html', meeting=found,
+                           associated=records.associated_records(g.web_user, found))
+
+
+@bp.route(MEETING_URL + '/notes', methods=['POST'])
+@login_required
+def add_note(meeting_id):
+    """Add a note to the meeting, from its page or from a record's timeline."""
+    back = safe_next(request.form.get('next'), url_for('web.meeting', meeting_id=meeting_id))
+    meetings.get_meeting(g.web_user, meeting_id)  # 404 before anything else for a foreign id
+    body, errors = forms.load_note_form(request.form)
+    if errors:
+        flash('The note was not saved: ' + ' '.join(sum(errors.values(), [])), 'error')
+        return redirect(back)
+    notes.add(g.web_user, meeting_id, body)
+    flash('Note added.', 'info')
+    return redirect(back)
+
+
+@bp.route(MEETING_URL + '/delete', methods=['POST'])
+@login_required
+def delete_meeting(meeting_id):
+    """Delete the CRM meeting; cancel the calendar event only when asked (R6, B3)."""
+    cancel = request.form.get('cancel_in_calendar') in ('1', 'on', 'true', 'yes')
+    found = meetings.get_meeting(g.web_user, meeting_id)
+    meetings.delete(g.web_user, meeting_id, cancel_in_calendar=cancel)
+    if cancel and found.provider_event_id:
+        flash(f'Meeting "{found.title}" deleted; its calendar event is being cancelled.', 'info')
+    elif cancel:
+        flash(f'Meeting "{found.title}" deleted (it had no calendar event to cancel).', 'info')
+    else:
+        flash(f'Meeting "{found.title}" deleted from the CRM; the calendar event was kept.', 'info')
+    return redirect(safe_next(request.form.get('next'), url_for('web.home')))

@@ -1,0 +1,52 @@
+"""Signing in and out: e-mail + password, or a magic link printed by the CLI."""
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+
+from server.services import users
+from server.web import bp, magic_links
+from server.web.redirects import safe_next
+
+
+def _start_session(user):
+    # A fresh session on sign-in: nothing an attacker planted before survives it.
+    session.clear()
+    session['user_id'] = user.id
+    session.permanent = True
+
+
+@bp.route('/sign-in', methods=['GET', 'POST'])
+def sign_in():
+    """Sign in with e-mail and password."""
+    next_url = safe_next(request.values.get('next'), url_for('web.home'))
+    if request.method == 'GET' and g.web_user is not None:
+        return redirect(next_url)
+    email = (request.form.get('email') or '').strip()
+    if request.method == 'POST':
+        user = users.check_password(email, request.form.get('password'))
+        if user is not None:
+            magic_links.record_sign_in(user)
+            _start_session(user)
+            return redirect(next_url)
+        flash('Wrong e-mail or password.', 'error')
+        return render_template('sign_in.html', email=email, next_url=next_url), 401
+    return render_template('sign_in.html', email=email, next_url=next_url)
+
+
+@bp.route('/sign-in/link/<token>')
+def sign_in_link(token):
+    """Sign in with a single-use link from `flask web sign-in-link`."""
+    user = magic_links.redeem(current_app.config['SECRET_KEY'], token)
+    if user is None:
+        flash('This sign-in link has expired or was already used. '
+              'Sign in with your password, or ask for a new link.', 'error')
+        return redirect(url_for('web.sign_in'))
+    _start_session(user)
+    flash(f'Signed in as {user.email}.', 'info')
+    return redirect(url_for('web.home'))
+
+
+@bp.route('/sign-out', methods=['POST'])
+def sign_out():
+    """Sign out and forget the session."""
+    session.clear()
+    flash('You are signed out.', 'info')
+    return redirect(url_for('web.sign_in'))
