@@ -123,5 +123,6 @@ def caller(make_caller):
     return make_caller()
 
 
-# The provider fakes (tests/fakes) as fixtures for every suite: google_fake, google_config.
-from tests.fakes.fixtures import google_config, google_fake  # noqa: E402,F401
+# The provider fakes (tests/fakes) as fixtures for every suite.
+from tests.fakes.fixtures import (google_config, google_fake, graph_config,  # noqa: E402,F401
+                                  graph_fake)

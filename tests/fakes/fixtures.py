@@ -2,6 +2,7 @@
 import pytest
 
 from tests.fakes.google_fake import GoogleFake
+from tests.fakes.graph_fake import GraphFake
 
 # Retry settings that keep fault tests fast: tiny backoff, 1 s HTTP timeout.
 FAST_RETRIES = {'CALENDAR_RETRY_ATTEMPTS': 3, 'CALENDAR_BACKOFF_BASE': 0.01,
@@ -32,3 +33,15 @@ def google_fake():
 @pytest.fixture
 def google_config(google_fake):
     return provider_config(google_fake)
+
+
+@pytest.fixture
+def graph_fake():
+    fake = start_fake(GraphFake)
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def graph_config(graph_fake):
+    return provider_config(graph_fake)

@@ -4,10 +4,13 @@ Each harness offers the same verbs (add/edit/delete an event as the user, expire
 refuse a token, throttle, read invitations), so one suite runs against every provider.
 """
 import datetime
+import types
+import urllib.parse
 import uuid
 
 from server.calendars.base import Attendee, CalendarEvent, Credentials, TransientError
 from server.calendars.google.provider import GoogleProvider
+from server.calendars.outlook.provider import OutlookProvider
 from tests.fakes.memory_provider import MemoryCalendar, MemoryProvider
 
 OWNER = 'rep@acme.com'
@@ -92,6 +95,29 @@ class GoogleHarness(FakeServerHarness):
 
     def channel_active(self, channel_id):
         return channel_id in self.fake.channels
+
+
+class OutlookHarness(FakeServerHarness):
+    name = 'outlook'
+    provider_class = OutlookProvider
+
+    def __init__(self, fake, config, owner=OWNER):
+        super().__init__(fake, config, owner)
+        # Graph checks a new subscription's address at once: answer its validation request.
+        fake.push_sink = self._sink
+
+    def _sink(self, url, headers, body):
+        self.pushes.append((url, headers, body))
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+        if 'validationToken' in query:
+            return types.SimpleNamespace(status_code=200, text=query['validationToken'][0])
+        return types.SimpleNamespace(status_code=202, text='')
+
+    def expire_cursors(self):
+        self.fake.invalidate_delta_tokens()
+
+    def channel_active(self, channel_id):
+        return channel_id in self.fake.subscriptions
 
 
 class MemoryHarness:

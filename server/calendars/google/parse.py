@@ -2,6 +2,7 @@
 import datetime
 
 from server.calendars.base import Attendee, CalendarEvent
+from server.calendars.links import link_in_location, place_video_link
 from server.calendars.timeutil import parse_iso, rfc3339
 
 
@@ -23,8 +24,7 @@ def video_link(item):
     for point in (item.get('conferenceData') or {}).get('entryPoints') or []:
         if point.get('entryPointType') == 'video' and point.get('uri'):
             return point['uri']
-    location = (item.get('location') or '').strip()
-    return location if location.startswith(('https://', 'http://')) and ' ' not in location else ''
+    return link_in_location(item.get('location'))
 
 
 def parse_attendee(raw):
@@ -62,22 +62,15 @@ def parse_event(item):
 
 
 def event_body(event):
-    """A NewEvent -> the events resource for insert/patch.
-
-    Google cannot attach an arbitrary video link as conference data (that needs a
-    conferencing add-on), so the link goes in the location, where parse_event finds it again.
-    """
-    body = {
+    """A NewEvent -> the events resource for insert/patch."""
+    location, description = place_video_link(event)
+    return {
         'summary': event.title,
-        'description': event.description,
+        'description': description,
+        'location': location,
         'start': {'dateTime': rfc3339(event.start), 'timeZone': 'UTC'},
         'end': {'dateTime': rfc3339(event.end), 'timeZone': 'UTC'},
         'attendees': [dict({'email': a.email}, **({'displayName': a.display_name}
                                                    if a.display_name else {}))
                       for a in event.attendees],
     }
-    location = event.location or event.video_link
-    if event.video_link and event.location:
-        body['description'] = f'{event.description}\n\nVideo call: {event.video_link}'.strip()
-    body['location'] = location
-    return body

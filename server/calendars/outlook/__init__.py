@@ -1,0 +1,1 @@
+"""Outlook (Office 365) via Microsoft Graph: client (HTTP), parse (JSON), provider (interface)."""

@@ -1,0 +1,59 @@
+"""Encryption at rest of OAuth tokens: Fernet with the key(s) in TOKEN_ENCRYPTION_KEY.
+
+Several comma-separated keys rotate: the first encrypts, any of them decrypts (MultiFernet).
+"""
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+from server.errors import ServiceError
+
+
+class EncryptionKeyMissing(ServiceError):
+    """The server cannot store calendar tokens safely, so it refuses to connect calendars."""
+    status = 503
+    code = 'encryption_key_missing'
+
+
+class TokenUnreadable(ServiceError):
+    """A stored token does not decrypt with the configured key(s): the user must reconnect."""
+    status = 409
+    code = 'token_unreadable'
+
+
+MISSING_KEY_MESSAGE = (
+    'Calendar connections are disabled because TOKEN_ENCRYPTION_KEY is not set. Calendar tokens '
+    'are only ever stored encrypted; an administrator must set TOKEN_ENCRYPTION_KEY to a Fernet '
+    'key (generate one with: python -c "from cryptography.fernet import Fernet; '
+    'print(Fernet.generate_key().decode())") and restart the server.')
+
+
+class TokenCipher:
+    def __init__(self, keys):
+        keys = [k.strip() for k in (keys or '').split(',') if k.strip()]
+        if not keys:
+            raise EncryptionKeyMissing(MISSING_KEY_MESSAGE)
+        try:
+            self._fernet = MultiFernet([Fernet(k.encode()) for k in keys])
+        except (ValueError, TypeError) as error:
+            raise EncryptionKeyMissing(
+                'TOKEN_ENCRYPTION_KEY is not a valid Fernet key (32 url-safe base64-encoded '
+                f'bytes): {error}. ' + MISSING_KEY_MESSAGE.split('. ', 1)[1]) from error
+
+    def encrypt(self, plaintext):
+        """Encrypt a token; '' stays '' (nothing to hide, and it reads as 'no token')."""
+        if not plaintext:
+            return ''
+        return self._fernet.encrypt(plaintext.encode()).decode()
+
+    def decrypt(self, ciphertext):
+        if not ciphertext:
+            return ''
+        try:
+            return self._fernet.decrypt(ciphertext.encode()).decode()
+        except InvalidToken as error:
+            raise TokenUnreadable('A stored calendar token cannot be decrypted with the '
+                                  'configured TOKEN_ENCRYPTION_KEY; reconnect the calendar.') from error
+
+
+def cipher(config):
+    """The TokenCipher for the app's configuration; raises EncryptionKeyMissing without a key."""
+    return TokenCipher(config.get('TOKEN_ENCRYPTION_KEY'))

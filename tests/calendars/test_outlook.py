@@ -1,0 +1,153 @@
+"""The Outlook provider against the Graph fake: calendar-view delta, parsing of the fields
+the rules need, series folding (R13), subscriptions, and the transport."""
+import datetime
+import json
+
+import pytest
+
+from server.calendars.base import Attendee, CursorExpired, NewEvent
+from server.calendars.outlook import parse
+from tests.fakes.harness import OutlookHarness, later
+from tests.fakes.store import FakeAttendee
+
+
+@pytest.fixture
+def outlook(graph_fake, graph_config):
+    harness = OutlookHarness(graph_fake, graph_config)
+    yield harness
+    harness.close()
+
+
+def full(provider, **kwargs):
+    events, page = [], None
+    while True:
+        result = provider.list_changes(page=page, **kwargs)
+        events += result.events
+        if not result.next_page:
+            return {e.provider_event_id: e for e in events}, result.sync_cursor
+        page = result.next_page
+
+
+def test_delta_pages_end_in_a_delta_link_used_as_the_cursor(outlook):
+    for n in range(3):
+        outlook.add(f'Meeting {n}')
+    provider = outlook.provider(page_size=2)
+    first = provider.list_changes()
+    assert first.next_page.startswith(outlook.fake.url + '/v1.0/me/calendarView/delta?$skiptoken=')
+    events, cursor = full(provider)
+    assert len(events) == 3
+    assert cursor.startswith(outlook.fake.url + '/v1.0/me/calendarView/delta?$deltatoken=')
+    window = outlook.fake.requests_log[0][2]
+    assert set(window) == {'startDateTime', 'endDateTime'}
+
+
+def test_removed_entries_become_cancelled_events(outlook):
+    event_id = outlook.add('Doomed')
+    provider = outlook.provider()
+    _, cursor = full(provider)
+    outlook.delete(event_id)
+    events, _ = full(provider, sync_cursor=cursor)
+    assert events[event_id].status == 'cancelled'
+
+
+def test_a_stale_delta_answering_400_sync_state_not_found_is_cursor_expired(outlook):
+    provider = outlook.provider()
+    _, cursor = full(provider)
+    outlook.fake.faults.fail_next(410)
+    with pytest.raises(CursorExpired):
+        provider.list_changes(sync_cursor=cursor)
+    # Graph also answers some stale tokens with 400 and the same error code.
+    outlook.fake.expired_cursor_response = lambda: outlook.fake.json(
+        {'error': {'code': 'syncStateNotFound', 'message': 'stale'}}, 400)
+    outlook.expire_cursors()
+    with pytest.raises(CursorExpired):
+        provider.list_changes(sync_cursor=cursor)
+
+
+def test_r14_r15_all_day_and_private_are_parsed(outlook):
+    day = later(72).date()
+    all_day = outlook.add('Holiday', all_day=True, start=day)
+    private = outlook.add('Doctor', visibility='private')
+    events, _ = full(outlook.provider())
+    assert events[all_day].all_day is True
+    assert events[all_day].start == datetime.datetime(day.year, day.month, day.day)
+    assert events[private].visibility == 'private'
+
+
+def test_r13_occurrences_fold_into_the_series_master_and_exceptions_stay(outlook):
+    start = later(24)
+    master = outlook.add('Weekly', start=start, attendees=['ann@client.com'],
+                         recurrence=['RRULE:FREQ=WEEKLY;COUNT=4'])
+    moved = outlook.fake.store.add_exception(master, start + datetime.timedelta(days=7),
+                                             start=start + datetime.timedelta(days=8)).id
+    events, _ = full(outlook.provider(page_size=2))
+    assert set(events) == {master, moved}
+    assert events[master].is_recurring_master
+    assert events[moved].recurring_event_id == master
+    assert events[moved].original_start == start + datetime.timedelta(days=7)
+    assert events[moved].start == start + datetime.timedelta(days=8)
+
+
+def test_people_links_and_times(outlook):
+    event_id = outlook.add('Call', organizer='boss@client.com',
+                           attendees=[FakeAttendee('rep@acme.com', response='accepted'),
+                                      FakeAttendee('boss@client.com', 'The Boss', 'tentative')],
+                           video_link='https://teams.microsoft.com/l/meetup-join/1')
+    event = full(outlook.provider())[0][event_id]
+    assert event.organizer_email == 'boss@client.com'
+    me, boss = event.attendees
+    assert (me.is_self, me.response_status) == (True, 'accepted')
+    assert (boss.display_name, boss.is_organizer, boss.response_status) == ('The Boss', True,
+                                                                           'tentative')
+    assert event.video_link == 'https://teams.microsoft.com/l/meetup-join/1'
+    assert event.html_link.startswith(outlook.fake.url + '/owa/')
+    assert event.created is not None and event.created.tzinfo is None
+
+
+def test_parse_reads_graph_times_and_sensitivity():
+    event = parse.parse_event({
+        'id': 'AAMk1', 'type': 'singleInstance', 'subject': 'x', 'sensitivity': 'personal',
+        'start': {'dateTime': '2026-12-01T10:00:00.0000000', 'timeZone': 'UTC'},
+        'end': {'dateTime': '2026-12-01T10:30:00.0000000', 'timeZone': 'UTC'},
+        'createdDateTime': '2026-11-20T08:00:00.1234567Z', 'isCancelled': True})
+    assert event.start == datetime.datetime(2026, 12, 1, 10, 0)
+    assert event.created == datetime.datetime(2026, 11, 20, 8, 0, 0, 123456)
+    assert event.visibility == 'private' and event.status == 'cancelled'
+
+
+def test_a_post_whose_answer_was_lost_is_not_duplicated(outlook):
+    outlook.fake.faults.slow_seconds = 0.5
+    outlook.config = dict(outlook.config, CALENDAR_HTTP_TIMEOUT=0.3)
+    outlook.fake.faults.fail_next('lost')
+    start = later(30)
+    created = outlook.provider().insert_event(NewEvent(
+        'Demo', start, start + datetime.timedelta(hours=1),
+        attendees=[Attendee('ann@client.com')], event_id='crm0a0b0c0000077'))
+    assert [e.id for e in outlook.fake.store.live_events('rep@acme.com')] == [created.provider_event_id]
+    assert outlook.invitations(created.provider_event_id) == ['ann@client.com']
+
+
+def test_subscription_is_validated_notifies_and_renews(outlook):
+    provider = outlook.provider()
+    channel = provider.watch('https://crm.example.com/webhooks/outlook', 'ignored', 'state-1',
+                             7 * 24 * 3600)
+    # Graph caps event subscriptions at 4230 minutes; the provider asks for no more.
+    assert channel.expires_at < datetime.datetime.now(datetime.timezone.utc).replace(
+        tzinfo=None) + datetime.timedelta(minutes=4230)
+    validation_url = outlook.pushes[0][0]
+    assert validation_url.startswith('https://crm.example.com/webhooks/outlook?validationToken=')
+    event_id = outlook.add('New')
+    url, headers, body = outlook.pushes[1]
+    note = json.loads(body)['value'][0]
+    assert (note['subscriptionId'], note['clientState'], note['resourceData']['id']) == (
+        channel.id, 'state-1', event_id)
+    renewed = provider.renew(channel, 3600)
+    assert renewed.id == channel.id and renewed.expires_at < channel.expires_at
+
+
+def test_a_subscription_whose_address_does_not_answer_is_refused(outlook):
+    from server.calendars.outlook.client import GraphError
+    outlook.fake.push_sink = lambda url, headers, body: None
+    with pytest.raises(GraphError) as raised:
+        outlook.provider().watch('https://crm.example.com/webhooks/outlook', 'x', 's', 3600)
+    assert raised.value.status == 400
