@@ -26,6 +26,10 @@ def env_list(name, default=()):
     return [item.strip() for item in value.split(',') if item.strip()]
 
 
+# The Chrome extension's own origin: manifest.json's fixed "key" pins this id.
+EXTENSION_ORIGIN = 'chrome-extension://ponpnhgfpmhgpplklaobjcjpfnnmpiic'
+
+
 def from_environment(instance_path):
     """Return the configuration mapping taken from environment variables."""
     return {
@@ -33,7 +37,7 @@ def from_environment(instance_path):
         'DATABASE_URL': env_str(
             'DATABASE_URL', 'sqlite:///' + os.path.join(instance_path, 'meetside.sqlite3')),
         'DATABASE_POOL_SIZE': env_int('DATABASE_POOL_SIZE', 8),
-        'EXTENSION_ORIGINS': env_list('EXTENSION_ORIGINS'),
+        'EXTENSION_ORIGINS': env_list('EXTENSION_ORIGINS', [EXTENSION_ORIGIN]),
         'PUBLIC_URL': env_str('PUBLIC_URL', 'http://127.0.0.1:5000'),
         'MAX_CONTENT_LENGTH': env_int('MAX_CONTENT_LENGTH', 256 * 1024),
         'TOKEN_ENCRYPTION_KEY': env_str('TOKEN_ENCRYPTION_KEY'),

@@ -1,0 +1,17 @@
+// The service worker: small feature modules, and one router for messages (each has a `type`).
+import { openForTab } from './sw-side-panel.js';
+import { flushOutbox, resetBackoff } from './sw-notes-outbox.js';
+
+const handlers = {
+  // From the Gmail launcher (content script): open the panel on that tab.
+  'open-side-panel': (message, sender) => openForTab(sender.tab.id).then(() => ({ ok: true })),
+  // From the panel: a note was queued, or the panel opened; send what waits now.
+  'outbox-flush': () => resetBackoff().then(flushOutbox),
+};
+
+chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+  const handler = handlers[message?.type];
+  if (!handler) return false;
+  handler(message, sender).then(sendResponse, (error) => sendResponse({ ok: false, error: String(error?.message || error) }));
+  return true;  // answer asynchronously
+});

@@ -1,0 +1,113 @@
+// R17-R19: one meeting: Start, attendees (contact, Add, internal) and the Notes tab.
+import { api, emailSegment } from '../lib/api.js';
+import { h } from '../lib/dom.js';
+import { dayLabel, timeRange } from '../lib/format.js';
+import { t } from '../lib/i18n.js';
+import { notesTab } from './notes-tab.js';
+import { errorMessage, skeleton } from './states.js';
+
+const RESPONSES = ['accepted', 'declined', 'tentative', 'needsAction'];
+
+export function meetingView(ctx, meetingId) {
+  const node = h('section', null, skeleton(3));
+  const notes = notesTab(ctx, meetingId);
+  let meeting = null;
+  let tab = 'attendees';
+
+  async function load() {
+    try {
+      meeting = await api(`/meetings/${meetingId}`);
+      ctx.banner(null);
+      render();
+    } catch (error) {
+      if (meeting) ctx.banner(error);
+      else ctx.fail(error, node, load);
+    }
+  }
+
+  // Re-rendering also refreshes the Notes tab when it is the one shown.
+  const refresh = () => load();
+
+  function render() {
+    const start = new Date(meeting.start);
+    const end = new Date(meeting.end);
+    const message = h('p.error', { hidden: true, role: 'alert' });
+    const startButton = h('button.primary', {
+      type: 'button', disabled: !(meeting.video_link || meeting.calendar_link),
+      onclick: () => startMeeting(startButton, message),
+    }, t('startMeeting'));
+    const tabs = h('nav.tabs', { role: 'tablist' }, ['attendees', 'notes'].map((name) => h('button', {
+      type: 'button', role: 'tab', 'aria-selected': String(tab === name), dataset: { tab: name },
+      onclick: () => { tab = name; render(); },
+    }, name === 'attendees' ? t('attendeesTab', [String(meeting.attendees.length)]) : t('notesTab'))));
+    ctx.setTitle(meeting.title || t('untitled'));
+    const focused = document.activeElement;  // keep the caret in the note box across refreshes
+    node.replaceChildren(
+      h('div.head', null,
+        h('h2', null, meeting.title || t('untitled')),
+        h('p.sub', null, `${dayLabel(start, ctx.zone)} · ${timeRange(start, end, ctx.zone)}`),
+        h('div.actions', null, startButton), message),
+      tabs,
+      tab === 'attendees' ? h('ul.rows', null, meeting.attendees.map(attendeeRow)) : notes.node);
+    if (node.contains(focused)) focused.focus();
+    if (tab === 'notes') notes.refresh();
+  }
+
+  function attendeeRow(attendee) {
+    const { contact } = attendee;
+    const status = RESPONSES.includes(attendee.response_status) ? attendee.response_status : 'needsAction';
+    const name = contact ? contact.name : attendee.display_name || attendee.email;
+    const detail = contact ? [contact.job_title, contact.company].filter(Boolean).join(' · ') || contact.email : attendee.email;
+    const row = h('li.attendee', { dataset: { email: attendee.email } });
+    const error = h('span.error.sub', { hidden: true, role: 'alert' });
+    let action = null;
+    if (attendee.is_internal) action = h('span.badge.internal', null, t('internal'));
+    else if (!contact) {
+      action = h('button.add', {
+        type: 'button', title: t('addTitle'), onclick: () => addContact(attendee, row, action, error),
+      }, t('add'));
+    }
+    row.append(
+      h('div.who', null,
+        contact ? h('button.link.name', { type: 'button', onclick: () => ctx.openContact(contact.id) }, name)
+          : h('span.name', null, name),
+        h('span.sub', null, detail),
+        attendee.is_organizer ? h('span.sub', null, t('organizer')) : null, error),
+      h(`span.badge.${status}`, null, t(`response_${status}`)),
+      action);
+    return row;
+  }
+
+  // R18: one click creates the contact; the row turns into a contact row in place.
+  async function addContact(attendee, row, button, error) {
+    button.disabled = true;
+    try {
+      attendee.contact = await api(
+        `/meetings/${meetingId}/attendees/${emailSegment(attendee.email)}/contact`, { method: 'POST' });
+      row.replaceWith(attendeeRow(attendee));
+    } catch (failure) {
+      if (failure.kind === 'auth') return ctx.fail(failure, node, load);
+      button.disabled = false;
+      error.textContent = errorMessage(failure);
+      error.hidden = false;
+    }
+  }
+
+  // R19: the server picks the URL (video link, else the calendar event); the panel stays open.
+  async function startMeeting(button, message) {
+    button.disabled = true;
+    message.hidden = true;
+    try {
+      const { url } = await api(`/meetings/${meetingId}/start`, { method: 'POST' });
+      await chrome.tabs.create({ url });
+    } catch (failure) {
+      message.textContent = errorMessage(failure);
+      message.hidden = false;
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  load();
+  return { node, title: t('meetingTitle'), refresh, onOutbox: notes.onOutbox };
+}

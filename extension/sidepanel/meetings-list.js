@@ -1,0 +1,93 @@
+// R16: today's meetings first, then the next days; today's past meetings greyed; search.
+import { api } from '../lib/api.js';
+import { h } from '../lib/dom.js';
+import { dayKey, dayLabel, timeRange } from '../lib/format.js';
+import { t } from '../lib/i18n.js';
+import { skeleton, stateBox } from './states.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+const DAYS_AHEAD = 7;
+
+// A window a day wider on each side than shown: day boundaries are the user's, not UTC's.
+export function fetchMeetings(q) {
+  const now = Date.now();
+  return api('/meetings', {
+    query: {
+      from: new Date(now - DAY).toISOString(), to: new Date(now + (DAYS_AHEAD + 1) * DAY).toISOString(),
+      limit: 200, q,
+    },
+  });
+}
+
+export function meetingsList(ctx, firstPage) {
+  const search = h('input.search', {
+    type: 'search', placeholder: t('searchPlaceholder'), 'aria-label': t('searchPlaceholder'),
+  });
+  const body = h('div.list', null, skeleton());
+  const node = h('section', null, search, body);
+  let latest = 0;  // answers to superseded searches are dropped
+  let loaded = false;
+
+  async function load(page) {
+    const mine = ++latest;
+    try {
+      const { items } = await (page || fetchMeetings(search.value.trim()));
+      if (mine !== latest) return;
+      render(items);
+      loaded = true;
+      ctx.banner(null);
+    } catch (error) {
+      if (mine !== latest) return;
+      if (loaded) ctx.banner(error);
+      else ctx.fail(error, body, () => load());
+    }
+  }
+
+  let debounce;
+  search.addEventListener('input', () => {
+    clearTimeout(debounce);
+    debounce = setTimeout(() => load(), 250);
+  });
+
+  function render(items) {
+    const zone = ctx.zone;
+    const now = new Date();
+    const today = dayKey(now, zone);
+    const tomorrow = dayKey(new Date(now.getTime() + DAY), zone);
+    const last = dayKey(new Date(now.getTime() + DAYS_AHEAD * DAY), zone);
+    const days = new Map();
+    for (const meeting of items) {
+      const start = new Date(meeting.start);
+      const end = new Date(meeting.end);
+      let key = dayKey(start, zone);
+      if (key < today) key = end > now ? today : null;  // started earlier, still running
+      if (!key || key > last) continue;
+      if (!days.has(key)) days.set(key, { label: key === today ? t('today') : key === tomorrow ? t('tomorrow') : dayLabel(start, zone), rows: [] });
+      const past = end <= now;
+      const count = meeting.attendees.length;
+      days.get(key).rows.push(h(`button.meeting${past ? '.past' : ''}`, {
+        type: 'button', dataset: { id: meeting.id }, onclick: () => ctx.openMeeting(meeting.id),
+      },
+      h('span.title', null, meeting.title || t('untitled')),
+      h('span.sub', null, [
+        timeRange(start, end, zone),
+        count === 1 ? t('attendeeOne') : t('attendeeMany', [String(count)]),
+        meeting.status === 'cancelled' ? t('cancelled') : null,
+        past ? t('past') : null,
+      ].filter(Boolean).join(' · '))));
+    }
+    const q = search.value.trim();
+    if (!days.size) {
+      body.replaceChildren(stateBox({
+        name: 'empty', title: q ? t('emptySearchTitle') : t('emptyTitle'),
+        text: q ? t('emptySearchText', [q]) : t('emptyText'),
+      }));
+    } else {
+      body.replaceChildren(...[...days.values()].flatMap(({ label, rows }) => [h('h2.day', null, label), ...rows]));
+    }
+    if (!performance.getEntriesByName('meetings-list-shown').length) performance.mark('meetings-list-shown');
+  }
+
+  load(firstPage);
+  return { node, title: t('panelTitle'), refresh: () => load() };
+}

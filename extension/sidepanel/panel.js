@@ -1,0 +1,128 @@
+// The side panel: a stack of screens over one shared context. Page state is fine here (the
+// panel lives while it is open); anything that must outlive it is in chrome.storage.
+import { api } from '../lib/api.js';
+import { h, openTab } from '../lib/dom.js';
+import { safeZone } from '../lib/format.js';
+import { localize, t } from '../lib/i18n.js';
+import { isOutboxChange } from '../lib/outbox.js';
+import { getSettings } from '../lib/settings.js';
+import { startSignIn } from '../lib/sign-in.js';
+import { contactCard } from './contact-card.js';
+import { meetingView } from './meeting-view.js';
+import { fetchMeetings, meetingsList } from './meetings-list.js';
+import { errorMessage, errorState, skeleton, stateBox } from './states.js';
+
+const REFRESH_MS = 60 * 1000;
+const view = document.getElementById('view');
+const heading = document.getElementById('heading');
+const back = document.getElementById('back');
+const bannerBox = h('p.error.sub', { hidden: true, role: 'status' });
+let stack = [];  // screens: { node, title, refresh?, onOutbox? }
+
+const ctx = {
+  me: null,
+  zone: undefined,
+  openMeeting: (id) => push(meetingView(ctx, id)),
+  openContact: (id) => push(contactCard(ctx, id)),
+  setTitle: (text) => { heading.textContent = text; },
+  // A failed first load: 401 means the token is gone, anything else shows retry in place.
+  fail(error, container, retry) {
+    if (error.kind === 'auth') return showSignedOut();
+    container.replaceChildren(errorState(error, () => {
+      container.replaceChildren(skeleton());
+      retry();
+    }));
+  },
+  // A failed refresh keeps what is shown and says the data may be stale.
+  banner(error) {
+    if (error?.kind === 'auth') return showSignedOut();
+    bannerBox.hidden = !error;
+    bannerBox.textContent = error ? errorMessage(error) : '';
+  },
+};
+
+function show(screen) {
+  heading.textContent = screen.title;
+  back.hidden = stack.length < 2;
+  bannerBox.hidden = true;
+  view.replaceChildren(bannerBox, screen.node);
+}
+
+function push(screen) {
+  stack.push(screen);
+  show(screen);
+}
+
+function replace(screen) {
+  stack = [screen];
+  show(screen);
+}
+
+function statusScreen(name, title, text, actions) {
+  return { node: stateBox({ name, title, text, actions }), title: t('panelTitle') };
+}
+
+async function showSignedOut() {
+  const { serverUrl } = await getSettings();
+  replace(statusScreen('signed-out', t('signedOutTitle'), t('signedOutText', [serverUrl]), [
+    { label: t('signIn'), onclick: startSignIn },
+    { label: t('settings'), onclick: () => chrome.runtime.openOptionsPage(), primary: false },
+  ]));
+}
+
+// R21: without a connected calendar there are no meetings to show; say so and link to Settings.
+function showNotConnected(me) {
+  const reconnect = me.calendar.status === 'needs_reconnect';
+  replace(statusScreen('not-connected',
+    reconnect ? t('reconnectTitle') : t('notConnectedTitle'),
+    reconnect ? t('reconnectText') : t('notConnectedText'),
+    [{ label: reconnect ? t('reconnect') : t('connectCalendar'),
+      onclick: () => openTab(me.calendar.connect_url || me.urls.settings_calendar) }]));
+}
+
+async function boot() {
+  replace({ node: skeleton(), title: t('panelTitle') });
+  const { token } = await getSettings();
+  if (!token) return showSignedOut();
+  // Both requests at once: the list needs no answer from /me to be fetched.
+  const firstPage = fetchMeetings('');
+  firstPage.catch(() => {});
+  try {
+    ctx.me = await api('/me');
+  } catch (error) {
+    return ctx.fail(error, view, boot);
+  }
+  ctx.zone = safeZone(ctx.me.user.time_zone);
+  if (!ctx.me.calendar.connected) return showNotConnected(ctx.me);
+  replace(meetingsList(ctx, firstPage));
+}
+
+function flushOutbox() {
+  chrome.runtime.sendMessage({ type: 'outbox-flush' }).catch(() => {});
+}
+
+function refresh() {
+  const screen = stack.at(-1);
+  if (screen?.refresh) screen.refresh();
+  else boot();
+}
+
+back.addEventListener('click', () => {
+  if (stack.length < 2) return;
+  stack.pop();
+  show(stack.at(-1));
+  stack.at(-1).refresh?.();
+});
+document.getElementById('refresh').addEventListener('click', refresh);
+document.getElementById('settings').addEventListener('click', () => chrome.runtime.openOptionsPage());
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area !== 'local') return;
+  if ('token' in changes || 'serverUrl' in changes) boot();
+  else if (isOutboxChange(changes)) stack.at(-1)?.onOutbox?.();
+});
+addEventListener('online', () => { flushOutbox(); refresh(); });
+setInterval(() => stack.at(-1)?.refresh?.(), REFRESH_MS);
+
+localize();
+flushOutbox();  // B2: the panel opening is a good moment to deliver what waits
+boot();
