@@ -1,10 +1,10 @@
 """/tickets: list and search, create, read, edit, delete, and the meeting timeline."""
 from flask_smorest import Blueprint
 
-from server.api import records
+from server.api import record_routes
 from server.schemas import tickets as schemas
 
 blp = Blueprint('tickets', __name__, description='Ticket records')
 
 # TicketSchema, TicketInSchema, TicketPatchSchema, TicketQuerySchema and TicketPageSchema.
-records.register(blp, 'tickets', schemas)
+record_routes.register(blp, 'tickets', schemas)

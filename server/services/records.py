@@ -12,9 +12,10 @@ from peewee import JOIN, IntegrityError, Tuple
 
 from server.db import db
 from server.errors import Conflict, NotFound, ValidationFailed
-from server.models import (Company, Contact, Deal, Meeting, MeetingCompany, MeetingContact,
-                           MeetingDeal, MeetingTicket, Note, Ticket, User)
-from server.services.meetings import attach_attendees, decode_cursor, encode_cursor
+from server.models import (Company, Contact, Deal, Meeting, MeetingAttendee, MeetingCompany,
+                           MeetingContact, MeetingDeal, MeetingTicket, Note, Ticket, User)
+from server.services.meetings import (attach_attendees, decode_cursor, encode_cursor,
+                                      link_attendees)
 
 MAX_SEARCH_WORDS = 5
 
@@ -32,10 +33,22 @@ class Kind:
     unique: tuple = ()  # fields unique per account (a duplicate answers 409)
     descending: bool = False
     joins_company: bool = False  # the output shows the company's name
+    after_write: object = None  # called as after_write(record, changes) inside the write
+
 
     @property
     def link_field(self):
         return getattr(self.link, self.model._meta.name)
+
+
+def _match_attendees(contact, changes):
+    """R11: a contact's e-mail decides which meeting attendees are this contact."""
+    if 'email' not in changes:
+        return
+    # Attendees of the old address are no longer this contact (its timeline history stays).
+    MeetingAttendee.update(contact=None).where(MeetingAttendee.contact == contact.id,
+                                               MeetingAttendee.email != contact.email).execute()
+    link_attendees(contact)
 
 
 KINDS = {
@@ -43,7 +56,8 @@ KINDS = {
                      order=(Contact.last_name, Contact.first_name, Contact.id),
                      search=(Contact.first_name, Contact.last_name, Contact.email, Company.name),
                      filters=('email', 'company_id', 'owner_id'),
-                     references=('company', 'owner'), unique=('email',), joins_company=True),
+                     references=('company', 'owner'), unique=('email',), joins_company=True,
+                     after_write=_match_attendees),
     'companies': Kind('Company', Company, MeetingCompany, order=(Company.name, Company.id),
                       search=(Company.name, Company.domain), filters=('domain',)),
     'deals': Kind('Deal', Deal, MeetingDeal, order=(Deal.name, Deal.id), search=(Deal.name,),
@@ -155,36 +169,38 @@ def _check(user, kind, data, record_id=None):
 
 
 def _duplicate(kind, field):
-    raise Conflict(f'A {kind.label.lower()} with this {field} already exists.',
-                   {field: [f'Another {kind.label.lower()} already uses this {field}.']})
+    noun = kind.label.lower()
+    raise Conflict(f'A {noun} with this {field} already exists.',
+                   {field: [f'Another {noun} already uses this {field}.']})
 
 
-def _save(kind, write):
-    """Run ``write`` atomically; a unique index losing a race still answers 409."""
+def _save(user, kind_name, record_id, changes):
+    """Create (no ``record_id``) or update a record and run the kind's follow-up, atomically."""
+    kind = KINDS[kind_name]
     try:
         with db.atomic():
-            return write()
+            if record_id is None:
+                record_id = kind.model.create(account=user.account_id, **changes).id
+            else:
+                kind.model.update(**changes).where(kind.model.id == record_id).execute()
+            if kind.after_write is not None:
+                kind.after_write(kind.model.get_by_id(record_id), changes)
     except IntegrityError:
-        if not kind.unique:
-            raise
-        _duplicate(kind, kind.unique[0])
+        # A concurrent write took a unique value between the check and this write: 409.
+        _check(user, kind, changes, record_id)
+        raise
+    return get_record(user, kind_name, record_id)
 
 
 def create_record(user, kind_name, data):
-    kind = KINDS[kind_name]
-    _check(user, kind, data)
-    record = _save(kind, lambda: kind.model.create(account=user.account_id, **data))
-    return get_record(user, kind_name, record.id)
+    _check(user, KINDS[kind_name], data)
+    return _save(user, kind_name, None, data)
 
 
 def update_record(user, kind_name, record_id, changes):
-    kind = KINDS[kind_name]
     record = get_record(user, kind_name, record_id)
-    _check(user, kind, changes, record_id=record.id)
-    if changes:
-        _save(kind, lambda: kind.model.update(**changes).where(
-            kind.model.id == record.id).execute())
-    return get_record(user, kind_name, record.id)
+    _check(user, KINDS[kind_name], changes, record_id=record.id)
+    return _save(user, kind_name, record.id, changes) if changes else record
 
 
 def delete_record(user, kind_name, record_id):

@@ -243,3 +243,27 @@ def test_deleting_a_contact_removes_its_associations(caller):
         assert MeetingAttendee.get().contact_id is None  # the attendee stays, unlinked
     again = caller.get(f"/meetings/{meeting['id']}").json
     assert again['attendees'][0]['contact'] is None and again['contact_ids'] == []
+
+
+def test_r11_creating_a_contact_matches_existing_attendees(caller):
+    meeting = caller.post('/meetings', json={
+        'title': 'Call', 'start': '2026-12-01T10:00:00Z', 'end': '2026-12-01T11:00:00Z',
+        'attendees': [{'email': 'bea@client.com'}]}).json
+    assert meeting['attendees'][0]['contact'] is None
+    contact = caller.post('/contacts', json={'email': 'Bea@Client.com', 'first_name': 'Bea'}).json
+    shown = caller.get(f"/meetings/{meeting['id']}").json
+    assert shown['attendees'][0]['contact']['id'] == contact['id']
+    assert shown['contact_ids'] == [contact['id']]
+    timeline = caller.get(f"/contacts/{contact['id']}/timeline").json['items']
+    assert [m['id'] for m in timeline] == [meeting['id']]
+
+
+def test_r11_changing_a_contacts_email_rematches_attendees(caller):
+    contact = caller.post('/contacts', json={'email': 'old@client.com'}).json
+    meeting = caller.post('/meetings', json={
+        'title': 'Call', 'start': '2026-12-01T10:00:00Z', 'end': '2026-12-01T11:00:00Z',
+        'attendees': [{'email': 'old@client.com'}, {'email': 'new@client.com'}]}).json
+    caller.patch(f"/contacts/{contact['id']}", json={'email': 'new@client.com'})
+    attendees = {a['email']: a['contact'] for a in caller.get(f"/meetings/{meeting['id']}").json['attendees']}
+    assert attendees['old@client.com'] is None
+    assert attendees['new@client.com']['id'] == contact['id']
