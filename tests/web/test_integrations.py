@@ -1,0 +1,321 @@
+"""Connecting a calendar through the browser-facing OAuth redirects (R1-R3, R21), against the
+Google and Graph fakes over real HTTP, and the Settings › Calendar page."""
+import datetime
+import urllib.parse
+
+import pytest
+import requests
+
+from server.calendars import registry
+from server.db import db
+from server.models import Account, CalendarConnection, utcnow
+from server.services import connections, tokens
+from tests.fakes.fixtures import FAST_RETRIES, TEST_ENCRYPTION_KEY
+from tests.web.conftest import Browser, make_user
+
+GOOGLE_SCOPE = 'openid email https://www.googleapis.com/auth/calendar.events'
+OUTLOOK_SCOPE = 'offline_access Calendars.ReadWrite User.Read'
+
+
+@pytest.fixture
+def fakes(app, google_fake, graph_fake):
+    """Point the app at both fakes, with an encryption key."""
+    app.config.update(google_fake.config(), **graph_fake.config(), **FAST_RETRIES,
+                      TOKEN_ENCRYPTION_KEY=TEST_ENCRYPTION_KEY)
+    return {'google': google_fake, 'outlook': graph_fake}
+
+
+def start(browser, provider):
+    """GET connect: the app answers with a redirect to the provider's consent screen."""
+    response = browser.get(f'/integrations/{provider}/connect')
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response.headers['Location']
+
+
+def consent(authorize_url):
+    """The browser at the (fake) provider: real HTTP; it redirects back with code and state."""
+    answer = requests.get(authorize_url, allow_redirects=False, timeout=5)
+    assert answer.status_code == 302
+    return answer.headers['Location']
+
+
+def come_back(browser, callback_url):
+    parts = urllib.parse.urlsplit(callback_url)
+    return browser.get(f'{parts.path}?{parts.query}')
+
+
+def connect(browser, provider):
+    return come_back(browser, consent(start(browser, provider)))
+
+
+def connection_of(user):
+    with db.connection_context():
+        return CalendarConnection.get_or_none(CalendarConnection.user == user.id)
+
+
+def account_provider(user):
+    with db.connection_context():
+        return Account.get_by_id(user.account_id).calendar_provider
+
+
+def every_stored_value():
+    """Every value of every row of every table, as text (to look for leaked secrets)."""
+    with db.connection_context():
+        found = []
+        for table in db.get_tables():
+            cursor = db.execute_sql(f'SELECT * FROM "{table}"')
+            found += [str(value) for row in cursor.fetchall() for value in row]
+        return '\n'.join(found)
+
+
+def test_r1_connect_google_through_the_consent_redirects(fakes, browser, rep):
+    authorize = start(browser, 'google')
+    url = urllib.parse.urlsplit(authorize)
+    query = dict(urllib.parse.parse_qsl(url.query))
+    assert f'{url.scheme}://{url.netloc}{url.path}' == fakes['google'].url + '/o/oauth2/v2/auth'
+    assert query['client_id'] == fakes['google'].client_id
+    assert query['response_type'] == 'code'
+    assert query['scope'] == GOOGLE_SCOPE
+    assert (query['access_type'], query['prompt']) == ('offline', 'consent')
+    assert query['redirect_uri'] == 'http://127.0.0.1:5000/integrations/google/callback'
+    assert query['login_hint'] == rep.email and query['state']
+
+    before = utcnow()
+    page = come_back(browser, consent(authorize))
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'Google Calendar is connected' in html and rep.email in html
+
+    connection = connection_of(rep)
+    assert (connection.provider, connection.provider_email, connection.status) == (
+        'google', rep.email, 'connected')
+    assert before - datetime.timedelta(seconds=1) <= connection.connected_at <= utcnow()  # R4
+    assert connection.token_expires_at > utcnow()
+    assert account_provider(rep) == 'google'  # R3: the first connection installs it
+
+
+def test_r1_connect_outlook_through_the_consent_redirects(fakes, browser, rep):
+    authorize = start(browser, 'outlook')
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(authorize).query))
+    assert authorize.startswith(fakes['outlook'].url + '/common/oauth2/v2.0/authorize?')
+    assert query['scope'] == OUTLOOK_SCOPE
+    assert query['redirect_uri'] == 'http://127.0.0.1:5000/integrations/outlook/callback'
+    page = come_back(browser, consent(authorize))
+    assert page.status_code == 200
+    assert 'Outlook (Office 365) is connected' in page.get_data(as_text=True)
+    connection = connection_of(rep)
+    assert (connection.provider, connection.provider_email) == ('outlook', rep.email)
+    assert account_provider(rep) == 'outlook'
+
+
+def test_a_callback_whose_state_does_not_match_is_rejected(fakes, browser, rep):
+    callback = consent(start(browser, 'google'))
+    forged = callback.replace('state=', 'state=forged')
+    response = come_back(browser, forged)
+    assert response.status_code == 400
+    assert 'not valid' in response.get_data(as_text=True)
+    assert connection_of(rep) is None
+
+
+def test_a_callback_without_a_connect_started_here_is_rejected(fakes, browser, rep):
+    response = browser.get('/integrations/google/callback?code=abc&state=whatever')
+    assert response.status_code == 400
+    assert connection_of(rep) is None
+
+
+def test_a_callback_cannot_be_replayed(fakes, browser, rep):
+    callback = consent(start(browser, 'google'))
+    assert come_back(browser, callback).status_code == 200
+    assert come_back(browser, callback).status_code == 400
+
+
+def test_a_refused_consent_stores_nothing(fakes, browser, rep):
+    authorize = start(browser, 'google')
+    state = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(authorize).query))['state']
+    response = browser.get(f'/integrations/google/callback?error=access_denied&state={state}')
+    assert response.status_code == 400
+    assert 'access_denied' in response.get_data(as_text=True)
+    assert connection_of(rep) is None and account_provider(rep) == ''
+
+
+def test_connect_requires_sign_in(fakes, anonymous):
+    response = anonymous.get('/integrations/google/connect')
+    assert response.status_code == 302 and '/sign-in' in response.headers['Location']
+
+
+def test_r3_a_colleague_cannot_connect_the_other_provider(app, fakes, browser, rep):
+    assert connect(browser, 'google').status_code == 200
+    colleague = make_user('otto@acme.example', 'Acme')
+    other = Browser(app.test_client(), colleague)
+    response = other.get('/integrations/outlook/connect')
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert 'Your account uses Google Calendar' in html
+    settings = other.get('/settings/calendar').get_data(as_text=True)
+    assert '/integrations/google/connect' in settings
+    assert '/integrations/outlook/connect' not in settings
+    # The same provider is fine: R3 "every other user connects their own calendar".
+    assert connect(other, 'google').status_code == 200
+    assert connection_of(colleague).provider_email == colleague.email
+
+
+def test_r3_the_first_to_finish_wins_when_two_colleagues_race(app, fakes, browser, rep):
+    colleague = make_user('otto@acme.example', 'Acme')
+    other = Browser(app.test_client(), colleague)
+    outlook_callback = consent(start(other, 'outlook'))  # allowed when it started
+    assert connect(browser, 'google').status_code == 200
+    response = come_back(other, outlook_callback)
+    assert response.status_code == 409
+    assert connection_of(colleague) is None
+    assert account_provider(rep) == 'google'
+
+
+def test_without_an_encryption_key_connecting_is_refused_with_a_clear_message(
+        app, fakes, browser, rep):
+    app.config['TOKEN_ENCRYPTION_KEY'] = None
+    response = browser.get('/integrations/google/connect')
+    assert response.status_code == 503
+    html = response.get_data(as_text=True)
+    assert 'TOKEN_ENCRYPTION_KEY is not set' in html
+    assert 'Fernet.generate_key()' in html
+    settings = browser.get('/settings/calendar').get_data(as_text=True)
+    assert 'Calendar connections are disabled' in settings
+    assert '/integrations/google/connect' not in settings
+
+
+def test_an_invalid_encryption_key_is_refused_with_a_clear_message(app, fakes, browser):
+    app.config['TOKEN_ENCRYPTION_KEY'] = 'not-a-key'
+    response = browser.get('/integrations/google/connect')
+    assert response.status_code == 503
+    assert 'not a valid Fernet key' in response.get_data(as_text=True)
+
+
+def test_an_unconfigured_oauth_client_is_a_clear_page(app, fakes, browser):
+    app.config['MS_CLIENT_ID'] = ''
+    response = browser.get('/integrations/outlook/connect')
+    assert response.status_code == 503
+    assert 'MS_CLIENT_ID' in response.get_data(as_text=True)
+
+
+def test_tokens_are_encrypted_at_rest_even_after_a_refresh(app, fakes, browser, rep):
+    fake = fakes['google']
+    connect(browser, 'google')
+    issued = {t for t in fake.access_tokens} | {t for t in fake.refresh_tokens}
+    assert len(issued) == 2
+    stored = every_stored_value()
+    assert not any(token in stored for token in issued)
+
+    # The registry's provider decrypts them, and writes a refreshed token back encrypted.
+    fake.expire_access_tokens()
+    with app.app_context(), db.connection_context():
+        connection = CalendarConnection.get(CalendarConnection.user == rep.id)
+        provider = registry.provider_for(connection, app.config)
+        try:
+            provider.list_changes()
+        finally:
+            provider.close()
+        refreshed = connections.credentials_of(CalendarConnection.get_by_id(connection.id),
+                                               app.config)
+    fresh = set(fake.access_tokens) - issued
+    assert fresh == {refreshed.access_token}
+    stored = every_stored_value()
+    assert not any(token in stored for token in issued | fresh)
+
+
+def test_r21_api_me_reports_the_connection(fakes, client, browser, rep):
+    with db.connection_context():
+        _, token = tokens.issue(rep)
+    headers = {'Authorization': f'Bearer {token}'}
+    before = client.get('/api/v1/me', headers=headers).get_json()['calendar']
+    assert (before['connected'], before['status'], before['provider']) == (False, 'not_connected', None)
+
+    connect(browser, 'google')
+    state = client.get('/api/v1/me', headers=headers).get_json()['calendar']
+    assert (state['connected'], state['status'], state['provider'], state['email']) == (
+        True, 'connected', 'google', rep.email)
+    assert state['connect_url'].endswith('/settings/calendar')
+
+    with db.connection_context():
+        connections.mark_needs_reconnect(connection_of(rep), 'invalid_grant')
+    state = client.get('/api/v1/me', headers=headers).get_json()['calendar']
+    assert (state['connected'], state['status']) == (False, 'needs_reconnect')
+
+
+def test_settings_page_shows_each_state(fakes, browser, rep):
+    page = browser.get('/settings/calendar').get_data(as_text=True)
+    assert 'data-status="not_connected"' in page
+    assert '/integrations/google/connect' in page and '/integrations/outlook/connect' in page
+
+    connect(browser, 'google')
+    page = browser.get('/settings/calendar').get_data(as_text=True)
+    assert 'data-status="connected"' in page and rep.email in page
+    assert 'Disconnect' in page and '/integrations/google/connect' not in page
+
+    with db.connection_context():
+        connection = connection_of(rep)
+        connection.last_error = 'Google refused the token refresh: invalid_grant'
+        connection.save()
+        connections.mark_needs_reconnect(connection, connection.last_error)
+    page = browser.get('/settings/calendar').get_data(as_text=True)
+    assert 'data-status="needs_reconnect"' in page
+    assert 'invalid_grant' in page and 'Reconnect Google Calendar' in page
+
+
+def test_disconnect_stops_the_channel_and_forgets_the_tokens(app, fakes, browser, rep):
+    connect(browser, 'google')
+    with app.app_context(), db.connection_context():
+        connection = connection_of(rep)
+        provider = registry.provider_for(connection, app.config)
+        channel = provider.watch('https://crm.example.com/webhooks/google', 'chan7', 'tok7', 600)
+        provider.close()
+        CalendarConnection.update(channel_id=channel.id, channel_token=channel.token,
+                                  channel_resource_id=channel.resource_id,
+                                  sync_cursor='st-old').where(
+            CalendarConnection.id == connection.id).execute()
+    assert 'chan7' in fakes['google'].channels
+
+    response = browser.post('/integrations/disconnect')
+    assert response.status_code == 302 and response.headers['Location'].endswith('/settings/calendar')
+    assert 'chan7' not in fakes['google'].channels
+    connection = connection_of(rep)
+    assert connection.status == 'disconnected'
+    assert (connection.access_token_enc, connection.refresh_token_enc, connection.sync_cursor,
+            connection.channel_id) == ('', '', None, None)
+    assert account_provider(rep) == ''  # the last user left: the account may choose again
+    page = browser.get('/settings/calendar').get_data(as_text=True)
+    assert 'data-status="not_connected"' in page and 'Your calendar is disconnected' in page
+
+
+def test_disconnect_needs_the_csrf_token(fakes, browser, rep):
+    connect(browser, 'google')
+    assert browser.post('/integrations/disconnect', csrf=False).status_code == 400
+    assert connection_of(rep).status == 'connected'
+
+
+def test_r3_the_account_keeps_its_provider_while_a_user_is_connected(app, fakes, browser, rep):
+    colleague = make_user('otto@acme.example', 'Acme')
+    other = Browser(app.test_client(), colleague)
+    connect(browser, 'google')
+    connect(other, 'google')
+    browser.post('/integrations/disconnect')
+    assert account_provider(rep) == 'google'
+    assert other.get('/integrations/outlook/connect').status_code == 409
+    other.post('/integrations/disconnect')
+    assert account_provider(rep) == ''
+    assert connect(other, 'outlook').status_code == 200
+
+
+def test_r4_reconnecting_the_same_calendar_keeps_the_connection_time(fakes, browser, rep):
+    connect(browser, 'google')
+    first = connection_of(rep)
+    with db.connection_context():
+        connections.mark_needs_reconnect(first, 'invalid_grant')
+    connect(browser, 'google')
+    again = connection_of(rep)
+    assert again.status == 'connected' and again.connected_at == first.connected_at
+
+    browser.post('/integrations/disconnect')
+    connect(browser, 'google')
+    # A new integration period after a disconnect: R4 counts from the new connection.
+    assert connection_of(rep).connected_at > first.connected_at
+
