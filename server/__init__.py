@@ -28,4 +28,7 @@ def create_app(config=None):
     from server.web import init_app as init_web
     init_web(app)
 
+    from server.sync import init_app as init_sync
+    init_sync(app)
+
     return app

@@ -5,6 +5,7 @@ import importlib
 RESOURCE_MODULES = [
     'health', 'me', 'meetings', 'notes',
     'contacts', 'companies', 'deals', 'tickets', 'account', 'docs',
+    'sync',
 ]
 
 

@@ -26,6 +26,9 @@ class CalendarConnection(BaseModel):
     channel_token = CharField(max_length=200, null=True)  # verified on every webhook
     channel_resource_id = CharField(max_length=500, null=True)
     channel_expires_at = DateTimeField(null=True)
+    # A lease, not a process-local mutex: one sync per user across every worker (0004).
+    sync_lock_owner = CharField(max_length=100, null=True)
+    sync_lock_until = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
 

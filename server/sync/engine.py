@@ -15,6 +15,7 @@ from peewee import EXCLUDED
 from server.db import db
 from server.models import (Account, Contact, Meeting, MeetingAttendee, MeetingContact,
                            SyncDecision, User, utcnow)
+from server.services import outbox
 from server.sync import rules
 from server.sync.rules import DELETED, LOGGED, SKIPPED, UPDATED
 
@@ -79,6 +80,9 @@ class _Stored:
                 Meeting.user == scope.user_id, Meeting.calendar_provider == scope.provider,
                 Meeting.provider_event_id.in_(ids))
             self.meetings.update((m.provider_event_id, m) for m in query)
+        self.forgotten = set()
+        for ids in chunks(event_ids, MAX_VARIABLES):
+            self.forgotten |= outbox.forgotten(scope.user_id, ids)
         by_id = {m.id: m for m in self.meetings.values()}
         for ids in chunks(by_id, MAX_VARIABLES):
             query = (MeetingAttendee.select(MeetingAttendee.meeting, MeetingAttendee.email,
@@ -190,7 +194,8 @@ def _decide(scope, event, stored, contact_ids, page_masters, plan, now):
     context = rules.RuleContext(
         connected_at=scope.connected_at, domains=scope.domains, user_emails=scope.user_emails,
         contact_ids=contact_ids, existing=stored.existing(meeting, event) if meeting else None,
-        master=master, master_logged=master_meeting is not None or master_event is not None)
+        master=master, master_logged=master_meeting is not None or master_event is not None,
+        deleted_in_crm=event.provider_event_id in stored.forgotten)
     decision, reason = rules.decide(event, context)
     meeting_id = meeting.id if meeting else None
     if event.is_recurring_master and decision in (LOGGED, UPDATED):

@@ -27,6 +27,7 @@ REASONS = {
     'r15_private': 'Private events are not logged.',
     'r15_made_private': 'The event was made private: its meeting is kept but no longer updated.',
     'r15_frozen': 'The event is private: its meeting is kept but no longer updated.',
+    'r6_deleted_in_crm': 'Its meeting was deleted in the CRM; the calendar event was kept.',
     'invalid_event': 'The calendar sent incomplete or inconsistent data for this event.',
 }
 
@@ -51,6 +52,7 @@ class RuleContext:
     existing: Optional[Existing] = None
     master: Optional[tuple] = None  # R13: fingerprint of the series master, if known
     master_logged: bool = False  # R13: the series master has a meeting in the CRM
+    deleted_in_crm: bool = False  # R6: the CRM deleted this event's meeting; never re-log it
 
 
 def normalize_email(email):
@@ -177,6 +179,8 @@ def decide(event, context):
         return SKIPPED, 'invalid_event'
     if existing is not None and existing.frozen:
         return SKIPPED, 'r15_frozen'
+    if existing is None and context.deleted_in_crm:
+        return SKIPPED, 'r6_deleted_in_crm'
     if event.status == 'cancelled':
         return _decide_cancelled(event, context)
     if r15_is_private(event):

@@ -90,11 +90,7 @@ def test_sync_cursor_returns_only_changes(harness):
     assert changes(provider, cursor)[0] == []
 
 
-def test_expired_cursor_raises_cursor_expired(harness, request):
-    if harness.name == 'memory':
-        request.applymarker(pytest.mark.xfail(strict=True, reason=(
-            'tests/fakes/memory_provider.py: the cursor of the full pass after expire_cursors() '
-            'is itself below cursor_floor, so it stays expired')))
+def test_expired_cursor_raises_cursor_expired(harness):
     harness.add('Before')
     provider = harness.provider()
     _, _, cursor = full_pass(provider)

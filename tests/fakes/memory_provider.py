@@ -13,7 +13,7 @@ import threading
 import uuid
 
 from server.calendars.base import (Attendee, AuthExpired, CalendarEvent, CalendarProvider,
-                                   ChangePage, Channel, CursorExpired)
+                                   ChangePage, Channel, CursorExpired, ProviderError)
 
 
 def _now():
@@ -31,7 +31,7 @@ class MemoryCalendar:
         self.invitations = []  # (event id, e-mail, 'invite' | 'update' | 'cancel')
         self.channels = {}
         self.calls = []  # operation names, in order
-        self.cursor_floor = 0  # cursors below this are expired (Google's 410)
+        self.epoch = 0  # cursors of an earlier epoch are expired (Google's 410)
         self._counter = itertools.count(1)
         self._lock = threading.RLock()
 
@@ -63,7 +63,7 @@ class MemoryCalendar:
     def expire_cursors(self):
         """Invalidate every sync cursor handed out so far."""
         with self._lock:
-            self.cursor_floor = next(self._counter)
+            self.epoch += 1
 
     def seq_max(self):
         return max(self.seq.values(), default=0)
@@ -107,14 +107,18 @@ class MemoryProvider(CalendarProvider):
     def list_changes(self, sync_cursor=None, page=None, since=None):
         fault = self._enter('list')
         with self.calendar._lock:
-            # A page token pins the pass: (full?, changes after, changes up to, offset).
+            # A cursor is 'epoch.change number'; a page token pins its pass:
+            # 'full|inc:epoch:changes after:changes up to:offset'.
             if page is not None:
-                mode, floor, ceiling, offset = page.split(':')
+                mode, epoch, floor, ceiling, offset = page.split(':')
                 full, floor, ceiling, offset = mode == 'full', int(floor), int(ceiling), int(offset)
+            elif sync_cursor is not None:
+                epoch, _, floor = sync_cursor.partition('.')
+                full, floor, ceiling, offset = False, int(floor), self.calendar.seq_max(), 0
             else:
-                full, floor, ceiling, offset = sync_cursor is None, int(sync_cursor or 0), \
+                full, epoch, floor, ceiling, offset = True, self.calendar.epoch, 0, \
                     self.calendar.seq_max(), 0
-            if not full and floor < self.calendar.cursor_floor:
+            if not full and int(epoch) != self.calendar.epoch:
                 raise CursorExpired('sync token expired')
             changed = sorted((s, i) for i, s in self.calendar.seq.items()
                              if (full or s > floor) and s <= ceiling)
@@ -126,9 +130,10 @@ class MemoryProvider(CalendarProvider):
             chunk = [copy.deepcopy(e) for e in events[offset:offset + self.calendar.page_size]]
             if offset + len(chunk) < len(events):
                 mode = 'full' if full else 'inc'
-                result = ChangePage(chunk, next_page=f'{mode}:{floor}:{ceiling}:{offset + len(chunk)}')
+                result = ChangePage(chunk, next_page=f'{mode}:{epoch}:{floor}:{ceiling}:'
+                                                     f'{offset + len(chunk)}')
             else:
-                result = ChangePage(chunk, sync_cursor=str(ceiling))
+                result = ChangePage(chunk, sync_cursor=f'{self.calendar.epoch}.{ceiling}')
         self._leave(fault)
         return result
 
@@ -168,8 +173,8 @@ class MemoryProvider(CalendarProvider):
         fault = self._enter('patch')
         with self.calendar._lock:
             current = self.calendar.events.get(event_id)
-            if current is None:
-                raise KeyError(event_id)
+            if current is None or current.status == 'cancelled':
+                raise ProviderError(f'404 event {event_id} not found')
             known = {a.email for a in current.attendees}
             added = [a for a in event.attendees if a.email not in known]
             self.calendar.edit(event_id, title=event.title, description=event.description,

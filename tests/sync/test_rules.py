@@ -196,3 +196,7 @@ def test_b4_every_reason_code_is_explained():
              'r13_occurrence', 'r14_all_day', 'r15_private', 'r15_made_private', 'r15_frozen',
              'r9_cancelled', 'invalid_event', 'r13_cancelled_occurrence', 'r13_series_not_logged'}
     assert codes <= set(rules.REASONS)
+
+
+def test_r6_event_whose_meeting_was_deleted_in_the_crm_is_not_logged_again():
+    assert decide(event(), context(deleted_in_crm=True)) == ('skipped', 'r6_deleted_in_crm')

@@ -1,0 +1,258 @@
+"""CRM -> calendar (R5, R6, B1, B3) through an outbox: write the intent with the change, send it
+after commit, exactly once.
+
+Inside the CRM's transaction a CalendarOutbox row records what the calendar owes (insert, patch,
+delete, or 'forget': the CRM deleted a synced meeting and the sync must not bring it back).
+After commit a huey job delivers it. Inserts carry a client-chosen event id that is stored on
+the meeting at once, so a retried insert whose response was lost finds the first event instead
+of creating (and inviting) twice, and the sync's echo of the event updates this meeting instead
+of logging a second one.
+"""
+import datetime
+import json
+import logging
+import threading
+import uuid
+
+from peewee import JOIN
+
+from server.calendars.base import (Attendee, AuthExpired, NewEvent, ProviderError,
+                                   TransientError)
+from server.db import db
+from server.models import CalendarConnection, CalendarOutbox, Meeting, MeetingAttendee, utcnow
+from server.services.hooks import meeting_hooks
+from server.sync.rules import normalize_email
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+RETRY_AFTER = datetime.timedelta(seconds=30)  # leave fresh rows to their after-commit job
+
+_local = threading.local()
+
+
+def _queued():
+    if not hasattr(_local, 'ids'):
+        _local.ids = []
+    return _local.ids
+
+
+def new_event_id():
+    """A Google-valid client event id (base32hex: 0-9 and a-v), unique per meeting."""
+    return 'ms' + uuid.uuid4().hex
+
+
+def _connection(user_id):
+    return CalendarConnection.get_or_none(CalendarConnection.user == user_id,
+                                          CalendarConnection.status == 'connected')
+
+
+def _snapshot(meeting_id, user):
+    """The meeting as the calendar should show it, taken inside the CRM's transaction."""
+    meeting = Meeting.get_by_id(meeting_id)
+    own = {normalize_email(user.email)}
+    attendees = [{'email': a.email, 'display_name': a.display_name}
+                 for a in MeetingAttendee.select(MeetingAttendee.email, MeetingAttendee.display_name)
+                 .where(MeetingAttendee.meeting == meeting_id)
+                 .order_by(MeetingAttendee.position, MeetingAttendee.id)
+                 if a.email not in own]
+    return meeting, {'title': meeting.title, 'start': meeting.start.isoformat(),
+                     'end': meeting.end.isoformat(), 'description': meeting.description,
+                     'location': meeting.location, 'video_link': meeting.video_link,
+                     'attendees': attendees}
+
+
+def _write(user, meeting_id, action, event_id, payload=None, status='pending'):
+    row = CalendarOutbox.create(account=user.account_id, user=user.id, meeting=meeting_id,
+                                action=action, provider_event_id=event_id,
+                                payload=json.dumps(payload or {}), status=status,
+                                done_at=utcnow() if status == 'done' else None)
+    if status == 'pending':
+        _queued().append(row.id)
+    return row
+
+
+def _pushable(meeting, user, connection):
+    """Only the user's own events on the connected calendar are written to (R15: not frozen)."""
+    return (connection is not None and meeting.provider_event_id
+            and meeting.calendar_provider == connection.provider and not meeting.frozen
+            and (meeting.source == 'crm'
+                 or normalize_email(meeting.organizer_email) in
+                 {normalize_email(user.email), normalize_email(connection.provider_email)}))
+
+
+# -- hooks: inside the CRM's transaction ------------------------------------------------------
+
+def on_scheduled(meeting, user):
+    """R5: owe the calendar an insert (with invitations) and tie the meeting to its event id."""
+    connection = _connection(user.id)
+    if connection is None:
+        return
+    event_id = new_event_id()
+    Meeting.update(calendar_provider=connection.provider, provider_event_id=event_id).where(
+        Meeting.id == meeting.id).execute()
+    _, payload = _snapshot(meeting.id, user)
+    _write(user, meeting.id, 'insert', event_id, payload)
+
+
+def on_changed(meeting, user, emails=None):
+    """B1 (and plain edits): owe the calendar a patch carrying the whole attendee list."""
+    connection = _connection(user.id)
+    current, payload = _snapshot(meeting.id, user)
+    if _pushable(current, user, connection):
+        _write(user, meeting.id, 'patch', current.provider_event_id, payload)
+
+
+def on_deleted(meeting, user, cancel_in_calendar=False):
+    """R6 keeps the calendar event; B3 cancels it when asked. Either way the sync must not
+    log the event again, so the event id is remembered ('forget')."""
+    current = Meeting.get_or_none(Meeting.id == meeting.id)
+    if current is None or not current.provider_event_id:
+        return
+    connection = _connection(user.id)
+    if cancel_in_calendar and _pushable(current, user, connection):
+        _write(user, None, 'delete', current.provider_event_id)
+    _write(user, None, 'forget', current.provider_event_id, status='done')
+
+
+def after_commit(*args, **kwargs):
+    """Enqueue delivery of the rows this thread's transaction wrote."""
+    from server import tasks
+    ids, _local.ids = list(_queued()), []
+    for outbox_id in ids:
+        tasks.deliver_outbox(outbox_id)
+
+
+def subscribe():
+    """Register the hooks once (create_app may run many times in one process)."""
+    if getattr(subscribe, 'done', False):
+        return
+    meeting_hooks.on('scheduled')(on_scheduled)
+    meeting_hooks.on('updated')(on_changed)
+    meeting_hooks.on('attendees_added')(on_changed)
+    meeting_hooks.on('deleted')(on_deleted)
+    for name in ('scheduled', 'updated', 'attendees_added', 'deleted'):
+        meeting_hooks.on(name, after_commit=True)(after_commit)
+    subscribe.done = True
+
+
+# -- delivery: after commit, in a job ---------------------------------------------------------
+
+def _new_event(row):
+    data = json.loads(row.payload or '{}')
+    return NewEvent(title=data['title'], start=datetime.datetime.fromisoformat(data['start']),
+                    end=datetime.datetime.fromisoformat(data['end']),
+                    description=data.get('description', ''), location=data.get('location', ''),
+                    video_link=data.get('video_link', ''),
+                    attendees=[Attendee(a['email'], a.get('display_name', ''))
+                               for a in data.get('attendees', [])],
+                    event_id=row.provider_event_id or '')
+
+
+def _claim(row):
+    """Take the row for this attempt; a concurrent worker that read it too gets nothing."""
+    return CalendarOutbox.update(attempts=CalendarOutbox.attempts + 1).where(
+        CalendarOutbox.id == row.id, CalendarOutbox.status == 'pending',
+        CalendarOutbox.attempts == row.attempts).execute() == 1
+
+
+def _mark(row, **fields):
+    CalendarOutbox.update(**fields).where(CalendarOutbox.id == row.id).execute()
+
+
+def deliver(outbox_id, config, provider=None):
+    """Send one outbox row (after the earlier rows of its meeting); return its status."""
+    row = CalendarOutbox.get_or_none(CalendarOutbox.id == outbox_id)
+    if row is None or row.status != 'pending':
+        return row.status if row else 'missing'
+    earlier = (CalendarOutbox.select(CalendarOutbox.id).where(
+        CalendarOutbox.user == row.user_id, CalendarOutbox.status == 'pending',
+        CalendarOutbox.id < row.id, CalendarOutbox.provider_event_id == row.provider_event_id)
+        .order_by(CalendarOutbox.id))
+    for (earlier_id,) in earlier.tuples():
+        if deliver(earlier_id, config, provider) != 'done':
+            return 'pending'  # order matters: never patch or delete before the insert
+    connection = _connection(row.user_id)
+    if connection is None or not _claim(row):
+        return 'pending'
+    owned = provider is None
+    try:
+        if owned:
+            from server.sync.runner import default_provider
+            provider = default_provider(connection, config)
+        _send(row, provider, connection)
+    except AuthExpired as error:
+        CalendarConnection.update(status='needs_reconnect', last_error=str(error)[:2000]).where(
+            CalendarConnection.id == connection.id).execute()
+        _mark(row, last_error=str(error)[:2000])
+        return 'pending'
+    except TransientError as error:
+        give_up = row.attempts + 1 >= MAX_ATTEMPTS
+        _mark(row, last_error=str(error)[:2000], status='failed' if give_up else 'pending')
+        return 'failed' if give_up else 'pending'
+    except (ProviderError, KeyError, ValueError) as error:
+        log.warning('calendar write %s failed: %s', row.id, error)
+        _mark(row, last_error=str(error)[:2000], status='failed')
+        return 'failed'
+    finally:
+        if owned and provider is not None and hasattr(provider, 'close'):
+            provider.close()
+    _mark(row, status='done', done_at=utcnow(), last_error='')
+    return 'done'
+
+
+def _send(row, provider, connection):
+    if row.action == 'insert':
+        event = None
+        if row.attempts > 0:
+            # An earlier attempt may have created the event and lost the answer.
+            event = provider.get_event(row.provider_event_id)
+        if event is None:
+            event = provider.insert_event(_new_event(row), send_updates=True)
+        _link(row, event, connection)
+    elif row.action == 'patch':
+        provider.patch_event(row.provider_event_id, _new_event(row), send_updates=True)
+    elif row.action == 'delete':
+        provider.delete_event(row.provider_event_id, send_updates=True)
+
+
+def _link(row, event, connection):
+    """Store the created event on the meeting, so its echo from the sync updates this meeting."""
+    with db.atomic():
+        if event.provider_event_id != row.provider_event_id:
+            # A provider that chose its own id: later rows and any echo logged meanwhile follow.
+            CalendarOutbox.update(provider_event_id=event.provider_event_id).where(
+                CalendarOutbox.user == row.user_id, CalendarOutbox.status == 'pending',
+                CalendarOutbox.provider_event_id == row.provider_event_id).execute()
+            Meeting.delete().where(
+                Meeting.user == row.user_id, Meeting.calendar_provider == connection.provider,
+                Meeting.provider_event_id == event.provider_event_id, Meeting.source == 'calendar',
+                Meeting.id != row.meeting_id).execute()
+        if row.meeting_id is not None:
+            Meeting.update(calendar_provider=connection.provider,
+                           provider_event_id=event.provider_event_id,
+                           calendar_link=event.html_link or '', updated_at=utcnow()).where(
+                Meeting.id == row.meeting_id).execute()
+
+
+def deliver_pending(config, provider_for=None):
+    """Retry rows still owed (failed attempts, or a crash between commit and enqueue)."""
+    stale = utcnow() - RETRY_AFTER
+    rows = (CalendarOutbox.select(CalendarOutbox.id)
+            .join(CalendarConnection, JOIN.INNER,
+                  on=(CalendarConnection.user == CalendarOutbox.user))
+            .where(CalendarOutbox.status == 'pending', CalendarOutbox.created_at < stale,
+                   CalendarConnection.status == 'connected')
+            .order_by(CalendarOutbox.id).limit(500))
+    done = 0
+    for (outbox_id,) in rows.tuples():
+        done += deliver(outbox_id, config) == 'done'
+    return done
+
+
+def forgotten(user_id, event_ids):
+    """The event ids among ``event_ids`` whose meetings the CRM deleted (R6): never re-logged."""
+    return {e for (e,) in CalendarOutbox.select(CalendarOutbox.provider_event_id).where(
+        CalendarOutbox.user == user_id, CalendarOutbox.action == 'forget',
+        CalendarOutbox.provider_event_id.in_(list(event_ids))).tuples()}
+

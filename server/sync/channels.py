@@ -1,0 +1,87 @@
+"""Push channels (Google watch, Graph subscriptions): start, renew before expiry, stop."""
+import datetime
+import hmac
+import logging
+import secrets
+import uuid
+
+from server.calendars.base import Channel, ProviderError
+from server.models import CalendarConnection, utcnow
+
+log = logging.getLogger(__name__)
+
+TTL_SECONDS = 7 * 24 * 3600  # Google caps channels at about a week; Graph at under 3 days
+RENEW_MARGIN = datetime.timedelta(hours=24)
+
+
+def webhook_address(config, provider):
+    return config['PUBLIC_URL'].rstrip('/') + f'/webhooks/{provider}'
+
+
+def renew(connection, provider, config):
+    """Open a new channel for ``connection`` and stop its old one (the new one comes first, so
+    no change falls between the two)."""
+    channel = provider.watch(webhook_address(config, connection.provider), uuid.uuid4().hex,
+                             secrets.token_urlsafe(32),
+                             int(config.get('CALENDAR_CHANNEL_TTL_SECONDS', TTL_SECONDS)))
+    old = None
+    if connection.channel_id:
+        old = Channel(id=connection.channel_id, token=connection.channel_token or '',
+                      resource_id=connection.channel_resource_id or '',
+                      expires_at=connection.channel_expires_at)
+    (CalendarConnection.update(channel_id=channel.id, channel_token=channel.token,
+                               channel_resource_id=channel.resource_id or '',
+                               channel_expires_at=channel.expires_at, updated_at=utcnow())
+     .where(CalendarConnection.id == connection.id).execute())
+    if old is not None:
+        try:
+            provider.unwatch(old)
+        except ProviderError as error:
+            # It expires on its own; its notifications no longer verify against the new token.
+            log.info('could not stop channel %s: %s', old.id, error)
+    return channel
+
+
+def due(now=None, margin=RENEW_MARGIN):
+    """Connected calendars whose channel is missing or expires within ``margin``."""
+    now = now or utcnow()
+    return list(CalendarConnection.select().where(
+        CalendarConnection.status == 'connected',
+        CalendarConnection.channel_id.is_null()
+        | CalendarConnection.channel_expires_at.is_null()
+        | (CalendarConnection.channel_expires_at < now + margin)))
+
+
+def renew_due(config, provider_for=None):
+    """Renew every channel that is due; return how many were renewed."""
+    from server.sync.runner import default_provider
+    provider_for = provider_for or default_provider
+    renewed = 0
+    for connection in due():
+        provider = None
+        try:
+            provider = provider_for(connection, config)
+            renew(connection, provider, config)
+            renewed += 1
+        except ProviderError as error:
+            log.warning('channel renewal failed for connection %s: %s', connection.id, error)
+        finally:
+            if provider is not None and hasattr(provider, 'close'):
+                provider.close()
+    return renewed
+
+
+def find(provider, channel_id):
+    """The connected calendar a push channel (or Graph subscription) id belongs to, or None."""
+    if not channel_id:
+        return None
+    return CalendarConnection.get_or_none(CalendarConnection.provider == provider,
+                                          CalendarConnection.channel_id == channel_id,
+                                          CalendarConnection.status == 'connected')
+
+
+def token_matches(connection, token):
+    """Does a notification carry the secret we gave this channel (Google token, Graph
+    clientState)? Compared in constant time so it cannot be guessed from response timing."""
+    return bool(token and connection.channel_token) and hmac.compare_digest(
+        connection.channel_token.encode(), token.encode())

@@ -1,0 +1,147 @@
+"""Sync one user: take the connection's lease, walk the provider's pages, store the cursor.
+
+The lease lives on the CalendarConnection row, so it holds across worker processes and hosts;
+it expires by itself if a worker dies mid-sync. Each page is applied and committed on its own:
+an interrupted sync loses nothing, and the next one replays pages idempotently from the last
+stored cursor.
+"""
+import collections
+import dataclasses
+import datetime
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+
+from server.calendars.base import AuthExpired, CursorExpired, ProviderError, TransientError
+from server.calendars.retry import RetryPolicy, with_retries
+from server.models import CalendarConnection, utcnow
+from server.sync.engine import Scope, apply_page
+
+log = logging.getLogger(__name__)
+
+LEASE_SECONDS = 300
+
+
+@dataclasses.dataclass
+class SyncResult:
+    status: str  # ok | busy | not_connected | needs_reconnect | retry_later | failed
+    events: int = 0
+    decisions: collections.Counter = dataclasses.field(default_factory=collections.Counter)
+    full_resync: bool = False
+    retry_after: float = None
+    error: str = ''
+
+
+def lock_owner():
+    """A name for this worker thread that no other process or host can share."""
+    return f'{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}:{uuid.uuid4().hex[:8]}'
+
+
+def acquire(connection_id, owner, seconds=LEASE_SECONDS):
+    """Take the user's sync lease if it is free or expired; True when taken (one UPDATE)."""
+    now = utcnow()
+    free = ((CalendarConnection.sync_lock_until.is_null())
+            | (CalendarConnection.sync_lock_until < now)
+            | (CalendarConnection.sync_lock_owner == owner))
+    taken = (CalendarConnection.update(sync_lock_owner=owner,
+                                       sync_lock_until=now + datetime.timedelta(seconds=seconds))
+             .where(CalendarConnection.id == connection_id, free).execute())
+    return taken == 1
+
+
+def renew(connection_id, owner, seconds=LEASE_SECONDS):
+    """Extend a lease we hold; False if it was lost (expired and taken by another worker)."""
+    return acquire(connection_id, owner, seconds)
+
+
+def release(connection_id, owner):
+    (CalendarConnection.update(sync_lock_owner=None, sync_lock_until=None)
+     .where(CalendarConnection.id == connection_id,
+            CalendarConnection.sync_lock_owner == owner).execute())
+
+
+class LeaseLost(Exception):
+    """Another worker took over this user's sync (our lease expired)."""
+
+
+def default_provider(connection, config):
+    """The provider for a connection: a test/deployment factory from config, else the registry."""
+    factory = config.get('CALENDAR_PROVIDER_FACTORY')
+    if factory is not None:
+        return factory(connection, config)
+    from server.calendars.registry import provider_for
+    return provider_for(connection, config)
+
+
+def sync_user(user_id, config, provider=None, progress=None, sleep=time.sleep):
+    """Sync one user's primary calendar into the CRM; never two at once for one user."""
+    connection = CalendarConnection.get_or_none(CalendarConnection.user == user_id,
+                                                CalendarConnection.status == 'connected')
+    if connection is None:
+        return SyncResult('not_connected')
+    seconds = int(config.get('SYNC_LOCK_SECONDS', LEASE_SECONDS))
+    owner = lock_owner()
+    if not acquire(connection.id, owner, seconds):
+        return SyncResult('busy')
+    result = SyncResult('ok')
+    try:
+        provider = provider or default_provider(connection, config)
+        _run(connection, provider, RetryPolicy.from_config(config), owner, seconds, result,
+             progress, sleep)
+        _finish(connection.id, last_synced_at=utcnow(), last_error='')
+    except AuthExpired as error:
+        # The user must reconnect; every page applied so far stays (R21 shows the state).
+        result.status, result.error = 'needs_reconnect', str(error) or 'authorization expired'
+        _finish(connection.id, status='needs_reconnect', last_error=result.error[:2000])
+    except TransientError as error:
+        result.status, result.error = 'retry_later', str(error) or 'provider unavailable'
+        result.retry_after = error.retry_after
+        _finish(connection.id, last_error=result.error[:2000])
+    except (ProviderError, LeaseLost) as error:
+        result.status, result.error = 'failed', str(error) or type(error).__name__
+        _finish(connection.id, last_error=result.error[:2000])
+    finally:
+        release(connection.id, owner)
+        close = getattr(provider, 'close', None)
+        if close is not None:
+            close()
+    return result
+
+
+def _run(connection, provider, policy, owner, seconds, result, progress, sleep):
+    scope = Scope.for_connection(connection)
+    cursor, page = connection.sync_cursor, None
+    while True:
+        try:
+            changes = with_retries(lambda: provider.list_changes(
+                sync_cursor=cursor, page=page, since=None if cursor else scope.connected_at),
+                policy, sleep=sleep)
+        except CursorExpired:
+            if cursor is None:
+                raise  # a full pass cannot expire; something else is wrong
+            # Google 410 / stale Graph delta: list everything from the connection time again.
+            # The engine's upsert by event id means nothing is duplicated.
+            log.info('sync cursor expired for connection %s: full resync', connection.id)
+            cursor, page, result.full_resync = None, None, True
+            continue
+        outcomes = apply_page(scope, changes.events)
+        result.events += len(outcomes)
+        result.decisions.update(o.decision for o in outcomes)
+        if progress is not None:
+            progress(len(outcomes))
+        if not renew(connection.id, owner, seconds):
+            raise LeaseLost('the sync lease expired and another worker took over')
+        if changes.next_page:
+            page = changes.next_page
+            continue
+        if changes.sync_cursor:
+            _finish(connection.id, sync_cursor=changes.sync_cursor)
+        return
+
+
+def _finish(connection_id, **fields):
+    fields['updated_at'] = utcnow()
+    CalendarConnection.update(**fields).where(CalendarConnection.id == connection_id).execute()

@@ -1,0 +1,151 @@
+"""Background jobs with huey: syncs, the periodic poll, push-channel renewal, outbox delivery.
+
+SQLite-backed huey by default (no extra service), RedisHuey's storage when REDIS_URL is set,
+immediate mode (tasks run inline) when HUEY_IMMEDIATE is set, as in the tests. Every task opens
+the database itself, like a request does.
+"""
+import contextlib
+import datetime
+import logging
+
+import click
+from flask import current_app
+from huey import Huey, crontab
+from huey.storage import RedisStorage, SqliteStorage
+
+from server.db import db
+
+log = logging.getLogger(__name__)
+
+# Configured from the app's settings by ``configure``; in-memory until then.
+huey = Huey('meetside', immediate=True, utc=True)
+
+_app = None
+
+POLL_MINUTES = 5
+BUSY_RETRY_SECONDS = 5
+MAX_RESCHEDULE_SECONDS = 3600
+
+
+def configure(app):
+    """Point huey at the storage the settings name (Redis, else SQLite) and remember the app."""
+    global _app
+    _app = app
+    config = app.config
+    if config.get('REDIS_URL'):
+        huey.storage_class, huey.storage_kwargs = RedisStorage, {'url': config['REDIS_URL']}
+    else:
+        huey.storage_class = SqliteStorage
+        huey.storage_kwargs = {'filename': config['HUEY_SQLITE_PATH']}
+    huey._immediate = bool(config.get('HUEY_IMMEDIATE'))
+    huey.storage = huey.create_storage()
+
+
+@contextlib.contextmanager
+def task_context():
+    """An app context and a database connection for one task (kept if the caller had one)."""
+    with _app.app_context():
+        opened = db.is_closed()
+        if opened:
+            db.connect()
+        try:
+            yield current_app.config
+        finally:
+            if opened and not db.is_closed():
+                db.close()
+
+
+@huey.task()
+def sync_user(user_id):
+    """Sync one user's calendar; come back later when the provider or the lease says so."""
+    from server.sync import runner
+    with task_context() as config:
+        result = runner.sync_user(user_id, config)
+    if result.status == 'busy':
+        # Another worker is syncing this user and may have listed before this change arrived.
+        sync_user.schedule((user_id,), delay=int(config.get('SYNC_BUSY_RETRY_SECONDS',
+                                                             BUSY_RETRY_SECONDS)))
+    elif result.status == 'retry_later':
+        delay = min(MAX_RESCHEDULE_SECONDS, max(1, int(result.retry_after or 60)))
+        sync_user.schedule((user_id,), delay=delay)
+    return result.status
+
+
+@huey.periodic_task(crontab(minute=f'*/{POLL_MINUTES}'))
+def poll_connected_users():
+    """Sync every connected user not synced lately: catches pushes that never arrived."""
+    from server.models import CalendarConnection, utcnow
+    with task_context():
+        stale = utcnow() - datetime.timedelta(minutes=POLL_MINUTES)
+        user_ids = [uid for (uid,) in CalendarConnection.select(CalendarConnection.user).where(
+            CalendarConnection.status == 'connected',
+            CalendarConnection.last_synced_at.is_null() | (CalendarConnection.last_synced_at < stale)
+        ).tuples()]
+    for user_id in user_ids:
+        sync_user(user_id)
+    return len(user_ids)
+
+
+@huey.periodic_task(crontab(minute='17'))
+def renew_push_channels():
+    """Renew push channels (Google watch, Graph subscriptions) before they expire."""
+    from server.sync import channels
+    with task_context() as config:
+        return channels.renew_due(config)
+
+
+@huey.task()
+def deliver_outbox(outbox_id):
+    """Send one CRM change to the calendar (R5, B1, B3); safe to run more than once."""
+    from server.services import outbox
+    with task_context() as config:
+        return outbox.deliver(outbox_id, config)
+
+
+@huey.periodic_task(crontab(minute='*'))
+def deliver_pending_outbox():
+    """Retry calendar writes that failed or were never enqueued (a crash after commit)."""
+    from server.services import outbox
+    with task_context() as config:
+        return outbox.deliver_pending(config)
+
+
+# -- command line -----------------------------------------------------------------------------
+
+@click.command('worker')
+@click.option('--workers', default=2, show_default=True, help='Worker threads.')
+def worker_command(workers):
+    """Run the huey consumer: syncs, pushes, the periodic poll and calendar writes."""
+    if huey.immediate:
+        raise click.ClickException('HUEY_IMMEDIATE is set: tasks run inline, there is no queue.')
+    huey.create_consumer(workers=workers, worker_type='thread', periodic=True).run()
+
+
+@click.group('sync')
+def sync_cli():
+    """Calendar sync."""
+
+
+@sync_cli.command('now')
+@click.option('--email', required=True, help="The user whose calendar to sync.")
+def sync_now(email):
+    """Sync one user's calendar in the foreground, with a progress bar."""
+    from server.models import User
+    from server.sync import runner
+    user = User.get_or_none(User.email == email.strip().lower())
+    if user is None:
+        raise click.ClickException(f'No user with e-mail {email}.')
+    # The number of changes is unknown until the last page: show a running count of events.
+    with click.progressbar(iter(()), label=f'Syncing {user.email}', show_pos=True) as bar:
+        result = runner.sync_user(user.id, current_app.config, progress=bar.update)
+    counts = ', '.join(f'{n} {d}' for d, n in sorted(result.decisions.items())) or 'no changes'
+    click.echo(f'{result.status}: {result.events} events ({counts})'
+               + (' after a full resync' if result.full_resync else ''))
+    if result.status != 'ok':
+        raise click.ClickException(result.error or result.status)
+
+
+def init_app(app):
+    configure(app)
+    app.cli.add_command(worker_command)
+    app.cli.add_command(sync_cli)

@@ -1,0 +1,148 @@
+"""CRM -> calendar through the outbox: R5 insert once with invitations, B1, R6, B3, retries."""
+import pytest
+
+from server.calendars.base import TransientError
+from server.db import db
+from server.models import CalendarConnection, CalendarOutbox, Contact, Meeting, utcnow
+from server.services import outbox
+from server.sync import runner
+from tests.fakes.memory_provider import MemoryCalendar, MemoryProvider
+
+START, END = '2026-12-01T15:00:00Z', '2026-12-01T15:30:00Z'
+
+
+class Lost(TransientError):
+    """The write reached the calendar but its response never came back."""
+    after_effect = True
+
+
+@pytest.fixture
+def calendar(app, caller):
+    cal = MemoryCalendar(owner=caller.user.email)
+    cal.provider = MemoryProvider(cal)
+    app.config['CALENDAR_PROVIDER_FACTORY'] = lambda connection, config: cal.provider
+    with db.connection_context():
+        CalendarConnection.create(account=caller.user.account_id, user=caller.user.id,
+                                  provider='memory', provider_email=caller.user.email,
+                                  connected_at=utcnow())
+        Contact.create(account=caller.user.account_id, email='buyer@client.com', first_name='Bea')
+    return cal
+
+
+def schedule(caller, **fields):
+    body = {'title': 'Demo call', 'start': START, 'end': END,
+            'attendees': [{'email': 'buyer@client.com', 'display_name': 'Bea Buyer'},
+                          {'email': 'colleague@acme.com'}]}
+    body.update(fields)
+    resp = caller.post('/meetings', json=body)
+    assert resp.status_code == 201, resp.json
+    return resp.json
+
+
+def outbox_rows():
+    with db.connection_context():
+        return [(r.action, r.status, r.attempts) for r in CalendarOutbox.select().order_by(CalendarOutbox.id)]
+
+
+def sync(app, caller):
+    with db.connection_context():
+        return runner.sync_user(caller.user.id, app.config)
+
+
+def test_r5_scheduling_inserts_the_event_once_with_invitations(app, caller, calendar):
+    meeting = schedule(caller)
+    [event] = calendar.live().values()
+    assert event.title == 'Demo call' and event.provider_event_id.startswith('ms')
+    assert sorted(calendar.invitations_for(event.provider_event_id)) == [
+        'buyer@client.com', 'colleague@acme.com']
+    assert meeting['calendar_link'] == event.html_link
+    assert outbox_rows() == [('insert', 'done', 1)]
+    # The sync's echo of that event updates the same meeting instead of logging a second one.
+    result = sync(app, caller)
+    assert result.decisions == {'updated': 1}
+    with db.connection_context():
+        assert Meeting.select().count() == 1
+        assert Meeting.get().source == 'crm'
+
+
+def test_r5_without_a_connected_calendar_nothing_is_owed(app, caller, calendar):
+    with db.connection_context():
+        CalendarConnection.update(status='needs_reconnect').execute()
+    schedule(caller)
+    assert outbox_rows() == [] and calendar.live() == {}
+
+
+def test_b1_attendees_added_later_are_invited(app, caller, calendar):
+    meeting = schedule(caller)
+    resp = caller.post(f"/meetings/{meeting['id']}/attendees",
+                       json={'attendees': [{'email': 'new@client.com', 'display_name': 'Nu'}]})
+    assert resp.status_code == 200, resp.json
+    [event] = calendar.live().values()
+    assert 'new@client.com' in [a.email for a in event.attendees]
+    invited = [e for (_, e, kind) in calendar.invitations if kind == 'invite']
+    assert sorted(invited) == ['buyer@client.com', 'colleague@acme.com', 'new@client.com']
+    assert outbox_rows() == [('insert', 'done', 1), ('patch', 'done', 1)]
+
+
+def test_r6_deleting_the_meeting_keeps_the_calendar_event(app, caller, calendar):
+    meeting = schedule(caller)
+    assert caller.delete(f"/meetings/{meeting['id']}").status_code == 204
+    assert len(calendar.live()) == 1
+    assert [k for (_, _, k) in calendar.invitations].count('cancel') == 0
+    # The kept event is not logged again by the sync, even after it changes.
+    [event_id] = calendar.live()
+    calendar.edit(event_id, title='Still in my calendar')
+    result = sync(app, caller)
+    assert result.decisions == {'skipped': 1}
+    with db.connection_context():
+        assert Meeting.select().count() == 0
+
+
+def test_b3_cancel_in_calendar_deletes_the_event_and_tells_attendees(app, caller, calendar):
+    meeting = schedule(caller)
+    resp = caller.delete(f"/meetings/{meeting['id']}?cancel_in_calendar=true")
+    assert resp.status_code == 204
+    assert calendar.live() == {}
+    cancelled = sorted(e for (_, e, k) in calendar.invitations if k == 'cancel')
+    assert cancelled == ['buyer@client.com', 'colleague@acme.com']
+    assert [r[:2] for r in outbox_rows()] == [('insert', 'done'), ('delete', 'done'),
+                                              ('forget', 'done')]
+
+
+def test_r5_retry_after_a_lost_response_sends_no_second_invitation(app, caller, calendar):
+    lost = [Lost('timeout')]
+    calendar.provider.faults = lambda op: lost.pop() if op == 'insert' and lost else None
+    meeting = schedule(caller)
+    assert len(calendar.live()) == 1  # created, but the CRM never heard back
+    assert outbox_rows() == [('insert', 'pending', 1)]
+    with db.connection_context():
+        row = CalendarOutbox.get()
+        assert outbox.deliver(row.id, app.config) == 'done'
+        assert outbox.deliver(row.id, app.config) == 'done'  # and again: nothing more happens
+        stored = Meeting.get_by_id(meeting['id'])
+    [event] = calendar.live().values()
+    assert calendar.calls.count('insert') == 1
+    assert sorted(calendar.invitations_for(event.provider_event_id)) == [
+        'buyer@client.com', 'colleague@acme.com']
+    assert stored.provider_event_id == event.provider_event_id
+    assert stored.calendar_link == event.html_link
+
+
+def test_r5_insert_retried_by_the_periodic_job_after_an_outage(app, caller, calendar):
+    calendar.provider.faults = lambda op: TransientError('503')
+    schedule(caller)
+    assert calendar.live() == {}
+    calendar.provider.faults = lambda op: None
+    with db.connection_context():
+        CalendarOutbox.update(created_at=utcnow().replace(year=2020)).execute()
+        assert outbox.deliver_pending(app.config) == 1
+    assert len(calendar.live()) == 1
+    assert outbox_rows() == [('insert', 'done', 2)]
+
+
+def test_revoked_authorization_keeps_the_write_owed_until_reconnect(app, caller, calendar):
+    calendar.provider.auth_expired = True
+    schedule(caller)
+    with db.connection_context():
+        assert CalendarConnection.get().status == 'needs_reconnect'
+    assert outbox_rows() == [('insert', 'pending', 1)]
