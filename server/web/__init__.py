@@ -4,8 +4,9 @@ from werkzeug.exceptions import HTTPException
 
 from server.errors import ServiceError
 
+# Not '/static': the app's own (empty) static route owns that path and would answer 404.
 bp = Blueprint('web', __name__, template_folder='templates', static_folder='static',
-               static_url_path='/static')
+               static_url_path='/assets')
 
 
 @bp.before_request
@@ -32,5 +33,8 @@ def init_app(app):
     from server.web import calendar_settings, integrations  # noqa: F401 (routes)
     integrations.init_app(app)
     template_helpers.init_app(app)
+    # Cross-site form posts then carry no session at all: a second guard besides the CSRF token.
+    if app.config.get('SESSION_COOKIE_SAMESITE') is None:
+        app.config['SESSION_COOKIE_SAMESITE'] = 'Lax'
     app.register_blueprint(bp)
     app.cli.add_command(cli.web_cli)

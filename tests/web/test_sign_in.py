@@ -97,3 +97,11 @@ def test_forms_without_the_csrf_token_are_refused(browser, rep):
     response = browser.post('/sign-in', {'email': rep.email, 'password': PASSWORD,
                                          'csrf_token': 'forged'}, csrf=False)
     assert response.status_code == 400
+
+
+def test_the_stylesheet_is_served(anonymous):
+    page = anonymous.get('/sign-in').get_data(as_text=True)
+    href = page.split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]
+    response = anonymous.get(href)
+    assert response.status_code == 200 and b'.topbar' in response.data
+    response.close()
