@@ -7,7 +7,8 @@ from server.schemas.notes import NoteSchema
 
 class RecordQuerySchema(Schema):
     q = fields.String(validate=validate.Length(max=200),
-                      metadata={'description': 'Words that must all appear (search).'})
+                      metadata={'description': 'Search: every word must appear; a whole '
+                                               'e-mail address is matched exactly.'})
     cursor = fields.String(validate=validate.Length(max=1000))
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 

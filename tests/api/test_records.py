@@ -201,6 +201,10 @@ def test_search_matches_every_word_in_name_email_or_company(caller):
     assert caller.get('/contacts?q=%25').json['items'] == []
     exact = caller.get('/contacts?email=P02@Example.com').json['items']
     assert [c['email'] for c in exact] == ['p02@example.com']
+    # A whole address is an exact look-up (indexed); a fragment is a substring search.
+    assert [c['email'] for c in caller.get('/contacts?q= P02@Example.com').json['items']] == [
+        'p02@example.com']
+    assert len(caller.get('/contacts?q=p0').json['items']) == 6
 
 
 def test_search_companies_deals_tickets(caller):
