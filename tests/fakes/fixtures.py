@@ -23,23 +23,23 @@ def provider_config(fake, **overrides):
     return dict(FAST_RETRIES, **fake.config(), **overrides)
 
 
-@pytest.fixture
-def google_fake():
-    fake = start_fake(GoogleFake)
-    yield fake
-    fake.stop()
+def fake_fixture(cls, name):
+    """A fixture called ``name`` that starts a ``cls`` fake for one test and stops it after."""
+    @pytest.fixture(name=name)
+    def fake():
+        started = start_fake(cls)
+        yield started
+        started.stop()
+    return fake
+
+
+google_fake = fake_fixture(GoogleFake, 'google_fake')
+graph_fake = fake_fixture(GraphFake, 'graph_fake')
 
 
 @pytest.fixture
 def google_config(google_fake):
     return provider_config(google_fake)
-
-
-@pytest.fixture
-def graph_fake():
-    fake = start_fake(GraphFake)
-    yield fake
-    fake.stop()
 
 
 @pytest.fixture

@@ -417,15 +417,22 @@ class GraphFake(FakeServer):
                 'notificationUrl': subscription['url'],
                 'expirationDateTime': subscription['expires'].strftime('%Y-%m-%dT%H:%M:%S.0000000Z')}
 
+    def _subscription(self, owner, sub_id):
+        found = self.subscriptions.get(sub_id)
+        return found if found is not None and found['owner'] == owner else None
+
+    def _no_subscription(self):
+        return self.error_body(404, 'ResourceNotFound', 'The object was not found.')
+
     def renew_subscription(self, request, sub_id):
         owner, error = self._api_call(request)
         if error:
             return error
         body = request.get_json(silent=True) or {}
         with self.lock:
-            subscription = self.subscriptions.get(sub_id)
-            if subscription is None or subscription['owner'] != owner:
-                return self.error_body(404, 'ResourceNotFound', 'The object was not found.')
+            subscription = self._subscription(owner, sub_id)
+            if subscription is None:
+                return self._no_subscription()
             subscription['expires'] = parse_iso(body['expirationDateTime'])
         return self.json(self._subscription_body(sub_id, subscription))
 
@@ -434,9 +441,8 @@ class GraphFake(FakeServer):
         if error:
             return error
         with self.lock:
-            subscription = self.subscriptions.get(sub_id)
-            if subscription is None or subscription['owner'] != owner:
-                return self.error_body(404, 'ResourceNotFound', 'The object was not found.')
+            if self._subscription(owner, sub_id) is None:
+                return self._no_subscription()
             del self.subscriptions[sub_id]
         return Response(status=204)
 

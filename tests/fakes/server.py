@@ -4,6 +4,7 @@ A fake is a WSGI app served by werkzeug on 127.0.0.1 in a daemon thread (port 0 
 port), so the real client libraries talk to it over real sockets.
 """
 import collections
+import datetime
 import json
 import random
 import secrets
@@ -13,10 +14,11 @@ import urllib.parse
 
 import requests
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import Map
+from werkzeug.routing import Map, Rule
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
+from server.calendars.timeutil import parse_iso
 from tests.fakes.store import CalendarStore, utcnow
 
 
@@ -100,7 +102,7 @@ class FakeServer:
         self.default_login = 'rep@acme.com'  # who "signs in" at the consent screen
         self.requests_log = []  # (method, path, args) of every API call, for assertions
         self.push_sink = None  # callable(url, headers, body) replacing real webhook delivery
-        self.url_map = Map(self.rules())
+        self.url_map = Map(self.rules() + self.control_rules())
         self._httpd = make_server(host, port, self.wsgi, threaded=True,
                                    request_handler=QuietHandler)
         self.port = self._httpd.server_port
@@ -148,6 +150,57 @@ class FakeServer:
     def json(body, status=200, headers=None):
         return Response(json.dumps(body), status=status, headers=headers,
                         content_type='application/json; charset=UTF-8')
+
+    # -- ground-truth control over HTTP, for manual demos (python -m tests.fakes) -----------
+    def control_rules(self):
+        return [Rule('/_fake/events', endpoint='control_list', methods=['GET']),
+                Rule('/_fake/events', endpoint='control_add', methods=['POST']),
+                Rule('/_fake/events/<event_id>', endpoint='control_edit', methods=['PATCH']),
+                Rule('/_fake/events/<event_id>', endpoint='control_delete', methods=['DELETE']),
+                Rule('/_fake/invitations', endpoint='control_invitations', methods=['GET'])]
+
+    @staticmethod
+    def _control_fields(body):
+        fields = dict(body)
+        for name in ('start', 'end'):
+            if isinstance(fields.get(name), str):
+                value = fields[name]
+                fields[name] = (datetime.date.fromisoformat(value) if len(value) == 10
+                                else parse_iso(value))
+        return fields
+
+    def _control_event(self, event):
+        return {'id': event.id, 'owner': event.owner, 'calendar': event.calendar,
+                'title': event.title, 'start': str(event.start), 'end': str(event.end),
+                'all_day': event.all_day, 'visibility': event.visibility,
+                'attendees': [a.email for a in event.attendees], 'status': event.status}
+
+    def control_list(self, request):
+        owner = (request.args.get('owner') or '').lower()
+        with self.store.lock:
+            events = [e for e in self.store.events.values() if not owner or e.owner == owner]
+            return self.json([self._control_event(e) for e in events])
+
+    def control_add(self, request):
+        """Create an event as the user would in the calendar: {owner, title, start, ...}."""
+        body = self._control_fields(request.get_json(force=True))
+        owner = body.pop('owner', self.default_login)
+        return self.json(self._control_event(self.store.add_event(owner, **body)), 201)
+
+    def control_edit(self, request, event_id):
+        if event_id not in self.store.events:
+            return self.json({'error': 'not found'}, 404)
+        body = self._control_fields(request.get_json(force=True))
+        return self.json(self._control_event(self.store.edit_event(event_id, **body)))
+
+    def control_delete(self, request, event_id):
+        if event_id not in self.store.events:
+            return self.json({'error': 'not found'}, 404)
+        return self.json(self._control_event(self.store.delete_event(event_id)))
+
+    def control_invitations(self, request):
+        with self.store.lock:
+            return self.json([vars(i) for i in self.store.invitations])
 
     # -- OAuth 2.0 (authorization code + refresh) -----------------------------------------
     def authorize(self, request):

@@ -319,3 +319,13 @@ def test_r4_reconnecting_the_same_calendar_keeps_the_connection_time(fakes, brow
     # A new integration period after a disconnect: R4 counts from the new connection.
     assert connection_of(rep).connected_at > first.connected_at
 
+
+def test_connecting_starts_the_first_sync(fakes, browser, rep):
+    fake = fakes['google']
+    fake.store.add_event(rep.email, 'Before connecting', attendees=['ann@client.example'])
+    connect(browser, 'google')
+    listed = [args for method, path, args in fake.requests_log
+              if path == '/calendar/v3/calendars/primary/events' and method == 'GET']
+    assert listed and 'syncToken' not in listed[0]
+    connection = connection_of(rep)
+    assert connection.last_synced_at is not None and connection.sync_cursor
