@@ -1,6 +1,7 @@
 """Schemas for deals."""
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
+from server.schemas.base import Schema
 from server.schemas.fields import UTCDateTime
 from server.schemas.records import RecordQuerySchema, page_schema
 

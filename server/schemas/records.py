@@ -1,6 +1,7 @@
 """Pieces shared by the record schemas: the list query, pages and the timeline."""
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
+from server.schemas.base import Schema
 from server.schemas.meetings import MeetingSchema
 from server.schemas.notes import NoteSchema
 

@@ -271,3 +271,14 @@ def test_r11_changing_a_contacts_email_rematches_attendees(caller):
     attendees = {a['email']: a['contact'] for a in caller.get(f"/meetings/{meeting['id']}").json['attendees']}
     assert attendees['old@client.com'] is None
     assert attendees['new@client.com']['id'] == contact['id']
+
+
+def test_nul_characters_are_422_not_500(caller):
+    """PostgreSQL cannot store U+0000: refuse it with a field message on both databases."""
+    resp = caller.post('/contacts', json={'email': 'a@b.com', 'first_name': 'A\x00'})
+    assert resp.status_code == 422 and resp.json['errors'] == {
+        'first_name': ['Must not contain NUL characters.']}
+    resp = caller.get('/contacts?q=a%00b')
+    assert resp.status_code == 422 and 'q' in resp.json['errors']
+    resp = caller.patch('/account', json={'connected_domains': ['ok.com', 'x\x00.com']})
+    assert resp.status_code == 422 and 'connected_domains' in resp.json['errors']
