@@ -53,8 +53,15 @@ export function resetBackoff() {
   return chrome.storage.local.remove(RETRY_KEY);
 }
 
+// Whenever the worker starts (browser start-up, extension reload, any event) and a retry is
+// due: so a note queued before a restart does not wait for anything else to happen.
+async function flushIfDue() {
+  const { [RETRY_KEY]: state } = await chrome.storage.local.get(RETRY_KEY);
+  if (!state || state.next_at <= Date.now()) flushOutbox();
+}
+
 chrome.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name === ALARM) flushOutbox();
 });
-chrome.runtime.onStartup.addListener(flushOutbox);
 self.addEventListener('online', flushOutbox);
+flushIfDue();

@@ -83,10 +83,11 @@ class Extension:
         return page
 
     def reset(self):
-        """Between tests: no tabs but one blank page, empty extension storage, no errors."""
+        """Between tests: one blank tab, empty extension storage, no cookies, no errors."""
         for page in self.context.pages[1:]:
             page.close()
         self.storage('chrome.storage.local.clear().then(() => chrome.alarms.clearAll())')
+        self.context.clear_cookies()  # no web session left over on the server's pages
         self.errors.clear()
 
 
@@ -222,6 +223,12 @@ def screenshot(page, name):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.set_viewport_size({'width': 360, 'height': 640})
         page.screenshot(path=str(SCREENSHOTS / f'{name}.png'))
+
+
+def assert_server_page(page, server, path):
+    """``page`` shows ``path`` of the server, or its sign-in on the way there (no web session)."""
+    page.wait_for_load_state()
+    assert page.url in (f'{server.url}{path}', f'{server.url}/sign-in?next={path}?'), page.url
 
 
 def open_meeting(page, title):

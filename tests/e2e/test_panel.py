@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from server.db import db
 from server.models import CalendarConnection
-from tests.e2e.conftest import call, open_meeting, screenshot
+from tests.e2e.conftest import assert_server_page, call, open_meeting, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -42,6 +42,21 @@ def test_r16_list_shows_today_first_then_next_days_in_the_users_zone(extension, 
     panel.wait_for_selector('[data-state="empty"]')
     assert 'no such meeting' in panel.inner_text('[data-state="empty"]')
     screenshot(panel, 'meetings-empty')
+
+
+def test_r16_loading_skeleton_until_the_meetings_arrive(extension, server, world):
+    extension.sign_in(server, world.token)
+    held = []
+    page = extension.context.new_page()
+    page.route('**/api/v1/meetings?*', lambda route: held.append(route))  # hold the list
+    page.goto(extension.url('extension/sidepanel/index.html'))
+    page.locator('.skeleton[aria-busy="true"]').wait_for()
+    screenshot(page, 'loading')
+    assert page.locator('button.meeting').count() == 0
+    page.wait_for_timeout(100)
+    held[0].continue_()
+    page.wait_for_selector('button.meeting')
+    assert page.locator('.skeleton').count() == 0
 
 
 def test_r16_time_to_list_on_a_warm_server(extension, server, world):
@@ -99,10 +114,7 @@ def test_r17_attendees_and_the_contact_card_inside_the_panel(extension, server, 
     screenshot(panel, 'contact-card')
     with extension.context.expect_page() as opened:
         card.get_by_role('button', name='Open full record').click()
-    opened.value.wait_for_load_state()
-    # The record page itself, or the server's sign-in on the way to it (no web session here).
-    assert opened.value.url in (f'{server.url}/contacts/{world.pat.id}',
-                                f'{server.url}/sign-in?next=/contacts/{world.pat.id}?')
+    assert_server_page(opened.value, server, f'/contacts/{world.pat.id}')
     # Back returns to the meeting.
     panel.get_by_role('button', name='Back').click()
     panel.wait_for_selector('li.attendee')
@@ -199,7 +211,7 @@ def test_r21_not_connected_says_so_and_links_to_settings_calendar(extension, ser
         screenshot(panel, 'not-connected')
     with extension.context.expect_page() as opened:
         box.get_by_role('button').click()
-    assert opened.value.url == f'{server.url}/settings/calendar'
+    assert_server_page(opened.value, server, '/settings/calendar')
 
 
 def test_r21_signed_out_panel_offers_sign_in_on_the_server(extension, server, world):

@@ -1,0 +1,65 @@
+"""The Gmail launcher: the content script adds "Meetings", which opens the side panel (R16)."""
+import time
+
+import pytest
+
+from tests.e2e.conftest import PANEL, screenshot
+
+pytestmark = pytest.mark.e2e
+
+GMAIL_HTML = """<!doctype html><html><head><title>Inbox - rita@acme.example - Gmail</title></head>
+<body><div role="banner">Gmail</div><div role="main"><table><tr><td>Pat Buyer</td>
+<td>Re: Globex product demo</td></tr></table></div></body></html>"""
+
+
+def panel_targets(extension):
+    """The side-panel documents Chromium reports over CDP (they are not tabs)."""
+    session = extension.context.new_cdp_session(extension.context.pages[0])
+    try:
+        targets = session.send('Target.getTargets')['targetInfos']
+    finally:
+        session.detach()
+    return [t for t in targets if t['url'] == extension.url(PANEL)]
+
+
+def panel_options(extension, url_pattern):
+    return extension.worker.evaluate("""async (pattern) => {
+      const [tab] = await chrome.tabs.query({url: pattern});
+      return chrome.sidePanel.getOptions({tabId: tab.id});
+    }""", url_pattern)
+
+
+def test_r16_gmail_launcher_appears_and_opens_the_side_panel(extension, server, world):
+    extension.sign_in(server, world.token)
+    extension.context.route('https://mail.google.com/**', lambda route: route.fulfill(
+        body=GMAIL_HTML, content_type='text/html'))
+    try:
+        gmail = extension.context.new_page()
+        gmail.goto('https://mail.google.com/mail/u/0/#inbox')
+        launcher = gmail.locator('#meetside-launcher')
+        launcher.wait_for()
+        assert launcher.inner_text() == 'Meetings'
+        screenshot(gmail, 'gmail-launcher')
+        assert panel_targets(extension) == []
+        # Enabled per tab: on Gmail, not on other sites (setOptions from the worker).
+        other = extension.context.new_page()
+        other.goto(server.url + '/api/v1/health')
+        gmail_options = panel_options(extension, 'https://mail.google.com/*')
+        assert (gmail_options['enabled'], gmail_options['path']) == (True, PANEL)
+        assert panel_options(extension, server.url + '/*')['enabled'] is False
+
+        other.close()
+        gmail.bring_to_front()
+        launcher.click()
+        # The worker answered the launcher only after chrome.sidePanel.open() resolved.
+        gmail.wait_for_selector('#meetside-launcher[data-state="opened"]')
+        # And Chromium now runs the panel document: it loaded and localised its title.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            titles = [t['title'] for t in panel_targets(extension)]
+            if titles == ['Meetside meeting assistant']:
+                break
+            time.sleep(0.1)
+        assert titles == ['Meetside meeting assistant']
+    finally:
+        extension.context.unroute('https://mail.google.com/**')

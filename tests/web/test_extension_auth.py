@@ -1,0 +1,119 @@
+"""The extension's sign-in handoff: /extension/authorize hands a token only to the extension."""
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from server.config import EXTENSION_ORIGIN
+from server.db import db
+from server.models import ApiToken
+from server.services import tokens
+from server.web.extension_auth import is_extension_redirect
+
+EXT_ID = EXTENSION_ORIGIN.split('://')[1]
+CALLBACK = f'chrome-extension://{EXT_ID}/extension/options/signed-in.html'
+STATE = 'b6f1a2c4-0d3e-4a57-9a77-2f1f3c0e9d11'
+
+
+@pytest.mark.parametrize('uri', [
+    CALLBACK,
+    f'chrome-extension://{EXT_ID}/',
+    f'https://{EXT_ID}.chromiumapp.org/',
+    f'https://{EXT_ID}.chromiumapp.org/callback',
+])
+def test_extension_pages_are_allowed_redirects(app, uri):
+    with app.app_context():
+        assert is_extension_redirect(uri, None)
+
+
+@pytest.mark.parametrize('uri', [
+    '', 'https://evil.example/steal', 'http://127.0.0.1:5000/', '/relative',
+    'chrome-extension://abcdefghijklmnopabcdefghijklmnop/page.html',  # another extension
+    f'http://{EXT_ID}.chromiumapp.org/',  # not https
+    f'https://{EXT_ID}.chromiumapp.org.evil.example/',
+    f'https://evil.example/?x={EXT_ID}.chromiumapp.org',
+    f'https://x.{EXT_ID}.chromiumapp.org/',
+    f'https://{EXT_ID}.chromiumapp.org:8443/',
+    f'https://user@{EXT_ID}.chromiumapp.org/',
+    f'{CALLBACK}#token=planted',
+    f'{CALLBACK}\n',
+    'javascript:alert(1)',
+    'chrome-extension://' + EXT_ID + '.evil.example/',
+])
+def test_any_other_redirect_is_refused(app, uri):
+    with app.app_context():
+        assert not is_extension_redirect(uri, None)
+
+
+def test_only_configured_extension_ids_are_allowed(app):
+    with app.app_context():
+        assert not is_extension_redirect(CALLBACK, ['chrome-extension://abcdefghijklmnopabcdefghijklmnop'])
+        assert is_extension_redirect(CALLBACK, [f'chrome-extension://{EXT_ID}'])
+
+
+def authorize_url(redirect_uri=CALLBACK, state=STATE):
+    from urllib.parse import urlencode
+    return '/extension/authorize?' + urlencode({'redirect_uri': redirect_uri, 'state': state})
+
+
+def test_anonymous_visitors_sign_in_first_and_come_back(anonymous):
+    response = anonymous.get(authorize_url())
+    assert response.status_code == 302
+    location = urlsplit(response.headers['Location'])
+    assert location.path == '/sign-in'
+    assert parse_qs(location.query)['next'][0] == authorize_url()
+
+
+def test_the_signed_in_user_is_asked_to_allow(browser):
+    response = browser.get(authorize_url())
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'Allow Meetside for Chrome' in page and browser.user.email in page
+    with db.connection_context():
+        assert ApiToken.select().count() == 0  # nothing issued by merely looking
+
+
+def test_allow_redirects_to_the_extension_with_a_working_token(browser):
+    response = browser.post('/extension/authorize', data={
+        'redirect_uri': CALLBACK, 'state': STATE, 'decision': 'allow'})
+    assert response.status_code == 303
+    location = response.headers['Location']
+    assert location.startswith(CALLBACK + '#')
+    fragment = parse_qs(urlsplit(location).fragment)
+    assert fragment['state'] == [STATE]
+    with db.connection_context():
+        assert tokens.authenticate(fragment['token'][0]).id == browser.user.id
+        assert [t.name for t in ApiToken.select()] == ['Chrome extension']
+
+
+def test_cancel_returns_access_denied_and_issues_nothing(browser):
+    response = browser.post('/extension/authorize', data={
+        'redirect_uri': CALLBACK, 'state': STATE, 'decision': 'deny'})
+    assert response.status_code == 303
+    assert parse_qs(urlsplit(response.headers['Location']).fragment) == {
+        'error': ['access_denied'], 'state': [STATE]}
+    with db.connection_context():
+        assert ApiToken.select().count() == 0
+
+
+@pytest.mark.parametrize('redirect_uri,state', [
+    ('https://evil.example/steal', STATE),
+    (CALLBACK, ''),
+    (CALLBACK, 'short'),
+    (CALLBACK, 'has spaces in it'),
+])
+def test_a_bad_request_is_a_400_page_and_never_a_redirect(browser, redirect_uri, state):
+    for response in (browser.get(authorize_url(redirect_uri, state)),
+                     browser.post('/extension/authorize', data={
+                         'redirect_uri': redirect_uri, 'state': state, 'decision': 'allow'})):
+        assert response.status_code == 400
+        assert 'Location' not in response.headers
+    with db.connection_context():
+        assert ApiToken.select().count() == 0
+
+
+def test_allow_without_the_csrf_token_is_refused(browser):
+    response = browser.post('/extension/authorize', csrf=False, data={
+        'redirect_uri': CALLBACK, 'state': STATE, 'decision': 'allow'})
+    assert response.status_code == 400
+    with db.connection_context():
+        assert ApiToken.select().count() == 0
