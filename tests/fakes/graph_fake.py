@@ -195,23 +195,30 @@ class GraphFake(FakeServer):
         return [first + n * step for n in range(count) if start <= first + n * step < end]
 
     def view_items(self, events, window_start, window_end):
-        """What a calendar view lists for ``events``: instances inside the window."""
+        """What a calendar view lists for ``events``: (event, occurrence start or None)
+        pairs of the instances inside the window, rendered page by page (``render_item``)."""
         items = []
         exceptions = {e.id for e in self.store.events.values() if e.recurring_event_id}
         for event in events:
             if event.deleted:
-                items.append({'@odata.type': '#microsoft.graph.event', 'id': event.id,
-                              '@removed': {'reason': 'deleted'}})
+                items.append((event, None))
                 continue
             if event.recurrence:
                 for when in self.occurrences(event, window_start, window_end):
                     if f'{event.id}_{when:%Y%m%dT%H%M%SZ}' not in exceptions:
-                        items.append(self.render(event, occurrence_start=when))
+                        items.append((event, when))
                 continue
             start, end = as_datetime(event.start), as_datetime(event.end)
             if end > window_start and start < window_end:
-                items.append(self.render(event))
+                items.append((event, None))
         return items
+
+    def render_item(self, item):
+        event, occurrence_start = item
+        if event.deleted:
+            return {'@odata.type': '#microsoft.graph.event', 'id': event.id,
+                    '@removed': {'reason': 'deleted'}}
+        return self.render(event, occurrence_start=occurrence_start)
 
     # -- calendarView/delta ----------------------------------------------------------------
     def _page_size(self, request):
@@ -247,7 +254,7 @@ class GraphFake(FakeServer):
                                    'string parameters StartDateTime and EndDateTime.'}}, 400)
                 state = self._snapshot(owner, 0, parse_iso(args['startDateTime']),
                                        parse_iso(args['endDateTime']), initial=True)
-            chunk = state['items'][state['offset']:state['offset'] + size]
+            chunk = [self.render_item(i) for i in state['items'][state['offset']:state['offset'] + size]]
             rest = state['offset'] + size
             body = {'@odata.context': f'{self.url}{GRAPH}/$metadata#Collection(event)',
                     'value': chunk}
