@@ -1,6 +1,7 @@
 """Schemas for meetings and their attendees: query, input and output kept apart."""
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from server.schemas.fastdump import FastDump
 from server.schemas.fields import LowerEmail, UTCDateTime
 
 _URL = validate.URL(schemes={'http', 'https'}, require_tld=False)
@@ -33,7 +34,7 @@ class AttendeeInSchema(Schema):
     display_name = fields.String(load_default='', validate=validate.Length(max=200))
 
 
-class MeetingSchema(Schema):
+class MeetingSchema(FastDump, Schema):
     id = fields.Integer(dump_only=True)
     user_id = fields.Integer(dump_only=True)
     title = fields.String(dump_only=True)
@@ -60,7 +61,7 @@ class MeetingSchema(Schema):
     note_count = fields.Integer(dump_only=True)
 
 
-class MeetingPageSchema(Schema):
+class MeetingPageSchema(FastDump, Schema):
     items = fields.List(fields.Nested(MeetingSchema))
     next_cursor = fields.String(allow_none=True)
 

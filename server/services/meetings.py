@@ -5,12 +5,14 @@ import datetime
 
 from peewee import JOIN, Tuple, fn
 
-from server.db import db
+from server.db import Prepared, db
 from server.errors import NotFound, ValidationFailed
 from server.models import (Company, Contact, Deal, Meeting, MeetingAttendee, MeetingCompany,
-                           MeetingContact, MeetingDeal, MeetingTicket, Note, Ticket, utcnow)
+                           MeetingContact, MeetingDeal, MeetingTicket, Note, Ticket, User,
+                           utcnow)
 from server.services import matching
 from server.services.hooks import meeting_hooks
+from server.sync.rules import is_internal
 
 ASSOCIATIONS = {
     # input key: (record model, link model, link field)
@@ -41,13 +43,49 @@ def decode_cursor(cursor):
 
 # Only what an attendee shows (AttendeeSchema, the web pages): every extra column was paid for
 # 100 times per meetings page in SQL, row conversion and model building.
-ATTENDEE_COLUMNS = (
-    MeetingAttendee.id, MeetingAttendee.meeting, MeetingAttendee.email,
-    MeetingAttendee.display_name, MeetingAttendee.response_status, MeetingAttendee.is_organizer,
-    MeetingAttendee.contact, MeetingAttendee.position,
-    Contact.id, Contact.email, Contact.first_name, Contact.last_name, Contact.job_title,
-    Contact.company, Company.id, Company.name,
-)
+ATTENDEE_FIELDS = ('id', 'meeting', 'email', 'display_name', 'response_status', 'is_organizer',
+                   'contact', 'position')
+CONTACT_FIELDS = ('id', 'email', 'first_name', 'last_name', 'job_title', 'company')
+COMPANY_FIELDS = ('id', 'name')
+
+_attendees_of = Prepared(lambda meeting_ids: (
+    MeetingAttendee.select(*[getattr(MeetingAttendee, f) for f in ATTENDEE_FIELDS],
+                           *[getattr(Contact, f) for f in CONTACT_FIELDS],
+                           *[getattr(Company, f) for f in COMPANY_FIELDS], User.id)
+    .join(Contact, JOIN.LEFT_OUTER, on=(MeetingAttendee.contact == Contact.id))
+    .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
+    # R12: is the attendee a user of the account (one query less than asking afterwards).
+    .switch(MeetingAttendee)
+    .join(User, JOIN.LEFT_OUTER, on=((User.email == MeetingAttendee.email)
+                                      & (User.account == MeetingAttendee.account)))
+    .where(MeetingAttendee.meeting.in_(meeting_ids))
+    .order_by(MeetingAttendee.meeting, MeetingAttendee.position, MeetingAttendee.id)))
+
+
+def _loaded(model, names, values):
+    """A model instance from column values as the driver gave them (ints, strings).
+
+    peewee's joined-row loader (three instances per row, every value through a field
+    descriptor) was most of a meetings page; this fills the same ``__data__``/``__rel__``.
+    """
+    instance = model(__no_default__=True)
+    instance.__data__.update(zip(names, values))
+    return instance
+
+
+def _attendee_models(row):
+    contact_at = len(ATTENDEE_FIELDS)
+    company_at = contact_at + len(CONTACT_FIELDS)
+    attendee = _loaded(MeetingAttendee, ATTENDEE_FIELDS, row[:contact_at])
+    attendee.__data__['is_organizer'] = bool(attendee.__data__['is_organizer'])  # SQLite: 0/1
+    contact = None
+    if row[contact_at] is not None:
+        contact = _loaded(Contact, CONTACT_FIELDS, row[contact_at:company_at])
+        company = (_loaded(Company, COMPANY_FIELDS, row[company_at:-1])
+                   if row[company_at] else None)
+        contact.__rel__['company'] = company
+    attendee.__rel__['contact'] = contact
+    return attendee
 
 
 def attach_attendees(account, meetings):
@@ -60,18 +98,13 @@ def attach_attendees(account, meetings):
         meeting.attendee_rows = []
     if not by_id:
         return meetings
-    rows = (MeetingAttendee.select(*ATTENDEE_COLUMNS)
-            .join(Contact, JOIN.LEFT_OUTER, on=(MeetingAttendee.contact == Contact.id))
-            .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
-            .where(MeetingAttendee.meeting.in_(list(by_id)))
-            .order_by(MeetingAttendee.meeting, MeetingAttendee.position, MeetingAttendee.id))
-    rows = list(rows)
-    flags = matching.internal_flags(account, {row.email for row in rows})
-    for row in rows:
-        row.is_internal = flags[row.email]
-        if row.contact_id is None:
-            row.contact = None
-        by_id[row.meeting_id].attendee_rows.append(row)
+    raw = _attendees_of.raw_rows(list(by_id))
+    users = {row[ATTENDEE_FIELDS.index('email')] for row in raw if row[-1] is not None}
+    domains = set(account.domains)
+    for row in raw:
+        attendee = _attendee_models(row)
+        attendee.is_internal = is_internal(attendee.email, domains, users)
+        by_id[attendee.meeting_id].attendee_rows.append(attendee)
     for meeting in meetings:
         meeting.attendees = meeting.attendee_rows
     return meetings
@@ -98,28 +131,44 @@ def attach_details(meetings):
     return meetings
 
 
-def list_for_user(user, start_from=None, start_to=None, cursor=None, limit=50, q=None):
-    """The caller's meetings, soonest first, with a cursor to the next page."""
-    query = Meeting.select().where(Meeting.user == user.id, Meeting.account == user.account_id)
+def _page_query(user_id, account_id, start_from, start_to, after_start, after_id, limit):
+    query = Meeting.select().where(Meeting.user == user_id, Meeting.account == account_id)
     if start_from is not None:
         # A meeting still running at ``from`` is still of interest.
         query = query.where(Meeting.end > start_from)
     if start_to is not None:
         query = query.where(Meeting.start < start_to)
+    if after_start is not None:
+        query = query.where(Tuple(Meeting.start, Meeting.id) > Tuple(after_start, after_id))
+    return query.order_by(Meeting.start, Meeting.id).limit(limit)
+
+
+# The list the extension polls: its SQL is compiled once per shape of filters.
+_meeting_page = Prepared(_page_query)
+
+
+def list_for_user(user, start_from=None, start_to=None, cursor=None, limit=50, q=None):
+    """The caller's meetings, soonest first, with a cursor to the next page."""
+    args = (user.id, user.account_id, start_from, start_to,
+            *(decode_cursor(cursor) if cursor else (None, None)), limit + 1)
     if q:
-        query = query.where(Meeting.title.contains(q))
-    if cursor:
-        query = query.where(Tuple(Meeting.start, Meeting.id) > Tuple(*decode_cursor(cursor)))
-    meetings = list(query.order_by(Meeting.start, Meeting.id).limit(limit + 1))
+        meetings = list(_page_query(*args).where(Meeting.title.contains(q)))
+    else:
+        meetings = list(_meeting_page(*args))
     next_cursor = encode_cursor(meetings[limit - 1]) if len(meetings) > limit else None
     meetings = meetings[:limit]
     attach_attendees(user.account, meetings)
     return meetings, next_cursor
 
 
+# Every meeting-scoped request (notes, detail, start) looks its meeting up first.
+_meeting_in_account = Prepared(lambda meeting_id, account_id: (
+    Meeting.select().where(Meeting.id == meeting_id, Meeting.account == account_id).limit(1)))
+
+
 def get_meeting(user, meeting_id):
     """A meeting of the caller's account, or NotFound."""
-    meeting = Meeting.get_or_none(Meeting.id == meeting_id, Meeting.account == user.account_id)
+    meeting = next(iter(_meeting_in_account(int(meeting_id), user.account_id)), None)
     if meeting is None:
         raise NotFound('Meeting not found.')
     return meeting

@@ -1,10 +1,15 @@
 """Meeting notes (R20): idempotent by client_id so a retried POST never stores twice (B2)."""
 from peewee import IntegrityError
 
-from server.db import db
+from server.db import Prepared, db
 from server.errors import Conflict, Forbidden, NotFound
 from server.models import Note, User, utcnow
 from server.services.meetings import get_meeting
+
+
+# Asked on every POST that carries a client_id (the extension always sends one).
+_by_client_id = Prepared(lambda author_id, client_id: (
+    Note.select().where(Note.author == author_id, Note.client_id == client_id).limit(1)))
 
 
 def list_for_meeting(user, meeting_id):
@@ -19,7 +24,7 @@ def add(user, meeting_id, body, client_id=None):
     """Add a note; return (note, created). The same client_id returns the first note."""
     meeting = get_meeting(user, meeting_id)
     if client_id:
-        existing = Note.get_or_none(Note.author == user.id, Note.client_id == client_id)
+        existing = next(iter(_by_client_id(user.id, client_id)), None)
         if existing is not None:
             return _same_meeting(existing, meeting), False
     try:

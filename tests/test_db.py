@@ -1,0 +1,78 @@
+"""server.db: prepared (compiled-once) queries, SQLite datetimes and pooled connections."""
+import datetime
+
+import pytest
+from peewee import JOIN
+from playhouse.test_utils import count_queries
+
+from server.db import Prepared, db, parse_sqlite_datetime
+from server.models import Account, Contact, Meeting, User
+
+
+def meeting_query(user_id, ids, start_from, title):
+    query = Meeting.select(Meeting, User).join(User, JOIN.LEFT_OUTER).where(
+        Meeting.user == user_id, Meeting.id.in_(ids), Meeting.title == title)
+    if start_from is not None:
+        query = query.where(Meeting.start >= start_from)
+    return query.order_by(Meeting.start)
+
+
+def test_prepared_query_returns_what_peewee_returns_for_every_argument(caller):
+    prepared = Prepared(meeting_query)
+    with db.connection_context():
+        user = User.get_by_id(caller.user.id)
+        base = datetime.datetime(2026, 12, 1, 10)
+        made = [Meeting.create(account=user.account_id, user=user.id, title=title,
+                               start=base + datetime.timedelta(days=n),
+                               end=base + datetime.timedelta(days=n, hours=1))
+                for n, title in enumerate(['a', 'b', 'a', 'a'])]
+        ids = [m.id for m in made]
+        for args in ((user.id, ids, None, 'a'), (user.id, ids[:2], None, 'a'),
+                     (user.id, ids, base + datetime.timedelta(days=1), 'a'),
+                     (user.id, ids, None, 'b'), (user.id + 1000, ids, None, 'a'),
+                     (user.id, [], None, 'a')):
+            got = list(prepared(*args))
+            want = list(meeting_query(*args))
+            assert [(m.id, m.title, m.start, m.user.email) for m in got] == \
+                   [(m.id, m.title, m.start, m.user.email) for m in want]
+        assert [m.title for m in prepared(user.id, ids, None, 'a')] == ['a', 'a', 'a']
+        rows = prepared.raw_rows(user.id, ids, None, 'b')
+        assert len(rows) == 1 and made[1].id in rows[0]
+        with count_queries() as counted:
+            list(prepared(user.id, ids, None, 'a'))
+        assert counted.count == 1
+
+
+def test_prepared_refuses_arguments_that_do_not_reach_the_parameters(caller):
+    # contains() wraps the value in wildcards: a compiled statement could not take a new one.
+    prepared = Prepared(lambda text: Contact.select().where(Contact.email.contains(text)))
+    with db.connection_context(), pytest.raises(ValueError):
+        prepared('acme')
+
+
+def test_sqlite_datetimes_read_every_stored_format():
+    assert parse_sqlite_datetime(b'2026-12-01 10:00:00') == datetime.datetime(2026, 12, 1, 10)
+    assert parse_sqlite_datetime(b'2026-12-01 10:00:00.250000') == datetime.datetime(
+        2026, 12, 1, 10, 0, 0, 250000)
+    assert parse_sqlite_datetime(b'not a date') == 'not a date'
+
+
+def test_datetimes_round_trip_through_the_database(caller):
+    stamp = datetime.datetime(2026, 12, 1, 10, 0, 0, 123456)
+    with db.connection_context():
+        account = Account.create(name='Round trip', created_at=stamp)
+        again = Account.get_by_id(account.id)
+    assert again.created_at == stamp
+
+
+def test_connections_are_reused_between_requests(app):
+    """One connection per worker thread, kept between requests (no reconnect per request)."""
+    client = app.test_client()
+    seen = []  # the objects themselves, so a closed one's id cannot be recycled
+    for _ in range(3):
+        assert client.get('/api/v1/health').status_code == 200
+        with app.test_request_context('/api/v1/health'):
+            app.preprocess_request()
+            seen.append(db.connection())
+            app.do_teardown_request()
+    assert seen[0] is seen[1] is seen[2]
