@@ -16,7 +16,9 @@ def parse_iso(text):
     if not text:
         return None
     try:
-        return to_naive_utc(datetime.datetime.fromisoformat(text))  # Python 3.11+: fast path
+        if text[-1] == 'Z':  # the common case: UTC already, no offset arithmetic needed
+            return datetime.datetime.fromisoformat(text[:-1])
+        return to_naive_utc(datetime.datetime.fromisoformat(text))  # Python 3.11+ formats
     except ValueError:
         pass
     text = text.strip().replace('Z', '+00:00').replace('z', '+00:00')
