@@ -157,3 +157,15 @@ def test_cross_account_meeting_pages_are_404(client, rep):
     assert eve.post(f'/meetings/{meeting.id}/delete', {'cancel_in_calendar': '1'}).status_code == 404
     assert Meeting.get_or_none(Meeting.id == meeting.id) is not None
     assert Note.select().count() == 1 and deleted_calls == []
+
+
+def test_oversized_forms_get_messages_not_errors(browser, rep, crm):
+    many = ', '.join(f'guest{i}@else.example' for i in range(201))
+    response = browser.post(f'/contacts/{crm["contact"].id}/meetings', dict(FORM, attendees=many))
+    assert response.status_code == 422
+    assert 'Longer than maximum length 200.' in response.get_data(as_text=True)
+    meeting = schedule(rep, 'Pricing call', at(1))
+    response = browser.post(f'/meetings/{meeting.id}/notes', {'body': 'x' * 20001})
+    assert response.status_code == 302
+    assert 'The note was not saved' in browser.get(response.headers['Location']).get_data(as_text=True)
+    assert Meeting.select().count() == 1 and Note.select().count() == 0
