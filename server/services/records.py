@@ -39,7 +39,6 @@ class Kind:
     after_write: object = None  # called as after_write(record, changes) inside the write
     email_column: object = None  # a whole e-mail in ``?q=`` is looked up here by equality
 
-
     @property
     def link_field(self):
         return getattr(self.link, self.model._meta.name)

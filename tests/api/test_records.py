@@ -199,6 +199,11 @@ def test_search_matches_every_word_in_name_email_or_company(caller):
     assert caller.get('/contacts?q=zed initech').json['items'] == []
     # LIKE wildcards in the query are literal characters.
     assert caller.get('/contacts?q=%25').json['items'] == []
+    company_id = by_company[0]['company_id']
+    filtered = caller.get(f'/contacts?company_id={company_id}&owner_id={caller.user.id}')
+    assert filtered.json['items'] == []  # the seeded contacts have no owner
+    filtered = caller.get(f'/contacts?company_id={company_id}').json['items']
+    assert [c['email'] for c in filtered] == [c['email'] for c in by_company]
     exact = caller.get('/contacts?email=P02@Example.com').json['items']
     assert [c['email'] for c in exact] == ['p02@example.com']
     # A whole address is an exact look-up (indexed); a fragment is a substring search.
