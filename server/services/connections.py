@@ -154,7 +154,7 @@ def _stop_channel(connection, config, provider_for):
         provider = provider_for(connection, config)
         provider.unwatch(Channel(id=connection.channel_id, token=connection.channel_token or '',
                                  resource_id=connection.channel_resource_id or ''))
-    except (ProviderError, crypto.TokenUnreadable) as error:
+    except (ProviderError, crypto.TokenUnreadable, crypto.EncryptionKeyMissing) as error:
         log.info('could not stop channel of connection %s: %s', connection.id, error)
     finally:
         if provider is not None and hasattr(provider, 'close'):

@@ -286,6 +286,18 @@ def test_disconnect_stops_the_channel_and_forgets_the_tokens(app, fakes, browser
     assert 'data-status="not_connected"' in page and 'Your calendar is disconnected' in page
 
 
+def test_disconnect_works_even_when_the_key_is_gone(app, fakes, browser, rep):
+    connect(browser, 'google')
+    with db.connection_context():
+        CalendarConnection.update(channel_id='chan9', channel_resource_id='r9').where(
+            CalendarConnection.user == rep.id).execute()
+    app.config['TOKEN_ENCRYPTION_KEY'] = None
+    assert browser.post('/integrations/disconnect').status_code == 302
+    connection = connection_of(rep)
+    assert (connection.status, connection.access_token_enc, connection.channel_id) == (
+        'disconnected', '', None)
+
+
 def test_disconnect_needs_the_csrf_token(fakes, browser, rep):
     connect(browser, 'google')
     assert browser.post('/integrations/disconnect', csrf=False).status_code == 400
