@@ -10,6 +10,7 @@ import logging
 
 import click
 from flask import current_app
+from flask.cli import AppGroup, with_appcontext
 from huey import Huey, crontab
 from huey.storage import RedisStorage, SqliteStorage
 
@@ -71,6 +72,36 @@ def sync_user(user_id):
     return result.status
 
 
+@huey.task()
+def start_calendar(user_id):
+    """A calendar was just connected: open its push channel, then run the first sync."""
+    from server.calendars.base import ProviderError
+    from server.models import CalendarConnection
+    from server.sync import channels, runner
+    with task_context() as config:
+        connection = CalendarConnection.get_or_none(CalendarConnection.user == user_id,
+                                                    CalendarConnection.status == 'connected')
+        if connection is None:
+            return 'not_connected'
+        provider = None
+        try:
+            provider = runner.default_provider(connection, config)
+            channels.renew(connection, provider, config)
+        except ProviderError as error:
+            # The periodic poll and channel renewal cover for a channel we could not open.
+            log.warning('could not open a push channel for user %s: %s', user_id, error)
+        finally:
+            if provider is not None and hasattr(provider, 'close'):
+                provider.close()
+    sync_user(user_id)
+    return 'started'
+
+
+def on_connected(connection):
+    """connection_hooks 'connected' (after commit): start the new calendar in the background."""
+    start_calendar(connection.user_id)
+
+
 @huey.periodic_task(crontab(minute=f'*/{POLL_MINUTES}'))
 def poll_connected_users():
     """Sync every connected user not synced lately: catches pushes that never arrived."""
@@ -113,6 +144,7 @@ def deliver_pending_outbox():
 # -- command line -----------------------------------------------------------------------------
 
 @click.command('worker')
+@with_appcontext
 @click.option('--workers', default=2, show_default=True, help='Worker threads.')
 def worker_command(workers):
     """Run the huey consumer: syncs, pushes, the periodic poll and calendar writes."""
@@ -121,7 +153,7 @@ def worker_command(workers):
     huey.create_consumer(workers=workers, worker_type='thread', periodic=True).run()
 
 
-@click.group('sync')
+@click.group('sync', cls=AppGroup)
 def sync_cli():
     """Calendar sync."""
 

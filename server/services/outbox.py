@@ -124,16 +124,13 @@ def after_commit(*args, **kwargs):
 
 
 def subscribe():
-    """Register the hooks once (create_app may run many times in one process)."""
-    if getattr(subscribe, 'done', False):
-        return
+    """Register the hooks (once per process: see server.sync.init_app)."""
     meeting_hooks.on('scheduled')(on_scheduled)
     meeting_hooks.on('updated')(on_changed)
     meeting_hooks.on('attendees_added')(on_changed)
     meeting_hooks.on('deleted')(on_deleted)
     for name in ('scheduled', 'updated', 'attendees_added', 'deleted'):
         meeting_hooks.on(name, after_commit=True)(after_commit)
-    subscribe.done = True
 
 
 # -- delivery: after commit, in a job ---------------------------------------------------------
