@@ -12,15 +12,20 @@ from server.web.pages import PLURAL_URL
 
 RECORD_URL = '/' + PLURAL_URL + '/<int(max=2147483647):record_id>'
 TIMELINE_PER_PAGE = 20
+PEOPLE_LIMIT = 50  # a company page lists this many of its contacts
 
 
 def _render(plural, record_id, form, errors=None, status=200):
     record, timeline, next_cursor = record_service.timeline(
         g.web_user, plural, record_id, cursor=request.args.get('cursor') or None,
         limit=TIMELINE_PER_PAGE)
+    people = []
+    if plural == 'companies':
+        people, _ = record_service.list_records(g.web_user, 'contacts', company_id=record.id,
+                                                limit=PEOPLE_LIMIT)
     return render_template('records/detail.html', plural=plural, record=record,
                            timeline=timeline, next_cursor=next_cursor, form=form,
-                           errors=errors or {}), status
+                           errors=errors or {}, people=people), status
 
 
 @bp.route(RECORD_URL)

@@ -90,9 +90,14 @@ def test_r8_other_record_pages_show_their_associated_meetings(browser, rep, crm,
     assert 'Not associated' not in page
 
 
-def test_record_page_shows_fields(browser, crm):
+def test_record_page_shows_fields(browser, rep, crm):
     page = browser.get(f'/contacts/{crm["contact"].id}').get_data(as_text=True)
-    assert 'hank@globex.example' in page and 'CEO' in page and 'Globex' in page
+    assert 'hank@globex.example' in page and 'CEO' in page
+    assert f'href="/companies/{crm["company"].id}">Globex</a>' in page
+    Contact.create(account=rep.account_id, email='elsewhere@else.example', first_name='Else')
+    page = browser.get(f'/companies/{crm["company"].id}').get_data(as_text=True)
+    assert f'href="/contacts/{crm["contact"].id}">Hank Scorpio</a>' in page  # its people
+    assert 'Else' not in page
     page = browser.get(f'/deals/{crm["deal"].id}').get_data(as_text=True)
     assert 'appointment scheduled' in page and '0.00' in page
 
