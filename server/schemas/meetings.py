@@ -1,6 +1,7 @@
 """Schemas for meetings and their attendees: query, input and output kept apart."""
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
+from server.schemas.base import Schema
 from server.schemas.fastdump import FastDump
 from server.schemas.fields import LowerEmail, UTCDateTime
 

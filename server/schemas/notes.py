@@ -1,6 +1,7 @@
 """Schemas for meeting notes."""
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
+from server.schemas.base import Schema
 from server.schemas.fields import UTCDateTime
 
 

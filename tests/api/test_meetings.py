@@ -92,3 +92,13 @@ def test_meetings_cursor_pages_through_in_order(caller):
     rest = caller.get(f"/meetings?limit=2&cursor={first['next_cursor']}").json
     assert [m['start'][:10] for m in rest['items']] == ['2026-12-03']
     assert rest['next_cursor'] is None
+
+
+def test_nul_characters_are_refused_with_field_messages(caller):
+    """PostgreSQL cannot store U+0000: the API answers 422, never 500."""
+    resp = schedule(caller, title='Demo\x00call')
+    assert resp.status_code == 422
+    assert 'title' in resp.json['errors']
+    resp = caller.get('/meetings?q=a%00b')
+    assert resp.status_code == 422
+    assert 'q' in resp.json['errors']

@@ -26,3 +26,9 @@ def test_b2_same_client_id_never_stores_twice(caller):
     assert first.json['id'] == second.json['id']
     with db.connection_context():
         assert Note.select().count() == 1
+
+
+def test_r20_note_with_nul_character_is_refused(caller):
+    meeting = make_meeting(caller)
+    resp = caller.post(f"/meetings/{meeting['id']}/notes", json={'body': 'a\x00b'})
+    assert resp.status_code == 422 and 'body' in resp.json['errors']
