@@ -1,10 +1,12 @@
 // The service worker: small feature modules, and one router for messages (each has a `type`).
-import { openForTab } from './sw-side-panel.js';
+import { keepBeside, openForTab } from './sw-side-panel.js';
 import { flushOutbox, resetBackoff } from './sw-notes-outbox.js';
 
 const handlers = {
   // From the Gmail launcher (content script): open the panel on that tab.
   'open-side-panel': (message, sender) => openForTab(sender.tab.id).then(() => ({ ok: true })),
+  // From the panel after Start (R19): keep the assistant open beside the meeting's tab.
+  'keep-panel-beside': ({ tabId, meetingId }) => keepBeside(tabId, meetingId).then(() => ({ ok: true })),
   // From the panel: a note was queued, or the panel opened; send what waits now.
   'outbox-flush': () => resetBackoff().then(flushOutbox),
 };

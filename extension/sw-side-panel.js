@@ -1,21 +1,34 @@
-// The panel is enabled only on Gmail tabs, opened by the toolbar icon or the Gmail launcher.
+// The panel is enabled only on Gmail tabs (and on a meeting's tab that the panel opened, R19),
+// and opened by the toolbar icon or the Gmail launcher.
 export const PANEL_PATH = 'extension/sidepanel/index.html';
 const GMAIL = 'https://mail.google.com/';
+// chrome.storage.session, one key per meeting tab (no read-modify-write between events).
+const keptKey = (tabId) => `panelTab:${tabId}`;
 
 chrome.sidePanel.setPanelBehavior({ openPanelOnActionClick: true })
   .catch((error) => console.warn('setPanelBehavior', error));
 
-chrome.tabs.onUpdated.addListener((tabId, info, tab) => {
+chrome.tabs.onUpdated.addListener(async (tabId, info, tab) => {
   if (!info.url && !info.status) return;
-  const enabled = Boolean(tab.url && tab.url.startsWith(GMAIL));
-  chrome.sidePanel.setOptions(enabled ? { tabId, path: PANEL_PATH, enabled } : { tabId, enabled })
+  const { [keptKey(tabId)]: kept } = await chrome.storage.session.get(keptKey(tabId));
+  const enabled = Boolean(kept || (tab.url && tab.url.startsWith(GMAIL)));
+  chrome.sidePanel.setOptions(enabled ? { tabId, path: kept || PANEL_PATH, enabled } : { tabId, enabled })
     .catch((error) => console.warn('setOptions', error));
 });
 
-// Called straight from the message handler so the launcher click still counts as a user gesture.
+chrome.tabs.onRemoved.addListener((tabId) => chrome.storage.session.remove(keptKey(tabId)));
+
 // setOptions is sent first and handled first, so the panel is enabled even on a tab whose
-// update event was missed (e.g. Gmail open before the extension was installed).
-export function openForTab(tabId) {
-  chrome.sidePanel.setOptions({ tabId, path: PANEL_PATH, enabled: true });
+// update event was missed (e.g. Gmail open before the extension was installed). No await
+// before open(): the click that led here must still count as a user gesture.
+export function openForTab(tabId, path = PANEL_PATH) {
+  chrome.sidePanel.setOptions({ tabId, path, enabled: true }).catch(() => {});  // open() reports
   return chrome.sidePanel.open({ tabId });
+}
+
+// R19: the meeting opened in a new tab; the assistant comes along, showing that meeting.
+export function keepBeside(tabId, meetingId) {
+  const path = `${PANEL_PATH}?meeting=${encodeURIComponent(meetingId)}`;
+  chrome.storage.session.set({ [keptKey(tabId)]: path });
+  return openForTab(tabId, path);
 }

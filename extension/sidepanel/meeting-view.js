@@ -74,7 +74,7 @@ export function meetingView(ctx, meetingId) {
         h('span.sub', null, detail),
         attendee.is_organizer ? h('span.sub', null, t('organizer')) : null, error),
       h(`span.badge.${status}`, null, t(`response_${status}`)),
-      action);
+      action || '');
     return row;
   }
 
@@ -99,7 +99,10 @@ export function meetingView(ctx, meetingId) {
     message.hidden = true;
     try {
       const { url } = await api(`/meetings/${meetingId}/start`, { method: 'POST' });
-      await chrome.tabs.create({ url });
+      const tab = await chrome.tabs.create({ url });
+      // The panel is per tab: bring it along to the meeting's tab (best effort; this panel
+      // stays open on Gmail's tab either way).
+      chrome.runtime.sendMessage({ type: 'keep-panel-beside', tabId: tab.id, meetingId }).catch(() => {});
     } catch (failure) {
       message.textContent = errorMessage(failure);
       message.hidden = false;

@@ -95,6 +95,9 @@ async function boot() {
   ctx.zone = safeZone(ctx.me.user.time_zone);
   if (!ctx.me.calendar.connected) return showNotConnected(ctx.me);
   replace(meetingsList(ctx, firstPage));
+  // Opened beside a started meeting (R19): show that meeting, with the list one step back.
+  const meetingId = Number(new URLSearchParams(location.search).get('meeting'));
+  if (meetingId) ctx.openMeeting(meetingId);
 }
 
 function flushOutbox() {

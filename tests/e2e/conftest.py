@@ -44,11 +44,22 @@ class Extension:
         self.context.set_default_timeout(10_000)
         worker = (self.context.service_workers[0] if self.context.service_workers
                   else self.context.wait_for_event('serviceworker'))
-        self.worker = worker
         self.id = worker.url.split('/')[2]
+        self._watch_worker(worker)
+        self.context.on('serviceworker', self._watch_worker)  # the worker is restarted at will
         self.context.on('console', self._console)
         self.context.on('weberror', self._uncaught)
         return self
+
+    def _watch_worker(self, worker):
+        """Collect the worker's console errors, uncaught errors and unhandled rejections."""
+        self.worker = worker
+        worker.on('console', lambda message: message.type == 'error' and self.errors.append(
+            f'worker console: {message.text}'))
+        worker.evaluate("""() => {
+          addEventListener('error', (e) => console.error(`uncaught: ${e.message}`));
+          addEventListener('unhandledrejection', (e) => console.error(`unhandled: ${e.reason?.message ?? e.reason}`));
+        }""")
 
     # Only the extension's own pages and worker count; the server's pages are not ours here.
     def _ours(self, page, url=''):
@@ -229,6 +240,30 @@ def assert_server_page(page, server, path):
     """``page`` shows ``path`` of the server, or its sign-in on the way there (no web session)."""
     page.wait_for_load_state()
     assert page.url in (f'{server.url}{path}', f'{server.url}/sign-in?next={path}?'), page.url
+
+
+def panel_documents(extension):
+    """The side-panel documents Chromium runs (they are CDP targets, not tabs): url -> title."""
+    session = extension.context.new_cdp_session(extension.context.pages[0])
+    try:
+        targets = session.send('Target.getTargets')['targetInfos']
+    finally:
+        session.detach()
+    tabs = {page.url for page in extension.context.pages}
+    return {t['url']: t['title'] for t in targets
+            if t['url'].startswith(extension.url(PANEL)) and t['url'] not in tabs}
+
+
+def expect_panel_document(extension, query='', title='Meetside meeting assistant', timeout=10):
+    """Wait until Chromium runs a side panel at PANEL + query that has localised its title."""
+    import time
+    wanted = extension.url(PANEL) + query
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if panel_documents(extension).get(wanted) == title:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f'no side panel at {wanted}: {panel_documents(extension)}')
 
 
 def open_meeting(page, title):

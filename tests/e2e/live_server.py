@@ -75,20 +75,8 @@ def _serve(port):
     from werkzeug.serving import WSGIRequestHandler, run_simple
 
     from server import create_app
-    from server.models import CalendarConnection
-    from server.services import calendar_state
 
     app = create_app({'TESTING': True})
-    # Until the calendar layer registers the real connection state (R21), read the rows the
-    # tests insert; never done in product code.
-    if calendar_state._state_provider is None:
-        def state(user):
-            row = CalendarConnection.get_or_none(CalendarConnection.user == user.id)
-            status = row.status if row else 'not_connected'
-            return {'connected': status == 'connected', 'status': status,
-                    'provider': row.provider if row else None,
-                    'email': row.provider_email if row else None, 'last_synced_at': None}
-        calendar_state.register(state)
 
     class Quiet(WSGIRequestHandler):
         def log_request(self, *args, **kwargs):

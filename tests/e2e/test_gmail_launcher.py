@@ -1,25 +1,13 @@
 """The Gmail launcher: the content script adds "Meetings", which opens the side panel (R16)."""
-import time
-
 import pytest
 
-from tests.e2e.conftest import PANEL, screenshot
+from tests.e2e.conftest import PANEL, expect_panel_document, panel_documents, screenshot
 
 pytestmark = pytest.mark.e2e
 
 GMAIL_HTML = """<!doctype html><html><head><title>Inbox - rita@acme.example - Gmail</title></head>
 <body><div role="banner">Gmail</div><div role="main"><table><tr><td>Pat Buyer</td>
 <td>Re: Globex product demo</td></tr></table></div></body></html>"""
-
-
-def panel_targets(extension):
-    """The side-panel documents Chromium reports over CDP (they are not tabs)."""
-    session = extension.context.new_cdp_session(extension.context.pages[0])
-    try:
-        targets = session.send('Target.getTargets')['targetInfos']
-    finally:
-        session.detach()
-    return [t for t in targets if t['url'] == extension.url(PANEL)]
 
 
 def panel_options(extension, url_pattern):
@@ -40,7 +28,7 @@ def test_r16_gmail_launcher_appears_and_opens_the_side_panel(extension, server, 
         launcher.wait_for()
         assert launcher.inner_text() == 'Meetings'
         screenshot(gmail, 'gmail-launcher')
-        assert panel_targets(extension) == []
+        assert panel_documents(extension) == {}
         # Enabled per tab: on Gmail, not on other sites (setOptions from the worker).
         other = extension.context.new_page()
         other.goto(server.url + '/api/v1/health')
@@ -53,13 +41,7 @@ def test_r16_gmail_launcher_appears_and_opens_the_side_panel(extension, server, 
         launcher.click()
         # The worker answered the launcher only after chrome.sidePanel.open() resolved.
         gmail.wait_for_selector('#meetside-launcher[data-state="opened"]')
-        # And Chromium now runs the panel document: it loaded and localised its title.
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            titles = [t['title'] for t in panel_targets(extension)]
-            if titles == ['Meetside meeting assistant']:
-                break
-            time.sleep(0.1)
-        assert titles == ['Meetside meeting assistant']
+        # And Chromium now runs the panel document beside Gmail: it loaded and localised its title.
+        expect_panel_document(extension)
     finally:
         extension.context.unroute('https://mail.google.com/**')

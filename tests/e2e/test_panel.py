@@ -6,10 +6,16 @@ import pytest
 from playwright.sync_api import expect
 
 from server.db import db
-from server.models import CalendarConnection
-from tests.e2e.conftest import assert_server_page, call, open_meeting, screenshot
+from server.models import CalendarConnection, Meeting
+from tests.e2e.conftest import (assert_server_page, call, expect_panel_document, open_meeting,
+                                screenshot)
 
 pytestmark = pytest.mark.e2e
+
+
+def local(naive_utc):
+    """The rep's wall-clock time (Asia/Taipei) of a stored naive-UTC datetime."""
+    return naive_utc.replace(tzinfo=datetime.timezone.utc).astimezone(zoneinfo.ZoneInfo('Asia/Taipei'))
 
 
 def titles(page):
@@ -25,12 +31,12 @@ def test_r16_list_shows_today_first_then_next_days_in_the_users_zone(extension, 
 
     assert titles(panel) == ['Morning check-in', 'Globex product demo', 'Contract review']
     days = panel.locator('h2.day').all_inner_texts()
-    assert days[0].lower() == 'today' and len(days) == 2
+    local_dates = {local(m.start).date() for m in (world.past, world.demo, world.later)}
+    assert days[0].lower() == 'today' and len(days) == len(local_dates)
     # Today's past meeting is greyed; the coming one is not.
     assert panel.locator('button.meeting.past .title').all_inner_texts() == ['Morning check-in']
     demo = panel.locator('button.meeting', has_text='Globex product demo')
-    start = world.demo.start.replace(tzinfo=datetime.timezone.utc).astimezone(
-        zoneinfo.ZoneInfo('Asia/Taipei'))
+    start = local(world.demo.start)
     assert f'{start.hour % 12 or 12}:{start.minute:02d}' in demo.inner_text()  # Asia/Taipei, not UTC
     assert '3 attendees' in demo.inner_text()
     screenshot(panel, 'meetings-list')
@@ -42,6 +48,22 @@ def test_r16_list_shows_today_first_then_next_days_in_the_users_zone(extension, 
     panel.wait_for_selector('[data-state="empty"]')
     assert 'no such meeting' in panel.inner_text('[data-state="empty"]')
     screenshot(panel, 'meetings-empty')
+
+
+def test_r16_list_refreshes_every_minute(extension, server, world):
+    extension.sign_in(server, world.token)
+    page = extension.context.new_page()
+    page.clock.install()
+    page.goto(extension.url('extension/sidepanel/index.html'))
+    page.wait_for_selector('button.meeting')
+    with db.connection_context():  # as if the calendar sync had just brought it in
+        Meeting.create(account=world.rep.account_id, user=world.rep, title='Booked a moment ago',
+                       start=world.demo.start + datetime.timedelta(hours=1),
+                       end=world.demo.start + datetime.timedelta(hours=2), source='calendar')
+    page.clock.run_for(59_000)
+    assert 'Booked a moment ago' not in titles(page)
+    page.clock.run_for(2_000)
+    page.get_by_text('Booked a moment ago').wait_for()
 
 
 def test_r16_loading_skeleton_until_the_meetings_arrive(extension, server, world):
@@ -155,6 +177,8 @@ def test_r19_start_opens_the_video_link_in_a_new_tab_and_the_panel_stays(extensi
     opened.value.wait_for_load_state()
     assert opened.value.url == video
     assert not panel.is_closed() and panel.locator('li.attendee').count() == 3
+    # The assistant came along to the meeting's tab, showing that meeting (a side panel, not a tab).
+    expect_panel_document(extension, f'?meeting={world.demo.id}')
     meeting = call(server, world.token, 'GET', f'/meetings/{world.demo.id}')
     assert meeting['started_at'] is not None
 

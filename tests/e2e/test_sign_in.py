@@ -13,6 +13,18 @@ def stored_token(extension):
     return extension.storage('chrome.storage.local.get("token").then(s => s.token ?? null)')
 
 
+def sign_in_on_the_server(extension, server, options):
+    """Click the options page's Sign in; pass the server's own sign-in page in the new tab."""
+    with extension.context.expect_page() as opened:
+        options.get_by_role('button', name='Sign in').click()
+    tab = opened.value
+    tab.wait_for_url(lambda url: url.startswith(f'{server.url}/sign-in?next='))
+    tab.fill('input[name=email]', 'rita@acme.example')
+    tab.fill('input[name=password]', PASSWORD)
+    tab.get_by_role('button', name='Sign in').click()
+    return tab
+
+
 def test_options_page_signs_in_through_the_server_and_keeps_the_token_in_storage(extension, server, world):
     options = extension.context.new_page()
     options.goto(extension.url(OPTIONS))
@@ -23,13 +35,7 @@ def test_options_page_signs_in_through_the_server_and_keeps_the_token_in_storage
     assert 'Not signed in.' in options.inner_text('#account-status')
     screenshot(options, 'options')
 
-    with extension.context.expect_page() as opened:
-        options.get_by_role('button', name='Sign in').click()
-    tab = opened.value
-    tab.wait_for_url(lambda url: url.startswith(f'{server.url}/sign-in?next='))
-    tab.fill('input[name=email]', 'rita@acme.example')
-    tab.fill('input[name=password]', PASSWORD)
-    tab.get_by_role('button', name='Sign in').click()
+    tab = sign_in_on_the_server(extension, server, options)
     tab.get_by_text('Allow Meetside for Chrome').first.wait_for()
     assert 'rita@acme.example' in tab.inner_text('main')
     tab.get_by_role('button', name='Allow').click()
@@ -60,13 +66,7 @@ def test_cancel_on_the_server_leaves_the_extension_signed_out(extension, server,
     extension.storage(f'chrome.storage.local.set({{serverUrl: "{server.url}"}})')
     options = extension.context.new_page()
     options.goto(extension.url(OPTIONS))
-    with extension.context.expect_page() as opened:
-        options.get_by_role('button', name='Sign in').click()
-    tab = opened.value
-    tab.wait_for_url(lambda url: url.startswith(f'{server.url}/sign-in?next='))
-    tab.fill('input[name=email]', 'rita@acme.example')
-    tab.fill('input[name=password]', PASSWORD)
-    tab.get_by_role('button', name='Sign in').click()
+    tab = sign_in_on_the_server(extension, server, options)
     tab.get_by_role('button', name='Cancel').click()
     tab.wait_for_selector('body[data-result="failed"]')
     assert stored_token(extension) is None
