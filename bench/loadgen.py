@@ -19,6 +19,7 @@ class Result:
     p99_ms: float
     requests: int
     errors: int
+    cpu_ms: float = 0.0  # server CPU per request, filled in by the caller when it knows
 
 
 def wrk_path():
@@ -96,7 +97,7 @@ def _run_wrk(base_url, paths, connections, duration, headers, method, body):
     with tempfile.NamedTemporaryFile('w', suffix='.lua', delete=False) as handle:
         handle.write(script)
     try:
-        command = [wrk_path(), '-t', str(min(2, connections)), '-c', str(connections),
+        command = [wrk_path(), '-t', '1', '-c', str(connections),
                    '-d', f'{duration}s', '-s', handle.name]
         for name, value in headers.items():
             command += ['-H', f'{name}: {value}']

@@ -5,7 +5,7 @@ import pytest
 from peewee import JOIN
 from playhouse.test_utils import count_queries
 
-from server.db import Prepared, db, parse_sqlite_datetime
+from server.db import Prepared, db, parse_sqlite_datetime, row_loader
 from server.models import Account, Contact, Meeting, User
 
 
@@ -76,3 +76,21 @@ def test_connections_are_reused_between_requests(app):
             seen.append(db.connection())
             app.do_teardown_request()
     assert seen[0] is seen[1] is seen[2]
+
+
+def test_row_loader_builds_the_instances_peewee_builds(caller):
+    names = [f.name for f in Meeting._meta.sorted_fields]
+    load = row_loader(Meeting, names)
+    prepared = Prepared(lambda meeting_id: Meeting.select().where(Meeting.id == meeting_id))
+    with db.connection_context():
+        user = User.get_by_id(caller.user.id)
+        start = datetime.datetime(2026, 12, 1, 10)
+        made = Meeting.create(account=user.account_id, user=user.id, title='Loaded',
+                              start=start, end=start + datetime.timedelta(hours=1), frozen=True,
+                              started_at=datetime.datetime(2026, 12, 1, 10, 1, 2, 345678))
+        [row] = prepared.raw_rows(made.id)
+        loaded, fetched = load(row), Meeting.get_by_id(made.id)
+        for name in names:
+            value, want = getattr(loaded, name), getattr(fetched, name)
+            assert (value, type(value)) == (want, type(want)), name
+        assert loaded.user.email == user.email  # relations still load on demand

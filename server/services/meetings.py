@@ -5,7 +5,7 @@ import datetime
 
 from peewee import JOIN, Tuple, fn
 
-from server.db import Prepared, db
+from server.db import Prepared, db, row_loader
 from server.errors import NotFound, ValidationFailed
 from server.models import (Company, Contact, Deal, Meeting, MeetingAttendee, MeetingCompany,
                            MeetingContact, MeetingDeal, MeetingTicket, Note, Ticket, User,
@@ -62,28 +62,21 @@ _attendees_of = Prepared(lambda meeting_ids: (
     .order_by(MeetingAttendee.meeting, MeetingAttendee.position, MeetingAttendee.id)))
 
 
-def _loaded(model, names, values):
-    """A model instance from column values as the driver gave them (ints, strings).
-
-    peewee's joined-row loader (three instances per row, every value through a field
-    descriptor) was most of a meetings page; this fills the same ``__data__``/``__rel__``.
-    """
-    instance = model(__no_default__=True)
-    instance.__data__.update(zip(names, values))
-    return instance
+_attendee_row = row_loader(MeetingAttendee, ATTENDEE_FIELDS)
+_contact_row = row_loader(Contact, CONTACT_FIELDS)
+_company_row = row_loader(Company, COMPANY_FIELDS)
+_CONTACT_AT = len(ATTENDEE_FIELDS)
+_COMPANY_AT = _CONTACT_AT + len(CONTACT_FIELDS)
 
 
 def _attendee_models(row):
-    contact_at = len(ATTENDEE_FIELDS)
-    company_at = contact_at + len(CONTACT_FIELDS)
-    attendee = _loaded(MeetingAttendee, ATTENDEE_FIELDS, row[:contact_at])
-    attendee.__data__['is_organizer'] = bool(attendee.__data__['is_organizer'])  # SQLite: 0/1
+    """attendee.contact.company from one row of ``_attendees_of`` (no lazy loads later)."""
+    attendee = _attendee_row(row[:_CONTACT_AT])
     contact = None
-    if row[contact_at] is not None:
-        contact = _loaded(Contact, CONTACT_FIELDS, row[contact_at:company_at])
-        company = (_loaded(Company, COMPANY_FIELDS, row[company_at:-1])
-                   if row[company_at] else None)
-        contact.__rel__['company'] = company
+    if row[_CONTACT_AT] is not None:
+        contact = _contact_row(row[_CONTACT_AT:_COMPANY_AT])
+        contact.__rel__['company'] = (_company_row(row[_COMPANY_AT:-1])
+                                      if row[_COMPANY_AT] is not None else None)
     attendee.__rel__['contact'] = contact
     return attendee
 
@@ -145,6 +138,7 @@ def _page_query(user_id, account_id, start_from, start_to, after_start, after_id
 
 # The list the extension polls: its SQL is compiled once per shape of filters.
 _meeting_page = Prepared(_page_query)
+_meeting_row = row_loader(Meeting, [f.name for f in Meeting._meta.sorted_fields])
 
 
 def list_for_user(user, start_from=None, start_to=None, cursor=None, limit=50, q=None):
@@ -154,7 +148,7 @@ def list_for_user(user, start_from=None, start_to=None, cursor=None, limit=50, q
     if q:
         meetings = list(_page_query(*args).where(Meeting.title.contains(q)))
     else:
-        meetings = list(_meeting_page(*args))
+        meetings = [_meeting_row(row) for row in _meeting_page.raw_rows(*args)]
     next_cursor = encode_cursor(meetings[limit - 1]) if len(meetings) > limit else None
     meetings = meetings[:limit]
     attach_attendees(user.account, meetings)

@@ -7,7 +7,7 @@ from server.models import Note, User, utcnow
 from server.services.meetings import get_meeting
 
 
-# Asked on every POST that carries a client_id (the extension always sends one).
+# A retried POST finds its first note by client_id.
 _by_client_id = Prepared(lambda author_id, client_id: (
     Note.select().where(Note.author == author_id, Note.client_id == client_id).limit(1)))
 
@@ -23,19 +23,16 @@ def list_for_meeting(user, meeting_id):
 def add(user, meeting_id, body, client_id=None):
     """Add a note; return (note, created). The same client_id returns the first note."""
     meeting = get_meeting(user, meeting_id)
-    if client_id:
-        existing = next(iter(_by_client_id(user.id, client_id)), None)
-        if existing is not None:
-            return _same_meeting(existing, meeting), False
     try:
+        # Insert first: a new client_id is the common case, so it costs no look-up; the unique
+        # (author, client_id) index catches a retry, even one racing the first POST.
         with db.atomic():
             now = utcnow()
             note = Note.create(account=user.account_id, meeting=meeting.id, author=user.id,
                                body=body, client_id=client_id or None, created_at=now,
                                updated_at=now)
     except IntegrityError:
-        # A concurrent retry of the same client_id won the race: return its note.
-        existing = Note.get_or_none(Note.author == user.id, Note.client_id == client_id)
+        existing = next(iter(_by_client_id(user.id, client_id)), None) if client_id else None
         if existing is None:
             raise
         return _same_meeting(existing, meeting), False

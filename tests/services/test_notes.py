@@ -1,0 +1,51 @@
+"""Notes service (R20, B2): the insert-first path keeps client_id idempotency exact."""
+import datetime
+
+import pytest
+
+from server.db import db
+from server.errors import Conflict
+from server.models import Note, User
+from server.services import meetings, notes
+
+
+def schedule(user, title='Call'):
+    start = datetime.datetime(2026, 12, 1, 15)
+    return meetings.schedule(user, {'title': title, 'start': start,
+                                    'end': start + datetime.timedelta(minutes=30)})
+
+
+def test_b2_retry_returns_the_first_note_unchanged(caller):
+    with db.connection_context():
+        user = User.get_by_id(caller.user.id)
+        meeting = schedule(user)
+        first, created = notes.add(user, meeting.id, 'Send pricing', 'client-id-0001')
+        again, created_again = notes.add(user, meeting.id, 'Send pricing (edited)', 'client-id-0001')
+        assert (created, created_again) == (True, False)
+        assert again.id == first.id and again.body == 'Send pricing'
+        assert Note.select().count() == 1
+
+
+def test_b2_client_id_of_another_meeting_is_a_conflict(caller):
+    with db.connection_context():
+        user = User.get_by_id(caller.user.id)
+        one, other = schedule(user, 'One'), schedule(user, 'Other')
+        notes.add(user, one.id, 'First', 'client-id-0002')
+        with pytest.raises(Conflict):
+            notes.add(user, other.id, 'Second', 'client-id-0002')
+        assert [n.meeting_id for n in Note.select()] == [one.id]
+
+
+def test_r20_notes_without_client_id_are_all_stored(caller, make_caller):
+    colleague = make_caller('colleague@acme.com')
+    with db.connection_context():
+        user = User.get_by_id(caller.user.id)
+        meeting = schedule(user)
+        notes.add(user, meeting.id, 'One')
+        notes.add(user, meeting.id, 'Two')
+        # client_id is unique per author: a colleague may use the same one.
+        notes.add(user, meeting.id, 'Mine', 'client-id-0003')
+        _, created = notes.add(User.get_by_id(colleague.user.id), meeting.id, 'Theirs',
+                               'client-id-0003')
+        assert created
+        assert sorted(n.body for n in Note.select()) == ['Mine', 'One', 'Theirs', 'Two']
