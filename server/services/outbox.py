@@ -21,6 +21,7 @@ from server.calendars.base import (Attendee, AuthExpired, NewEvent, ProviderErro
 from server.db import db
 from server.models import CalendarConnection, CalendarOutbox, Meeting, MeetingAttendee, utcnow
 from server.services.hooks import meeting_hooks
+from server.sync.bulk import select_in
 from server.sync.rules import normalize_email
 
 log = logging.getLogger(__name__)
@@ -249,7 +250,7 @@ def deliver_pending(config, provider_for=None):
 
 def forgotten(user_id, event_ids):
     """The event ids among ``event_ids`` whose meetings the CRM deleted (R6): never re-logged."""
-    return {e for (e,) in CalendarOutbox.select(CalendarOutbox.provider_event_id).where(
-        CalendarOutbox.user == user_id, CalendarOutbox.action == 'forget',
-        CalendarOutbox.provider_event_id.in_(list(event_ids))).tuples()}
+    return {e for (e,) in select_in(CalendarOutbox, ('provider_event_id',),
+                                    {'user': user_id, 'action': 'forget'},
+                                    'provider_event_id', list(event_ids))}
 

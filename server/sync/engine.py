@@ -9,23 +9,29 @@ import collections
 import dataclasses
 import datetime
 import logging
-
-from peewee import EXCLUDED
+import types
 
 from server.db import db
 from server.models import (Account, Contact, Meeting, MeetingAttendee, MeetingContact,
                            SyncDecision, User, utcnow)
 from server.services import outbox
 from server.sync import rules
+from server.sync.bulk import (MAX_VARIABLES, chunks, insert_rows, is_in, select_in,
+                              upsert_tail)
 from server.sync.rules import DELETED, LOGGED, SKIPPED, UPDATED
 
 log = logging.getLogger(__name__)
 
-# SQLite allows 32,766 bound variables per statement (PostgreSQL 65,535); stay under both.
-MAX_VARIABLES = 30000
-
 MEETING_FIELDS = ('title', 'start', 'end', 'description', 'location', 'video_link',
                   'calendar_link', 'organizer_email', 'status')
+MEETING_COLUMNS = MEETING_FIELDS + ('account', 'user', 'source', 'calendar_provider',
+                                    'provider_event_id', 'frozen', 'created_at', 'updated_at')
+UPSERT = upsert_tail(Meeting, ('user', 'calendar_provider', 'provider_event_id'),
+                     MEETING_FIELDS + ('updated_at',))
+ATTENDEE_COLUMNS = ('meeting', 'account', 'email', 'display_name', 'response_status',
+                    'is_organizer', 'contact', 'position')
+DECISION_COLUMNS = ('account', 'user', 'provider_event_id', 'title', 'decision', 'reason',
+                    'meeting_id', 'created_at')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,12 +65,6 @@ class Outcome:
     meeting_id: int = None
 
 
-def chunks(items, size):
-    items = list(items)
-    for at in range(0, len(items), max(size, 1)):
-        yield items[at:at + size]
-
-
 def _cut(value, length):
     return (value or '')[:length]
 
@@ -73,39 +73,33 @@ class _Stored:
     """The meetings and attendees already in the database for a page's events."""
 
     def __init__(self, scope, event_ids):
+        names = ('id', 'provider_event_id', 'source', 'frozen') + MEETING_FIELDS
         self.meetings = {}
+        for row in select_in(Meeting, names, {'user': scope.user_id,
+                                              'calendar_provider': scope.provider},
+                             'provider_event_id', event_ids):
+            meeting = types.SimpleNamespace(**dict(zip(names, row)))
+            self.meetings[meeting.provider_event_id] = meeting
+        self.forgotten = outbox.forgotten(scope.user_id, event_ids)
         self.attendees = collections.defaultdict(list)
-        for ids in chunks(event_ids, MAX_VARIABLES):
-            query = Meeting.select().where(
-                Meeting.user == scope.user_id, Meeting.calendar_provider == scope.provider,
-                Meeting.provider_event_id.in_(ids))
-            self.meetings.update((m.provider_event_id, m) for m in query)
-        self.forgotten = set()
-        for ids in chunks(event_ids, MAX_VARIABLES):
-            self.forgotten |= outbox.forgotten(scope.user_id, ids)
-        by_id = {m.id: m for m in self.meetings.values()}
-        for ids in chunks(by_id, MAX_VARIABLES):
-            query = (MeetingAttendee.select(MeetingAttendee.meeting, MeetingAttendee.email,
-                                            MeetingAttendee.display_name,
-                                            MeetingAttendee.response_status,
-                                            MeetingAttendee.is_organizer)
-                     .where(MeetingAttendee.meeting.in_(ids))
-                     .order_by(MeetingAttendee.meeting, MeetingAttendee.position).tuples())
-            for meeting_id, *row in query:
-                self.attendees[meeting_id].append(tuple(row))
+        rows = select_in(MeetingAttendee, ('meeting', 'email', 'display_name', 'response_status',
+                                           'is_organizer'), {}, 'meeting',
+                         [m.id for m in self.meetings.values()], order_by=('meeting', 'position'))
+        for meeting_id, email, name, response, is_organizer in rows:
+            self.attendees[meeting_id].append((email, name, response, bool(is_organizer)))
 
     def series_fingerprint(self, meeting):
         """R13: the stored master as the fingerprint an unchanged occurrence would have."""
         return rules.fingerprint(meeting.title, meeting.description, meeting.location,
                                  meeting.end - meeting.start, self.attendees[meeting.id])
 
-    def existing(self, meeting, event):
+    def existing(self, meeting, event, rows):
         """The rules' view of a stored meeting: does it already hold what the event says?"""
         unchanged = False
         if event.status != 'cancelled' and event.start and event.end:
             wanted = _meeting_values(event, meeting)
             unchanged = (all(getattr(meeting, k) == v for k, v in wanted.items())
-                         and self.attendees[meeting.id] == rules.attendee_rows(event))
+                         and self.attendees[meeting.id] == rows)
         return rules.Existing(meeting_id=meeting.id, source=meeting.source, frozen=meeting.frozen,
                               status=meeting.status, unchanged=unchanged)
 
@@ -134,12 +128,14 @@ def apply_page(scope, events, now=None):
         wanted = {e.provider_event_id for e in events if _is_event(e) and e.provider_event_id}
         wanted |= {e.recurring_event_id for e in events if _is_event(e) and e.recurring_event_id}
         stored = _Stored(scope, wanted)
-        contact_ids = _contact_ids(scope, events, stored)
+        people = _people(events)
+        contact_ids, internal = _match(scope, people, stored)
         plan, outcomes = _Plan(), []
         page_masters = {}
         for event in events:
-            outcomes.append(_decide_one(scope, event, stored, contact_ids, page_masters, plan, now))
-        ids = _write(scope, plan, contact_ids, stored, now)
+            outcomes.append(_decide_one(scope, event, people, stored, contact_ids, internal,
+                                        page_masters, plan, now))
+        ids = _write(scope, plan, contact_ids, internal, stored, now)
         for outcome in outcomes:
             if outcome.meeting_id is None and outcome.decision in (LOGGED, UPDATED):
                 outcome.meeting_id = ids.get(outcome.provider_event_id)
@@ -151,29 +147,35 @@ def _is_event(event):
     return isinstance(getattr(event, 'provider_event_id', None), str)
 
 
-def _contact_ids(scope, events, stored):
-    """R11: {e-mail: contact id} for every e-mail on the page, in one query (per chunk)."""
-    emails = set()
+def _people(events):
+    """{event id: attendee rows} computed once per event; bad attendee data is left out."""
+    found = {}
     for event in events:
         if _is_event(event):
             try:
-                emails.update(rules.people(event))
+                found[event.provider_event_id] = rules.attendee_rows(event)
             except (AttributeError, TypeError):
-                continue  # bad attendee data: that event is skipped later
-    for rows in stored.attendees.values():
-        emails.update(row[0] for row in rows)
-    emails = {e for e in emails if e and not rules.is_internal(e, scope.domains, scope.user_emails)}
-    found = {}
-    for batch in chunks(sorted(emails), MAX_VARIABLES):
-        found.update(Contact.select(Contact.email, Contact.id).where(
-            Contact.account == scope.account_id, Contact.email.in_(batch)).tuples())
+                continue  # that event is skipped as invalid
     return found
 
 
-def _decide_one(scope, event, stored, contact_ids, page_masters, plan, now):
+def _match(scope, people, stored):
+    """R11 and R12 for every e-mail on the page at once: ({e-mail: contact id} of external
+    people, the set of internal e-mails); one query (per chunk)."""
+    emails = {row[0] for rows in people.values() for row in rows}
+    for rows in stored.attendees.values():
+        emails.update(row[0] for row in rows)
+    internal = frozenset(e for e in emails if rules.is_internal(e, scope.domains, scope.user_emails))
+    found = dict(select_in(Contact, ('email', 'id'), {'account': scope.account_id}, 'email',
+                           sorted(emails - internal)))
+    return found, internal
+
+
+def _decide_one(scope, event, people, stored, contact_ids, internal, page_masters, plan, now):
     event_id = getattr(event, 'provider_event_id', '') or ''
     try:
-        return _decide(scope, event, stored, contact_ids, page_masters, plan, now)
+        return _decide(scope, event, people[event_id], stored, contact_ids, internal,
+                       page_masters, plan, now)
     except (AttributeError, TypeError, ValueError, KeyError) as error:
         # Bad provider data: skip this event with a reason, keep going (B4 shows it).
         log.warning('skipping calendar event %r: %s', event_id, error)
@@ -181,7 +183,7 @@ def _decide_one(scope, event, stored, contact_ids, page_masters, plan, now):
         return Outcome(str(event_id)[:1024], SKIPPED, 'invalid_event')
 
 
-def _decide(scope, event, stored, contact_ids, page_masters, plan, now):
+def _decide(scope, event, rows, stored, contact_ids, internal, page_masters, plan, now):
     meeting = stored.meetings.get(event.provider_event_id)
     master_event = page_masters.get(event.recurring_event_id)
     master_meeting = stored.meetings.get(event.recurring_event_id) if event.recurring_event_id else None
@@ -193,7 +195,8 @@ def _decide(scope, event, stored, contact_ids, page_masters, plan, now):
         master = None
     context = rules.RuleContext(
         connected_at=scope.connected_at, domains=scope.domains, user_emails=scope.user_emails,
-        contact_ids=contact_ids, existing=stored.existing(meeting, event) if meeting else None,
+        contact_ids=contact_ids, people=[row[0] for row in rows], internal=internal,
+        existing=stored.existing(meeting, event, rows) if meeting else None,
         master=master, master_logged=master_meeting is not None or master_event is not None,
         deleted_in_crm=event.provider_event_id in stored.forgotten)
     decision, reason = rules.decide(event, context)
@@ -209,7 +212,7 @@ def _decide(scope, event, stored, contact_ids, page_masters, plan, now):
             row, people = _cancelled_occurrence(event, meeting, master_meeting, master_event,
                                                 stored)
         else:
-            row, people = _meeting_values(event, meeting), rules.attendee_rows(event)
+            row, people = _meeting_values(event, meeting), rows
         _plan_upsert(scope, plan, event.provider_event_id, row, people, meeting, now)
     return Outcome(event.provider_event_id, decision, reason, meeting_id)
 
@@ -250,85 +253,69 @@ def _cancelled_occurrence(event, meeting, master_meeting, master_event, stored):
 
 
 def _plan_upsert(scope, plan, event_id, row, people, meeting, now):
-    row = dict(row, account=scope.account_id, user=scope.user_id, source='calendar',
-               calendar_provider=scope.provider, provider_event_id=event_id, frozen=False,
-               created_at=now, updated_at=now)
-    plan.upserts[event_id] = row
+    plan.upserts[event_id] = tuple(row[name] for name in MEETING_FIELDS) + (
+        scope.account_id, scope.user_id, 'calendar', scope.provider, event_id, False, now, now)
     plan.attendees[event_id] = people
     if meeting is not None:
         plan.replace_for.add(meeting.id)
 
 
-def _write(scope, plan, contact_ids, stored, now):
+def _write(scope, plan, contact_ids, internal, stored, now):
     """Execute the plan in batches; return {provider event id: meeting id} for written rows."""
     if plan.deletes:
         for ids in chunks(plan.deletes, MAX_VARIABLES):
             # Cascades to attendees, timeline links and notes (R9).
-            Meeting.delete().where(Meeting.id.in_(ids)).execute()
+            Meeting.delete().where(is_in(Meeting.id, ids)).execute()
     if plan.freezes:
         for ids in chunks(plan.freezes, MAX_VARIABLES):
-            Meeting.update(frozen=True, updated_at=now).where(Meeting.id.in_(ids)).execute()
+            Meeting.update(frozen=True, updated_at=now).where(is_in(Meeting.id, ids)).execute()
     ids = {}
     if not plan.upserts:
         return ids
-    rows = list(plan.upserts.values())
-    update = {getattr(Meeting, name): getattr(EXCLUDED, name)
-              for name in MEETING_FIELDS + ('updated_at',)}
-    for batch in chunks(rows, MAX_VARIABLES // len(rows[0])):
-        (Meeting.insert_many(batch)
-         .on_conflict(conflict_target=[Meeting.user, Meeting.calendar_provider,
-                                       Meeting.provider_event_id], update=update)
-         .execute())
+    # One upsert keyed by the unique (user, provider, event id): replays cannot duplicate.
+    insert_rows(Meeting, MEETING_COLUMNS, list(plan.upserts.values()), UPSERT)
     new = [event_id for event_id in plan.upserts if event_id not in stored.meetings]
     ids.update((event_id, m.id) for event_id, m in stored.meetings.items() if event_id in plan.upserts)
-    for batch in chunks(new, MAX_VARIABLES):
-        ids.update(Meeting.select(Meeting.provider_event_id, Meeting.id).where(
-            Meeting.user == scope.user_id, Meeting.calendar_provider == scope.provider,
-            Meeting.provider_event_id.in_(batch)).tuples())
-    _write_people(scope, plan, contact_ids, ids, stored)
+    ids.update(select_in(Meeting, ('provider_event_id', 'id'),
+                         {'user': scope.user_id, 'calendar_provider': scope.provider},
+                         'provider_event_id', new))
+    _write_people(scope, plan, contact_ids, internal, ids, stored)
     return ids
 
 
-def _write_people(scope, plan, contact_ids, ids, stored):
+def _write_people(scope, plan, contact_ids, internal, ids, stored):
     """Rewrite attendees and timeline links of the written meetings (R8, R10, R11, R12)."""
     replace = list(plan.replace_for)
     crm_owned = {m.id for m in stored.meetings.values() if m.source == 'crm'}
     calendar_owned = [i for i in replace if i not in crm_owned]
     for batch in chunks(replace, MAX_VARIABLES):
-        MeetingAttendee.delete().where(MeetingAttendee.meeting.in_(batch)).execute()
+        MeetingAttendee.delete().where(is_in(MeetingAttendee.meeting, batch)).execute()
     for batch in chunks(calendar_owned, MAX_VARIABLES):
         # A CRM meeting keeps the contacts the user associated by hand.
-        MeetingContact.delete().where(MeetingContact.meeting.in_(batch)).execute()
+        MeetingContact.delete().where(is_in(MeetingContact.meeting, batch)).execute()
     attendee_rows, link_rows = [], []
     for event_id, people in plan.attendees.items():
         meeting_id = ids[event_id]
         linked = set()
         for position, (email, name, response, is_organizer) in enumerate(people):
-            internal = rules.is_internal(email, scope.domains, scope.user_emails)
-            contact_id = None if internal else contact_ids.get(email)
-            attendee_rows.append({'meeting': meeting_id, 'account': scope.account_id,
-                                  'email': email, 'display_name': name,
-                                  'response_status': response, 'is_organizer': is_organizer,
-                                  'contact': contact_id, 'position': position})
+            contact_id = None if email in internal else contact_ids.get(email)
+            attendee_rows.append((meeting_id, scope.account_id, email, name, response,
+                                  is_organizer, contact_id, position))
             if contact_id is not None and contact_id not in linked:
                 linked.add(contact_id)
-                link_rows.append({'meeting': meeting_id, 'contact': contact_id})
-    if attendee_rows:
-        for batch in chunks(attendee_rows, MAX_VARIABLES // len(attendee_rows[0])):
-            MeetingAttendee.insert_many(batch).execute()
-    if link_rows:
-        for batch in chunks(link_rows, MAX_VARIABLES // 2):
-            MeetingContact.insert_many(batch).on_conflict_ignore().execute()
+                link_rows.append((meeting_id, contact_id))
+    insert_rows(MeetingAttendee, ATTENDEE_COLUMNS, attendee_rows)
+    # A CRM meeting may already show a contact linked by hand.
+    insert_rows(MeetingContact, ('meeting', 'contact'), link_rows, 'ON CONFLICT DO NOTHING')
 
 
 def _log(scope, events, outcomes, now):
     """B4: one decision row per event seen."""
     titles = {e.provider_event_id: e.title for e in events if _is_event(e)}
-    rows = [{'account': scope.account_id, 'user': scope.user_id,
-             'provider_event_id': _cut(o.provider_event_id, 1024),
-             'title': _cut(titles.get(o.provider_event_id) if isinstance(
-                 titles.get(o.provider_event_id), str) else '', 500),
-             'decision': o.decision, 'reason': o.reason,
-             'meeting_id': o.meeting_id, 'created_at': now} for o in outcomes]
-    for batch in chunks(rows, MAX_VARIABLES // 8):
-        SyncDecision.insert_many(batch).execute()
+    rows = []
+    for o in outcomes:
+        title = titles.get(o.provider_event_id)
+        rows.append((scope.account_id, scope.user_id, _cut(o.provider_event_id, 1024),
+                     _cut(title if isinstance(title, str) else '', 500), o.decision, o.reason,
+                     o.meeting_id, now))
+    insert_rows(SyncDecision, DECISION_COLUMNS, rows)

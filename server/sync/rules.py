@@ -53,6 +53,8 @@ class RuleContext:
     master: Optional[tuple] = None  # R13: fingerprint of the series master, if known
     master_logged: bool = False  # R13: the series master has a meeting in the CRM
     deleted_in_crm: bool = False  # R6: the CRM deleted this event's meeting; never re-log it
+    people: Optional[list] = None  # ``people(event)`` when the caller already has it
+    internal: Optional[frozenset] = None  # R12 verdicts the caller already made for a batch
 
 
 def normalize_email(email):
@@ -226,7 +228,11 @@ def _qualifying_skip(event, context):
         return 'r4_before_connection'
     if r13_is_series_member(event) and not r13_is_exception(event, context.master):
         return 'r13_occurrence'
-    external = r12_external_people(people(event), context.domains, context.user_emails)
+    emails = context.people if context.people is not None else people(event)
+    if context.internal is not None:
+        external = [e for e in emails if e not in context.internal]
+    else:
+        external = r12_external_people(emails, context.domains, context.user_emails)
     if not external:
         return 'r12_internal_only'
     if not r10_has_contact(external, context.contact_ids):

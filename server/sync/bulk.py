@@ -1,0 +1,71 @@
+"""Multi-row INSERTs and long IN lists without building a query node per value.
+
+peewee wraps every value of insert_many and ``in_`` in a node and renders it one by one, which
+costs far more than SQLite or PostgreSQL take to run the statement. Here the text is made once
+per batch. Values must already be what the column stores (str, int, bool, naive datetime or
+None): exactly what peewee's fields would pass to the driver for them.
+"""
+import itertools
+
+from peewee import SQL
+
+from server.db import db
+
+# SQLite allows 32,766 bound variables per statement (PostgreSQL 65,535); stay under both.
+MAX_VARIABLES = 30000
+
+
+def chunks(items, size):
+    items = list(items)
+    for at in range(0, len(items), max(size, 1)):
+        yield items[at:at + size]
+
+
+def insert_rows(model, names, rows, on_conflict=''):
+    """INSERT ``rows`` (tuples in the order of field ``names``) in as few statements as the
+    variable limit allows; ``on_conflict`` is an SQL tail both databases understand."""
+    if not rows:
+        return
+    fields = [model._meta.fields[name] for name in names]
+    columns = ', '.join(f'"{f.column_name}"' for f in fields)
+    one = '(' + ', '.join([db.obj.param] * len(fields)) + ')'
+    head = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES '
+    tail = ' ' + on_conflict if on_conflict else ''
+    for batch in chunks(rows, MAX_VARIABLES // len(fields)):
+        db.execute_sql(head + ', '.join([one] * len(batch)) + tail,
+                       list(itertools.chain.from_iterable(batch)))
+
+
+def is_in(field, values):
+    """``field IN (values)`` rendered as one node, for lists of thousands of values."""
+    values = list(values)
+    if not values:
+        return field.in_([])
+    return field.in_(SQL('(' + ', '.join([db.obj.param] * len(values)) + ')', values))
+
+
+def upsert_tail(model, conflict_names, update_names):
+    """ON CONFLICT (...) DO UPDATE SET col = EXCLUDED.col for ``update_names``."""
+    meta = model._meta.fields
+    target = ', '.join(f'"{meta[n].column_name}"' for n in conflict_names)
+    sets = ', '.join(f'"{meta[n].column_name}" = EXCLUDED."{meta[n].column_name}"'
+                     for n in update_names)
+    return f'ON CONFLICT ({target}) DO UPDATE SET {sets}'
+
+
+def select_in(model, names, equal, in_name, values, order_by=()):
+    """Yield rows (tuples of Python values for field ``names``) of ``model`` whose fields equal
+    ``equal`` ({name: value}) and whose ``in_name`` is one of ``values`` (chunked)."""
+    meta, param = model._meta.fields, db.obj.param
+    fields = [meta[name] for name in names]
+    columns = ', '.join(f'"{f.column_name}"' for f in fields)
+    where = ''.join(f'"{meta[name].column_name}" = {param} AND ' for name in equal)
+    fixed = [meta[name].db_value(value) for name, value in equal.items()]
+    order = ', '.join(f'"{meta[name].column_name}"' for name in order_by)
+    order = f' ORDER BY {order}' if order else ''
+    readers = [f.python_value for f in fields]
+    head = f'SELECT {columns} FROM "{model._meta.table_name}" WHERE {where}"{meta[in_name].column_name}" IN ('
+    for batch in chunks(values, MAX_VARIABLES - len(fixed)):
+        cursor = db.execute_sql(head + ', '.join([param] * len(batch)) + ')' + order, fixed + batch)
+        for row in cursor.fetchall():
+            yield tuple(read(value) for read, value in zip(readers, row))
