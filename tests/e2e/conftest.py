@@ -75,8 +75,12 @@ class Extension:
 
     def close(self):
         if self.context is not None:
+            # Extension calls still pending at shutdown reject ("The browser is shutting down"):
+            # an artefact of closing, not an error of the extension.
+            count = len(self.errors)
             self.context.close()
             self.context = None
+            del self.errors[count:]
 
     def url(self, path):
         return f'chrome-extension://{self.id}/{path}'

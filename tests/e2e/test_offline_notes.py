@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from server.db import db
 from server.models import Note
-from tests.e2e.conftest import open_meeting, screenshot
+from tests.e2e.conftest import call, open_meeting, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -95,3 +95,19 @@ def test_b2_a_pending_note_survives_closing_the_panel_and_restarting_the_browser
     assert outbox_keys(browser) == []
     expected_refusals(browser)
     assert not browser.errors, browser.errors
+
+
+def test_b2_a_note_the_server_refuses_is_kept_visible_not_retried_until_discarded(extension, server, world):
+    panel = open_notes(extension, server, world)
+    call(server, world.token, 'DELETE', f'/meetings/{world.demo.id}')  # gone meanwhile (404)
+    panel.locator('textarea').fill('Too late for this meeting')
+    panel.locator('textarea').press('Enter')
+    failed = panel.locator('.notes li[data-state="failed"]')
+    failed.wait_for()
+    assert 'Not saved: Meeting not found.' in failed.inner_text()
+    assert len(outbox_keys(extension)) == 1  # kept for the user, never silently dropped
+    failed.get_by_role('button', name='Discard').click()
+    expect(failed).to_have_count(0)
+    assert outbox_keys(extension) == []
+    # The refused POST is the one console error expected here.
+    extension.errors[:] = [e for e in extension.errors if '404' not in e]

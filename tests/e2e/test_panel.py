@@ -50,7 +50,8 @@ def test_r16_list_shows_today_first_then_next_days_in_the_users_zone(extension, 
     screenshot(panel, 'meetings-empty')
 
 
-def test_r16_list_refreshes_every_minute(extension, server, world):
+def test_r16_list_refreshes_every_minute(new_extension, server, world):
+    extension = new_extension()  # a fake clock stays installed on its whole browser context
     extension.sign_in(server, world.token)
     page = extension.context.new_page()
     page.clock.install()
@@ -64,6 +65,7 @@ def test_r16_list_refreshes_every_minute(extension, server, world):
     assert 'Booked a moment ago' not in titles(page)
     page.clock.run_for(2_000)
     page.get_by_text('Booked a moment ago').wait_for()
+    assert not extension.errors, extension.errors
 
 
 def test_r16_loading_skeleton_until_the_meetings_arrive(extension, server, world):
