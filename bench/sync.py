@@ -11,6 +11,7 @@ huey worker consuming a SQLite queue. SQLite in a temp dir. Run from the reposit
 """
 import argparse
 import datetime
+import logging
 import multiprocessing
 import os
 import platform
@@ -146,6 +147,7 @@ def bench_push(directory, pushes, contacts):
     from tests.fakes.google_fake import GoogleFake
     fake = GoogleFake().start()
     app, user = workspace(directory, 'push', contacts)
+    logging.getLogger('werkzeug').setLevel(logging.ERROR)  # no line per webhook request
     http = make_server('127.0.0.1', 0, app, threaded=True)
     threading.Thread(target=http.serve_forever, daemon=True).start()
     app.config.update(fake.config(), PUBLIC_URL=f'http://127.0.0.1:{http.server_port}')

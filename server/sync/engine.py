@@ -213,7 +213,8 @@ def _decide(scope, event, rows, stored, contact_ids, internal, page_masters, pla
                                                 stored)
         else:
             row, people = _meeting_values(event, meeting), rows
-        _plan_upsert(scope, plan, event.provider_event_id, row, people, meeting, now)
+        _plan_upsert(scope, plan, event.provider_event_id, row, people, meeting,
+                     stored.attendees.get(meeting.id) if meeting else None, now)
     return Outcome(event.provider_event_id, decision, reason, meeting_id)
 
 
@@ -252,9 +253,11 @@ def _cancelled_occurrence(event, meeting, master_meeting, master_event, stored):
     return row, people
 
 
-def _plan_upsert(scope, plan, event_id, row, people, meeting, now):
+def _plan_upsert(scope, plan, event_id, row, people, meeting, stored_people, now):
     plan.upserts[event_id] = tuple(row[name] for name in MEETING_FIELDS) + (
         scope.account_id, scope.user_id, 'calendar', scope.provider, event_id, False, now, now)
+    if meeting is not None and stored_people == people:
+        return  # same people: their rows and timeline links stay as they are
     plan.attendees[event_id] = people
     if meeting is not None:
         plan.replace_for.add(meeting.id)

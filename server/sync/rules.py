@@ -168,8 +168,9 @@ def is_valid(event):
         return False
     if event.status == 'cancelled':
         return True
-    return (isinstance(event.start, datetime.datetime) and isinstance(event.end, datetime.datetime)
-            and event.end >= event.start)
+    # All-day events may come as bare dates; they are skipped (R14), never stored.
+    kind = datetime.date if event.all_day else datetime.datetime
+    return isinstance(event.start, kind) and isinstance(event.end, kind) and event.end >= event.start
 
 
 # -- composition -----------------------------------------------------------------------------

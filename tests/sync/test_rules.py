@@ -138,6 +138,8 @@ def test_r13_cancelled_occurrence_of_a_logged_series_becomes_its_own_meeting():
 def test_r14_all_day_events_are_not_synced():
     assert rules.r14_is_all_day(event(all_day=True))
     assert decide(event(all_day=True), context()) == ('skipped', 'r14_all_day')
+    dated = event(all_day=True, start=datetime.date(2026, 12, 1), end=datetime.date(2026, 12, 2))
+    assert decide(dated, context()) == ('skipped', 'r14_all_day')
 
 
 def test_r15_private_events_are_not_synced():
