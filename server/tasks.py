@@ -150,6 +150,7 @@ def worker_command(workers):
     """Run the huey consumer: syncs, pushes, the periodic poll and calendar writes."""
     if huey.immediate:
         raise click.ClickException('HUEY_IMMEDIATE is set: tasks run inline, there is no queue.')
+    logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
     huey.create_consumer(workers=workers, worker_type='thread', periodic=True).run()
 
 
@@ -162,11 +163,15 @@ def sync_cli():
 @click.option('--email', required=True, help="The user whose calendar to sync.")
 def sync_now(email):
     """Sync one user's calendar in the foreground, with a progress bar."""
-    from server.models import User
+    from server.models import CalendarConnection, User
     from server.sync import runner
     user = User.get_or_none(User.email == email.strip().lower())
     if user is None:
         raise click.ClickException(f'No user with e-mail {email}.')
+    if not CalendarConnection.select().where(CalendarConnection.user == user.id,
+                                             CalendarConnection.status == 'connected').exists():
+        raise click.ClickException(f'{user.email} has no connected calendar '
+                                   '(connect it in Settings › Calendar).')
     # The number of changes is unknown until the last page: show a running count of events.
     with click.progressbar(iter(()), label=f'Syncing {user.email}', show_pos=True) as bar:
         result = runner.sync_user(user.id, current_app.config, progress=bar.update)
