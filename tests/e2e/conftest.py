@@ -61,9 +61,10 @@ class Extension:
           addEventListener('unhandledrejection', (e) => console.error(`unhandled: ${e.reason?.message ?? e.reason}`));
         }""")
 
-    # Only the extension's own pages and worker count; the server's pages are not ours here.
+    # The extension's pages and worker, and the (routed, Gmail-like) pages its content script
+    # runs in; the server's own pages are not under test here.
     def _ours(self, page, url=''):
-        return (page.url if page else url).startswith('chrome-extension://')
+        return (page.url if page else url).startswith(('chrome-extension://', 'https://mail.google.com/'))
 
     def _console(self, message):
         if message.type == 'error' and self._ours(message.page, message.location.get('url', '')):
