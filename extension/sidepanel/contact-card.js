@@ -33,7 +33,7 @@ export function contactCard(ctx, contactId) {
   }
 
   function render(contact, meetings) {
-    ctx.setTitle(contact.name);
+    ctx.setTitle(contact.name, node);
     node.replaceChildren(
       h('h2', null, contact.name),
       h('p.sub', null, [contact.job_title, contact.company].filter(Boolean).join(' · ')),

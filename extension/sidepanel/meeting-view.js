@@ -40,7 +40,7 @@ export function meetingView(ctx, meetingId) {
       type: 'button', role: 'tab', 'aria-selected': String(tab === name), dataset: { tab: name },
       onclick: () => { tab = name; render(); },
     }, name === 'attendees' ? t('attendeesTab', [String(meeting.attendees.length)]) : t('notesTab'))));
-    ctx.setTitle(meeting.title || t('untitled'));
+    ctx.setTitle(meeting.title || t('untitled'), node);
     const focused = document.activeElement;  // keep the caret in the note box across refreshes
     node.replaceChildren(
       h('div.head', null,

@@ -24,7 +24,10 @@ const ctx = {
   zone: undefined,
   openMeeting: (id) => push(meetingView(ctx, id)),
   openContact: (id) => push(contactCard(ctx, id)),
-  setTitle: (text) => { heading.textContent = text; },
+  // Only the screen on top names the panel (a late answer for a screen left behind does not).
+  setTitle(text, node) {
+    if (stack.at(-1)?.node === node) heading.textContent = text;
+  },
   // A failed first load: 401 means the token is gone, anything else shows retry in place.
   fail(error, container, retry) {
     if (error.kind === 'auth') return showSignedOut();

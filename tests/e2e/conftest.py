@@ -17,8 +17,6 @@ EXTENSION_ID = 'ponpnhgfpmhgpplklaobjcjpfnnmpiic'  # pinned by manifest.json's "
 PASSWORD = 'correct horse battery'
 PANEL = 'extension/sidepanel/index.html'
 
-pytestmark = pytest.mark.e2e
-
 
 def browser_args(lang):
     return ['--headless=new', f'--disable-extensions-except={ROOT}', f'--load-extension={ROOT}',
