@@ -139,7 +139,7 @@ def apply_page(scope, events, now=None):
         for outcome in outcomes:
             if outcome.meeting_id is None and outcome.decision in (LOGGED, UPDATED):
                 outcome.meeting_id = ids.get(outcome.provider_event_id)
-        _log(scope, events, outcomes, now)
+        _log(scope, events, outcomes, stored, now)
     return outcomes
 
 
@@ -312,9 +312,11 @@ def _write_people(scope, plan, contact_ids, internal, ids, stored):
     insert_rows(MeetingContact, ('meeting', 'contact'), link_rows, 'ON CONFLICT DO NOTHING')
 
 
-def _log(scope, events, outcomes, now):
+def _log(scope, events, outcomes, stored, now):
     """B4: one decision row per event seen."""
-    titles = {e.provider_event_id: e.title for e in events if _is_event(e)}
+    # A deleted event arrives without its title: the log names it after its meeting.
+    titles = {event_id: m.title for event_id, m in stored.meetings.items()}
+    titles.update((e.provider_event_id, e.title) for e in events if _is_event(e) and e.title)
     rows = []
     for o in outcomes:
         title = titles.get(o.provider_event_id)
