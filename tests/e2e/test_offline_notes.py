@@ -34,6 +34,14 @@ def outbox_keys(extension):
         'chrome.storage.local.get(null).then(all => Object.keys(all).filter(k => k.startsWith("outbox:")))')
 
 
+def wait_for_empty_outbox(extension, timeout=15):
+    """The worker drops a note from its outbox just after the server's answer: poll for it."""
+    deadline = time.monotonic() + timeout
+    while outbox_keys(extension) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return outbox_keys(extension)
+
+
 def open_notes(extension, server, world):
     extension.sign_in(server, world.token)
     panel = extension.open_panel()
@@ -68,7 +76,7 @@ def test_b2_three_notes_typed_during_a_real_outage_arrive_exactly_once(extension
     assert [body for body, _ in notes] == bodies
     assert len({client_id for _, client_id in notes}) == 3
     expect(panel.locator('.notes li[data-state="confirmed"]')).to_have_count(3)
-    assert outbox_keys(extension) == []
+    assert wait_for_empty_outbox(extension) == []
     # Nothing was left to send twice: a further flush stores nothing new.
     extension.worker.evaluate('chrome.alarms.getAll()')
     panel.get_by_role('button', name='Refresh').click()
@@ -92,7 +100,7 @@ def test_b2_a_pending_note_survives_closing_the_panel_and_restarting_the_browser
     browser.open()  # same profile: the worker sends the note on start-up, no panel needed
     notes = wait_for_notes(world.demo.id, 1)
     assert [body for body, _ in notes] == ['Typed on the train']
-    assert outbox_keys(browser) == []
+    assert wait_for_empty_outbox(browser) == []
     expected_refusals(browser)
     assert not browser.errors, browser.errors
 
@@ -108,6 +116,6 @@ def test_b2_a_note_the_server_refuses_is_kept_visible_not_retried_until_discarde
     assert len(outbox_keys(extension)) == 1  # kept for the user, never silently dropped
     failed.get_by_role('button', name='Discard').click()
     expect(failed).to_have_count(0)
-    assert outbox_keys(extension) == []
+    assert wait_for_empty_outbox(extension) == []
     # The refused POST is the one console error expected here.
     extension.errors[:] = [e for e in extension.errors if '404' not in e]
