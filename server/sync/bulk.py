@@ -7,12 +7,16 @@ None): exactly what peewee's fields would pass to the driver for them.
 """
 import itertools
 
-from peewee import SQL
+from peewee import SQL, BooleanField, DateTimeField
 
 from server.db import db
 
 # SQLite allows 32,766 bound variables per statement (PostgreSQL 65,535); stay under both.
 MAX_VARIABLES = 30000
+
+
+def _same(value):
+    return value
 
 
 def chunks(items, size):
@@ -63,9 +67,16 @@ def select_in(model, names, equal, in_name, values, order_by=()):
     fixed = [meta[name].db_value(value) for name, value in equal.items()]
     order = ', '.join(f'"{meta[name].column_name}"' for name in order_by)
     order = f' ORDER BY {order}' if order else ''
-    readers = [f.python_value for f in fields]
+    # Drivers already return str and int as such; dates (text in SQLite) and booleans (0/1)
+    # need their field's reading.
+    readers = [f.python_value if isinstance(f, (DateTimeField, BooleanField)) else _same
+               for f in fields]
     head = f'SELECT {columns} FROM "{model._meta.table_name}" WHERE {where}"{meta[in_name].column_name}" IN ('
     for batch in chunks(values, MAX_VARIABLES - len(fixed)):
         cursor = db.execute_sql(head + ', '.join([param] * len(batch)) + ')' + order, fixed + batch)
-        for row in cursor.fetchall():
-            yield tuple(read(value) for read, value in zip(readers, row))
+        rows = cursor.fetchall()
+        if all(read is _same for read in readers):
+            yield from rows
+        else:
+            for row in rows:
+                yield tuple(read(value) for read, value in zip(readers, row))

@@ -69,7 +69,7 @@ def email_domain(email):
 def is_internal(email, domains, user_emails):
     """R12: a member of the user's own organisation (its domains or a user of the account)."""
     email = normalize_email(email)
-    return email in user_emails or email_domain(email) in domains
+    return email in user_emails or email.rpartition('@')[2] in domains
 
 
 def attendee_rows(event):
@@ -112,19 +112,19 @@ def r4_created_after_connection(event, connected_at):
     return event.created is not None and event.created >= connected_at
 
 
-def r11_matching_contacts(emails, contact_ids):
+def r11_matching_contacts(emails, contact_ids, normalized=False):
     """R11: contact ids of the e-mails that exactly (case-insensitively) match a contact."""
     found = []
     for email in emails:
-        contact_id = contact_ids.get(normalize_email(email))
+        contact_id = contact_ids.get(email if normalized else normalize_email(email))
         if contact_id is not None and contact_id not in found:
             found.append(contact_id)
     return found
 
 
-def r10_has_contact(emails, contact_ids):
+def r10_has_contact(emails, contact_ids, normalized=False):
     """R10: an event is logged only for contacts that already exist; none are created."""
-    return bool(r11_matching_contacts(emails, contact_ids))
+    return bool(r11_matching_contacts(emails, contact_ids, normalized))
 
 
 def r12_external_people(emails, domains, user_emails):
@@ -236,6 +236,6 @@ def _qualifying_skip(event, context):
         external = r12_external_people(emails, context.domains, context.user_emails)
     if not external:
         return 'r12_internal_only'
-    if not r10_has_contact(external, context.contact_ids):
+    if not r10_has_contact(external, context.contact_ids, normalized=True):
         return 'r10_no_contacts'
     return ''
