@@ -45,6 +45,8 @@ def init_app(app):
     app.config.setdefault('OPENAPI_VERSION', '3.0.3')
     app.config.setdefault('OPENAPI_URL_PREFIX', '/api/v1')
     app.config.setdefault('OPENAPI_JSON_PATH', 'openapi.json')
+    # Every operation takes a bearer token unless its view is marked @public.
+    app.config.setdefault('API_SPEC_OPTIONS', {'security': [{'bearerAuth': []}]})
     api.init_app(app)
     api.spec.components.security_scheme(
         'bearerAuth', {'type': 'http', 'scheme': 'bearer'})

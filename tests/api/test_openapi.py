@@ -1,0 +1,22 @@
+"""The API's shape changes only on purpose: the committed docs/openapi.json must match."""
+import json
+import pathlib
+
+METHODS = {'get', 'post', 'put', 'patch', 'delete'}
+SNAPSHOT = pathlib.Path(__file__).resolve().parents[2] / 'docs' / 'openapi.json'
+
+
+def test_openapi_snapshot_is_current(client):
+    served = client.get('/api/v1/openapi.json').get_json()
+    committed = json.loads(SNAPSHOT.read_text())
+    assert served == committed, (
+        'The API changed. If that was deliberate, refresh the snapshot with '
+        '`flask --app server openapi write docs/openapi.json` and review the diff.')
+
+
+def test_every_operation_has_a_summary(client):
+    spec = client.get('/api/v1/openapi.json').get_json()
+    missing = [f'{method.upper()} {path}' for path, ops in spec['paths'].items()
+               for method, op in ops.items()
+               if method in METHODS and not op.get('summary')]
+    assert missing == []
