@@ -1,5 +1,6 @@
-"""End to end: an event created in (fake) Google Calendar reaches the contact's timeline through
-Google's push (over real HTTP), the queue (SQLite huey) and a running worker."""
+"""End to end: an event created in the (fake) Google or Outlook calendar reaches the contact's
+timeline through the provider's push (over real HTTP: Google watch channels, Graph subscriptions
+with their validation handshake), the queue (SQLite huey) and a running worker."""
 import datetime
 import threading
 import time
@@ -15,13 +16,15 @@ from server.services import connections
 from tests.fakes.fixtures import FAST_RETRIES, TEST_ENCRYPTION_KEY
 
 
-@pytest.fixture
-def live(app, google_fake, tmp_path):
-    """The app on a real port, a real queue and a worker consuming it."""
+@pytest.fixture(params=['google', 'outlook'])
+def live(request, app, tmp_path):
+    """The app on a real port, a real queue and a worker consuming it; the provider's fake."""
+    fake = request.getfixturevalue('google_fake' if request.param == 'google' else 'graph_fake')
+    fake.provider = request.param
     server = make_server('127.0.0.1', 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    app.config.update(google_fake.config(), **FAST_RETRIES, TOKEN_ENCRYPTION_KEY=TEST_ENCRYPTION_KEY,
+    app.config.update(fake.config(), **FAST_RETRIES, TOKEN_ENCRYPTION_KEY=TEST_ENCRYPTION_KEY,
                       PUBLIC_URL=f'http://127.0.0.1:{server.server_port}', HUEY_IMMEDIATE=False,
                       HUEY_SQLITE_PATH=str(tmp_path / 'huey.sqlite3'))
     tasks.configure(app)
@@ -29,7 +32,7 @@ def live(app, google_fake, tmp_path):
     consumer._set_signal_handlers = lambda: None  # not the main thread
     worker = threading.Thread(target=consumer.run, daemon=True)
     worker.start()
-    yield google_fake
+    yield fake
     consumer.stop(graceful=True)
     worker.join(10)
     server.shutdown()
@@ -48,11 +51,11 @@ def wait_for(predicate, timeout=10):
     raise AssertionError('timed out')
 
 
-def test_r8_push_from_google_puts_the_meeting_on_the_contact_timeline(live, caller):
+def test_r8_push_from_the_calendar_puts_the_meeting_on_the_contact_timeline(live, caller):
     with db.connection_context():
         contact = Contact.create(account=caller.user.account_id, email='ann@client.example')
         tokens = live.grant(caller.user.email)
-        connection = connections.connect(caller.user, 'google', caller.user.email,
+        connection = connections.connect(caller.user, live.provider, caller.user.email,
                                          Credentials(tokens['access_token'], tokens['refresh_token']),
                                          caller.client.application.config)
         # The fake's clock has whole seconds: R4 must admit an event created right away.
@@ -61,7 +64,7 @@ def test_r8_push_from_google_puts_the_meeting_on_the_contact_timeline(live, call
     # Connecting opened a push channel and ran the first sync, in the worker.
     channel = wait_for(lambda: CalendarConnection.get().channel_id
                        and CalendarConnection.get().last_synced_at and CalendarConnection.get())
-    assert channel.channel_id in live.channels
+    assert channel.channel_id in (live.channels if live.provider == 'google' else live.subscriptions)
 
     event = live.store.add_event(caller.user.email, 'Intro with Ann',
                                  attendees=['Ann@Client.example', 'bob@acme.com'])
@@ -71,6 +74,6 @@ def test_r8_push_from_google_puts_the_meeting_on_the_contact_timeline(live, call
     page = caller.get(f'/contacts/{contact.id}/timeline')
     assert page.status_code == 200 and 'Intro with Ann' in page.get_data(as_text=True)
 
-    # R9 through the same path: deleting the event in Google takes it off the timeline.
+    # R9 through the same path: deleting the event in the calendar takes it off the timeline.
     live.store.delete_event(event.id)
     wait_for(lambda: Meeting.get_or_none(Meeting.provider_event_id == event.id) is None)
