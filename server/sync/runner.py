@@ -6,6 +6,7 @@ an interrupted sync loses nothing, and the next one replays pages idempotently f
 stored cursor.
 """
 import collections
+import concurrent.futures
 import dataclasses
 import datetime
 import logging
@@ -113,33 +114,42 @@ def sync_user(user_id, config, provider=None, progress=None, sleep=time.sleep):
 
 def _run(connection, provider, policy, owner, seconds, result, progress, sleep):
     scope = Scope.for_connection(connection)
-    cursor, page = connection.sync_cursor, None
-    while True:
-        try:
-            changes = with_retries(lambda: provider.list_changes(
-                sync_cursor=cursor, page=page, since=None if cursor else scope.connected_at),
-                policy, sleep=sleep)
-        except CursorExpired:
-            if cursor is None:
-                raise  # a full pass cannot expire; something else is wrong
-            # Google 410 / stale Graph delta: list everything from the connection time again.
-            # The engine's upsert by event id means nothing is duplicated.
-            log.info('sync cursor expired for connection %s: full resync', connection.id)
-            cursor, page, result.full_resync = None, None, True
-            continue
-        outcomes = apply_page(scope, changes.events)
-        result.events += len(outcomes)
-        result.decisions.update(o.decision for o in outcomes)
-        if progress is not None:
-            progress(len(outcomes))
-        if not renew(connection.id, owner, seconds):
-            raise LeaseLost('the sync lease expired and another worker took over')
-        if changes.next_page:
-            page = changes.next_page
-            continue
-        if changes.sync_cursor:
-            _finish(connection.id, sync_cursor=changes.sync_cursor)
-        return
+
+    def fetch(cursor, page):
+        return with_retries(lambda: provider.list_changes(
+            sync_cursor=cursor, page=page, since=None if cursor else scope.connected_at),
+            policy, sleep=sleep)
+
+    # The next page is fetched while this one is written: the provider's answer time overlaps
+    # the database work. One fetch at a time, so the provider is never used concurrently.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as prefetch:
+        cursor = connection.sync_cursor
+        pending = prefetch.submit(fetch, cursor, None)
+        while True:
+            try:
+                changes = pending.result()
+            except CursorExpired:
+                if cursor is None:
+                    raise  # a full pass cannot expire; something else is wrong
+                # Google 410 / stale Graph delta: list everything from the connection time
+                # again. The engine's upsert by event id means nothing is duplicated.
+                log.info('sync cursor expired for connection %s: full resync', connection.id)
+                cursor, result.full_resync = None, True
+                pending = prefetch.submit(fetch, cursor, None)
+                continue
+            if changes.next_page:
+                pending = prefetch.submit(fetch, cursor, changes.next_page)
+            outcomes = apply_page(scope, changes.events)
+            result.events += len(outcomes)
+            result.decisions.update(o.decision for o in outcomes)
+            if progress is not None:
+                progress(len(outcomes))
+            if not renew(connection.id, owner, seconds):
+                raise LeaseLost('the sync lease expired and another worker took over')
+            if not changes.next_page:
+                if changes.sync_cursor:
+                    _finish(connection.id, sync_cursor=changes.sync_cursor)
+                return
 
 
 def _finish(connection_id, **fields):
