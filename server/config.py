@@ -30,6 +30,20 @@ def env_list(name, default=()):
 EXTENSION_ORIGIN = 'chrome-extension://ponpnhgfpmhgpplklaobjcjpfnnmpiic'
 
 
+# Tuning knobs: each module that reads one keeps its default next to the code that uses it,
+# so these enter the config only when the environment sets them.
+TUNING_KNOBS = (
+    'SYNC_LOCK_SECONDS', 'SYNC_BUSY_RETRY_SECONDS', 'CALENDAR_CHANNEL_TTL_SECONDS',
+    'CALENDAR_RETRY_ATTEMPTS', 'CALENDAR_BACKOFF_BASE', 'CALENDAR_RETRY_MAX_DELAY',
+    'CALENDAR_HTTP_TIMEOUT', 'GOOGLE_PAGE_SIZE', 'OUTLOOK_PAGE_SIZE', 'OUTLOOK_WINDOW_DAYS',
+)
+
+
+def env_tuning():
+    """Return the tuning knobs the environment sets, as numbers."""
+    return {name: float(os.environ[name]) for name in TUNING_KNOBS if os.environ.get(name)}
+
+
 def from_environment(instance_path):
     """Return the configuration mapping taken from environment variables."""
     return {
@@ -55,4 +69,5 @@ def from_environment(instance_path):
         'MS_CLIENT_SECRET': env_str('MS_CLIENT_SECRET', ''),
         'MS_AUTHORITY': env_str('MS_AUTHORITY', 'https://login.microsoftonline.com/common'),
         'MS_GRAPH_ENDPOINT': env_str('MS_GRAPH_ENDPOINT', 'https://graph.microsoft.com/v1.0'),
+        **env_tuning(),
     }
