@@ -46,6 +46,15 @@ def test_r4_event_created_before_connection_is_skipped():
     assert decide(before, context()) == ('skipped', 'r4_before_connection')
 
 
+def test_r4_event_created_in_the_same_second_as_the_connection_is_synced():
+    """Google reports `created` to the second: 12:00:00.000 after connecting at 12:00:00.800."""
+    connected = datetime.datetime(2026, 11, 26, 12, 0, 0, 800000)
+    same_second = event(created=datetime.datetime(2026, 11, 26, 12, 0, 0))
+    assert rules.r4_created_after_connection(same_second, connected)
+    earlier = event(created=datetime.datetime(2026, 11, 26, 11, 59, 59))
+    assert not rules.r4_created_after_connection(earlier, connected)
+
+
 def test_r4_does_not_apply_to_a_meeting_already_synced():
     before = event(created=CONNECTED - datetime.timedelta(days=1))
     existing = Existing(meeting_id=1)
