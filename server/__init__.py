@@ -11,7 +11,10 @@ def create_app(config=None):
 
     from server import config as settings
     app.config.from_mapping(settings.from_environment(app.instance_path))
-    if config:
+    if config is None:
+        # The install's own settings file (./run writes its secrets there), as in Flask's tutorial.
+        app.config.from_pyfile('config.py', silent=True)
+    else:
         app.config.update(config)
 
     from server import auth, db, extensions
