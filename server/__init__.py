@@ -7,6 +7,8 @@ from flask import Flask
 def create_app(config=None):
     """Create and configure the application (Flask's application-factory pattern)."""
     app = Flask(__name__, instance_relative_config=True)
+    from server.json_provider import JSONProvider
+    app.json = JSONProvider(app)
     os.makedirs(app.instance_path, exist_ok=True)
 
     from server import config as settings

@@ -49,8 +49,12 @@ def current_user():
 def load_session_user():
     """before_request: the signed-in web user, if any, into g.web_user."""
     g.web_user = None
+    if request.path.startswith('/api/'):
+        # The API takes tokens only: not opening the session saves decoding the cookie (and
+        # building its signer) on every API request.
+        return
     user_id = session.get('user_id')
-    if user_id is not None and not request.path.startswith('/api/'):
+    if user_id is not None:
         g.web_user = User.get_or_none(User.id == user_id, User.is_active == True)  # noqa: E712
 
 

@@ -72,7 +72,8 @@ def bind(url, pool_size=8):
 
 
 class Prepared:
-    """A SELECT compiled to SQL once per kind of database, then run with fresh parameters.
+    """A query (a SELECT, or an INSERT ... SELECT) compiled to SQL once per kind of database,
+    then run with fresh parameters.
 
     peewee rebuilds the SQL text from its query tree on every execution; for the queries every
     API request makes (token auth, the meetings page) that was nearly half of the request.

@@ -16,7 +16,8 @@ class MeetingNotes(MethodView):
         """List a meeting's notes, oldest first."""
         return {'items': notes.list_for_meeting(g.user, meeting_id)}
 
-    @blp.arguments(NoteInSchema)
+    # An instance: webargs would build one per request from the class (see api/meetings.py).
+    @blp.arguments(NoteInSchema())
     @blp.response(201, NoteSchema)
     @blp.alt_response(200, schema=NoteSchema, description='Same client_id: the stored note')
     def post(self, data, meeting_id):

@@ -34,7 +34,12 @@ class Contact(BaseModel):
 
     @property
     def name(self):
-        return ' '.join(part for part in (self.first_name, self.last_name) if part) or self.email
+        return contact_name(self.first_name, self.last_name, self.email)
+
+
+def contact_name(first_name, last_name, email):
+    """A contact's shown name: first and last name, else the e-mail."""
+    return ' '.join(part for part in (first_name, last_name) if part) or email
 
 
 class Deal(BaseModel):

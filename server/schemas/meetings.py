@@ -17,7 +17,8 @@ class AttendeeContactSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(dump_only=True)
     email = fields.String(dump_only=True)
-    company = fields.Function(lambda c: c.company.name if c.company_id else None, dump_only=True)
+    # Attendees come from services.meetings.attach_attendees (ListedContact).
+    company = fields.Function(lambda c: c.company_name, dump_only=True)
     job_title = fields.String(dump_only=True)
 
 

@@ -2,6 +2,7 @@
 from marshmallow import fields, validate
 
 from server.schemas.base import Schema
+from server.schemas.fastdump import FastDump
 from server.schemas.fields import UTCDateTime
 
 
@@ -11,7 +12,7 @@ class AuthorSchema(Schema):
     email = fields.String(dump_only=True)
 
 
-class NoteSchema(Schema):
+class NoteSchema(FastDump, Schema):
     id = fields.Integer(dump_only=True)
     meeting_id = fields.Integer(dump_only=True)
     body = fields.String(dump_only=True)

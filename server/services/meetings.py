@@ -10,6 +10,7 @@ from server.errors import NotFound, ValidationFailed
 from server.models import (Company, Contact, Deal, Meeting, MeetingAttendee, MeetingCompany,
                            MeetingContact, MeetingDeal, MeetingTicket, Note, Ticket, User,
                            utcnow)
+from server.models.crm import contact_name
 from server.services import matching
 from server.services.hooks import meeting_hooks
 from server.sync.rules import is_internal
@@ -41,17 +42,31 @@ def decode_cursor(cursor):
 
 # -- reading -------------------------------------------------------------------------------
 
-# Only what an attendee shows (AttendeeSchema, the web pages): every extra column was paid for
-# 100 times per meetings page in SQL, row conversion and model building.
-ATTENDEE_FIELDS = ('id', 'meeting', 'email', 'display_name', 'response_status', 'is_organizer',
-                   'contact', 'position')
-CONTACT_FIELDS = ('id', 'email', 'first_name', 'last_name', 'job_title', 'company')
-COMPANY_FIELDS = ('id', 'name')
+class ListedContact:
+    """An attendee's contact as meeting pages show it (AttendeeContactSchema, the web pages)."""
 
+    __slots__ = ('id', 'email', 'name', 'job_title', 'company_name')
+
+
+class ListedAttendee:
+    """An attendee as meeting pages show it: plain attributes filled from one SQL row.
+
+    Not a peewee model: every attribute read of a model instance is a Python descriptor call,
+    and building and dumping 100 attendee models (with their contacts and companies) per
+    meetings page cost 1.5 ms of a 4.5 ms request; these cost a third of that.
+    """
+
+    __slots__ = ('meeting_id', 'email', 'display_name', 'response_status', 'is_organizer',
+                 'is_internal', 'contact')
+
+
+# Only what an attendee shows: every extra column was paid for 100 times per meetings page.
 _attendees_of = Prepared(lambda meeting_ids: (
-    MeetingAttendee.select(*[getattr(MeetingAttendee, f) for f in ATTENDEE_FIELDS],
-                           *[getattr(Contact, f) for f in CONTACT_FIELDS],
-                           *[getattr(Company, f) for f in COMPANY_FIELDS], User.id)
+    MeetingAttendee.select(MeetingAttendee.meeting, MeetingAttendee.email,
+                           MeetingAttendee.display_name, MeetingAttendee.response_status,
+                           MeetingAttendee.is_organizer, Contact.id, Contact.email,
+                           Contact.first_name, Contact.last_name, Contact.job_title,
+                           Company.name, User.id)
     .join(Contact, JOIN.LEFT_OUTER, on=(MeetingAttendee.contact == Contact.id))
     .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
     # R12: is the attendee a user of the account (one query less than asking afterwards).
@@ -62,44 +77,37 @@ _attendees_of = Prepared(lambda meeting_ids: (
     .order_by(MeetingAttendee.meeting, MeetingAttendee.position, MeetingAttendee.id)))
 
 
-_attendee_row = row_loader(MeetingAttendee, ATTENDEE_FIELDS)
-_contact_row = row_loader(Contact, CONTACT_FIELDS)
-_company_row = row_loader(Company, COMPANY_FIELDS)
-_CONTACT_AT = len(ATTENDEE_FIELDS)
-_COMPANY_AT = _CONTACT_AT + len(CONTACT_FIELDS)
-
-
-def _attendee_models(row):
-    """attendee.contact.company from one row of ``_attendees_of`` (no lazy loads later)."""
-    attendee = _attendee_row(row[:_CONTACT_AT])
-    contact = None
-    if row[_CONTACT_AT] is not None:
-        contact = _contact_row(row[_CONTACT_AT:_COMPANY_AT])
-        contact.__rel__['company'] = (_company_row(row[_COMPANY_AT:-1])
-                                      if row[_COMPANY_AT] is not None else None)
-    attendee.__rel__['contact'] = contact
-    return attendee
-
-
 def attach_attendees(account, meetings):
-    """Load attendees (with contacts, companies and internal flags) for ``meetings``.
+    """Set ``meeting.attendees`` (ListedAttendee, with contact and R12 flag) for ``meetings``.
 
     A constant number of queries whatever the page size: no N+1.
     """
     by_id = {m.id: m for m in meetings}
     for meeting in meetings:
-        meeting.attendee_rows = []
+        meeting.attendees = []
     if not by_id:
         return meetings
-    raw = _attendees_of.raw_rows(list(by_id))
-    users = {row[ATTENDEE_FIELDS.index('email')] for row in raw if row[-1] is not None}
+    rows = _attendees_of.raw_rows(list(by_id))
+    users = {row[1] for row in rows if row[-1] is not None}
     domains = set(account.domains)
-    for row in raw:
-        attendee = _attendee_models(row)
-        attendee.is_internal = is_internal(attendee.email, domains, users)
-        by_id[attendee.meeting_id].attendee_rows.append(attendee)
-    for meeting in meetings:
-        meeting.attendees = meeting.attendee_rows
+    for (meeting_id, email, display_name, response_status, is_organizer, contact_id,
+         contact_email, first_name, last_name, job_title, company_name, _) in rows:
+        attendee = ListedAttendee()
+        attendee.meeting_id = meeting_id
+        attendee.email = email
+        attendee.display_name = display_name
+        attendee.response_status = response_status
+        attendee.is_organizer = bool(is_organizer)  # SQLite gives 0/1
+        attendee.is_internal = is_internal(email, domains, users)
+        attendee.contact = contact = None
+        if contact_id is not None:
+            attendee.contact = contact = ListedContact()
+            contact.id = contact_id
+            contact.email = contact_email
+            contact.name = contact_name(first_name, last_name, contact_email)
+            contact.job_title = job_title
+            contact.company_name = company_name  # None without a company (LEFT JOIN)
+        by_id[meeting_id].attendees.append(attendee)
     return meetings
 
 

@@ -1,9 +1,9 @@
 """Meeting notes (R20): idempotent by client_id so a retried POST never stores twice (B2)."""
-from peewee import IntegrityError
+from peewee import IntegrityError, Value
 
 from server.db import Prepared, db
 from server.errors import Conflict, Forbidden, NotFound
-from server.models import Note, User, utcnow
+from server.models import Meeting, Note, User, utcnow
 from server.services.meetings import get_meeting
 
 
@@ -20,28 +20,45 @@ def list_for_meeting(user, meeting_id):
                 .order_by(Note.created_at, Note.id))
 
 
+# One statement adds a note: it goes in only if its meeting is in the author's account (else
+# no row comes back: 404), so the meeting look-up is not a query of its own. RETURNING works on
+# PostgreSQL and SQLite >= 3.35. Timestamps are two arguments: Prepared needs one per value.
+_insert_note = Prepared(lambda account_id, meeting_id, author_id, body, client_id, created_at,
+                        updated_at: (
+    Note.insert_from(
+        Meeting.select(Meeting.account, Meeting.id, Value(author_id), Value(body),
+                       Value(client_id), Value(created_at), Value(updated_at))
+        .where(Meeting.id == meeting_id, Meeting.account == account_id),
+        [Note.account, Note.meeting, Note.author, Note.body, Note.client_id, Note.created_at,
+         Note.updated_at])
+    .returning(Note.id)))
+
+
 def add(user, meeting_id, body, client_id=None):
     """Add a note; return (note, created). The same client_id returns the first note."""
-    meeting = get_meeting(user, meeting_id)
+    client_id = client_id or None
+    now = utcnow()
     try:
         # Insert first: a new client_id is the common case, so it costs no look-up; the unique
         # (author, client_id) index catches a retry, even one racing the first POST.
         with db.atomic():
-            now = utcnow()
-            note = Note.create(account=user.account_id, meeting=meeting.id, author=user.id,
-                               body=body, client_id=client_id or None, created_at=now,
-                               updated_at=now)
+            rows = _insert_note.raw_rows(user.account_id, int(meeting_id), user.id, body,
+                                         client_id, now, now)
     except IntegrityError:
         existing = next(iter(_by_client_id(user.id, client_id)), None) if client_id else None
         if existing is None:
             raise
-        return _same_meeting(existing, meeting), False
-    note.author = user
+        # The insert found the meeting in the account, or there had been no row to clash.
+        return _same_meeting(existing, int(meeting_id)), False
+    if not rows:
+        raise NotFound('Meeting not found.')
+    note = Note(id=rows[0][0], account=user.account_id, meeting=int(meeting_id), author=user,
+                body=body, client_id=client_id, created_at=now, updated_at=now)
     return note, True
 
 
-def _same_meeting(note, meeting):
-    if note.meeting_id != meeting.id:
+def _same_meeting(note, meeting_id):
+    if note.meeting_id != meeting_id:
         raise Conflict('This client_id already belongs to a note of another meeting.',
                        {'client_id': ['Already used for another meeting.']})
     return note

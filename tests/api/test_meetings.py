@@ -2,7 +2,7 @@
 from playhouse.test_utils import count_queries
 
 from server.db import db
-from server.models import Contact, Meeting, MeetingContact
+from server.models import Company, Contact, Meeting, MeetingContact
 
 START = '2026-12-01T15:00:00Z'
 END = '2026-12-01T15:30:00Z'
@@ -102,3 +102,31 @@ def test_nul_characters_are_refused_with_field_messages(caller):
     resp = caller.get('/meetings?q=a%00b')
     assert resp.status_code == 422
     assert 'q' in resp.json['errors']
+
+
+def test_r12_meetings_list_shows_each_attendee_and_contact_exactly(caller, make_caller):
+    make_caller('teammate@elsewhere.org', account='Acme')  # a user of the account: internal
+    with db.connection_context():
+        company = Company.create(account=caller.user.account_id, name='Client Co')
+        Contact.create(account=caller.user.account_id, email='buyer@client.com',
+                       first_name='Bea', last_name='Buyer', job_title='CTO', company=company)
+        Contact.create(account=caller.user.account_id, email='nameless@client.com')
+    schedule(caller, attendees=[{'email': 'buyer@client.com', 'display_name': 'Bea B'},
+                                {'email': 'nameless@client.com'},
+                                {'email': 'teammate@elsewhere.org', 'display_name': 'Tom'}])
+    [listed] = caller.get('/meetings').json['items']
+    with db.connection_context():
+        ids = {c.email: c.id for c in Contact.select()}
+    assert listed['attendees'] == [
+        {'email': 'buyer@client.com', 'display_name': 'Bea B', 'response_status': 'needsAction',
+         'is_organizer': False, 'is_internal': False,
+         'contact': {'id': ids['buyer@client.com'], 'name': 'Bea Buyer',
+                     'email': 'buyer@client.com', 'company': 'Client Co', 'job_title': 'CTO'}},
+        # No name: the contact shows its e-mail; no company: null.
+        {'email': 'nameless@client.com', 'display_name': '', 'response_status': 'needsAction',
+         'is_organizer': False, 'is_internal': False,
+         'contact': {'id': ids['nameless@client.com'], 'name': 'nameless@client.com',
+                     'email': 'nameless@client.com', 'company': None, 'job_title': ''}},
+        {'email': 'teammate@elsewhere.org', 'display_name': 'Tom', 'response_status': 'needsAction',
+         'is_organizer': False, 'is_internal': True, 'contact': None},
+    ]

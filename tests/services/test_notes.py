@@ -2,9 +2,10 @@
 import datetime
 
 import pytest
+from playhouse.test_utils import count_queries
 
 from server.db import db
-from server.errors import Conflict
+from server.errors import Conflict, NotFound
 from server.models import Note, User
 from server.services import meetings, notes
 
@@ -49,3 +50,30 @@ def test_r20_notes_without_client_id_are_all_stored(caller, make_caller):
                                'client-id-0003')
         assert created
         assert sorted(n.body for n in Note.select()) == ['Mine', 'One', 'Theirs', 'Two']
+
+
+def test_r20_note_on_a_meeting_of_another_account_is_not_found_and_not_stored(caller, make_caller):
+    stranger = make_caller('eve@globex.com', account='Globex')
+    with db.connection_context():
+        meeting = schedule(User.get_by_id(caller.user.id))
+        with pytest.raises(NotFound):
+            notes.add(User.get_by_id(stranger.user.id), meeting.id, 'Peek', 'client-id-0004')
+        with pytest.raises(NotFound):
+            notes.add(User.get_by_id(caller.user.id), meeting.id + 1000, 'Nowhere')
+        assert Note.select().count() == 0
+
+
+def test_r20_new_note_is_one_statement_and_reads_back_as_returned(caller):
+    with db.connection_context():
+        user = User.get_by_id(caller.user.id)
+        meeting = schedule(user)
+        with count_queries() as counted:
+            note, created = notes.add(user, meeting.id, 'Send pricing', 'client-id-0005')
+        # The meeting's account check is part of the INSERT (a transaction around it aside).
+        assert created and counted.count == 1
+        stored = Note.get_by_id(note.id)
+        assert (stored.account_id, stored.meeting_id, stored.author_id, stored.body,
+                stored.client_id, stored.created_at, stored.updated_at) == (
+            user.account_id, meeting.id, user.id, 'Send pricing', 'client-id-0005',
+            note.created_at, note.updated_at)
+        assert note.author.email == user.email
