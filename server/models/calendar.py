@@ -39,7 +39,7 @@ class CalendarConnection(BaseModel):
 class SyncDecision(BaseModel):
     """B4: what the sync did with one calendar event, and why."""
     account = ForeignKeyField(Account, on_delete='CASCADE')
-    user = ForeignKeyField(User, on_delete='CASCADE')
+    user = ForeignKeyField(User, on_delete='CASCADE', index=False)  # composites below
     provider_event_id = CharField(max_length=1024)
     title = CharField(max_length=500, default='')
     decision = CharField(max_length=20)  # logged | updated | deleted | skipped

@@ -8,9 +8,10 @@ from server.models.crm import Company, Contact, Deal, Ticket
 
 
 class Meeting(BaseModel):
-    account = ForeignKeyField(Account, on_delete='CASCADE')
+    # index=False where a composite index below starts with the column (migration 0008).
+    account = ForeignKeyField(Account, on_delete='CASCADE', index=False)
     # The user whose meeting this is: the calendar it syncs with, the list it shows in.
-    user = ForeignKeyField(User, backref='meetings', on_delete='CASCADE')
+    user = ForeignKeyField(User, backref='meetings', on_delete='CASCADE', index=False)
     created_by = ForeignKeyField(User, null=True, on_delete='SET NULL', backref='+')
     title = CharField(max_length=500, default='')
     start = DateTimeField()  # UTC
@@ -39,8 +40,8 @@ class Meeting(BaseModel):
 
 
 class MeetingAttendee(BaseModel):
-    meeting = ForeignKeyField(Meeting, backref='attendees', on_delete='CASCADE')
-    account = ForeignKeyField(Account, on_delete='CASCADE')
+    meeting = ForeignKeyField(Meeting, backref='attendees', on_delete='CASCADE', index=False)
+    account = ForeignKeyField(Account, on_delete='CASCADE', index=False)
     email = CharField(max_length=254)  # lower-case
     display_name = CharField(max_length=200, default='')
     response_status = CharField(max_length=20, default='needsAction')
@@ -57,8 +58,8 @@ class MeetingAttendee(BaseModel):
 
 class MeetingContact(BaseModel):
     """A meeting on a contact's timeline (R8, R18)."""
-    meeting = ForeignKeyField(Meeting, on_delete='CASCADE')
-    contact = ForeignKeyField(Contact, on_delete='CASCADE')
+    meeting = ForeignKeyField(Meeting, on_delete='CASCADE', index=False)
+    contact = ForeignKeyField(Contact, on_delete='CASCADE', index=False)
 
     class Meta:
         indexes = ((('meeting', 'contact'), True), (('contact', 'meeting'), False))

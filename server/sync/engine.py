@@ -9,6 +9,7 @@ import collections
 import dataclasses
 import datetime
 import logging
+import operator
 import types
 
 from server.db import db
@@ -17,7 +18,7 @@ from server.models import (Account, Contact, Meeting, MeetingAttendee, MeetingCo
 from server.services import outbox
 from server.sync import rules
 from server.sync.bulk import (MAX_VARIABLES, chunks, insert_rows, is_in, select_in,
-                              upsert_tail)
+                              stored_datetime, upsert_tail)
 from server.sync.rules import DELETED, LOGGED, SKIPPED, UPDATED
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ UPSERT = upsert_tail(Meeting, ('user', 'calendar_provider', 'provider_event_id')
                      MEETING_FIELDS + ('updated_at',))
 ATTENDEE_COLUMNS = ('meeting', 'account', 'email', 'display_name', 'response_status',
                     'is_organizer', 'contact', 'position')
+_meeting_tuple = operator.itemgetter(*MEETING_FIELDS)  # a row dict's MEETING_FIELDS in order
 DECISION_COLUMNS = ('account', 'user', 'provider_event_id', 'title', 'decision', 'reason',
                     'meeting_id', 'created_at')
 
@@ -118,15 +120,25 @@ class _Plan:
 def apply_page(scope, events, now=None):
     """Apply ``events`` (CalendarEvents) for ``scope``; return one Outcome per event."""
     now = now or utcnow()
+    stamp = stored_datetime(now)  # every row of the page carries it: converted once
     latest = {}
     for event in events:  # a page may list an event twice: its last state wins
         latest[getattr(event, 'provider_event_id', None) or id(event)] = event
-    events = list(latest.values())
-    # Series masters first, so their occurrences can be compared with them (R13).
-    events.sort(key=lambda e: bool(rules.r13_is_series_member(e)) if _is_event(e) else False)
+    # Series masters first, so their occurrences can be compared with them (R13); otherwise
+    # page order.
+    events, members = [], []
+    for event in latest.values():
+        member = _is_event(event) and rules.r13_is_series_member(event)
+        (members if member else events).append(event)
+    events += members
     with db.atomic():
-        wanted = {e.provider_event_id for e in events if _is_event(e) and e.provider_event_id}
-        wanted |= {e.recurring_event_id for e in events if _is_event(e) and e.recurring_event_id}
+        wanted = set()
+        for event in events:
+            if _is_event(event):
+                wanted.add(event.provider_event_id)
+                if event.recurring_event_id:
+                    wanted.add(event.recurring_event_id)
+        wanted.discard('')
         stored = _Stored(scope, wanted)
         people = _people(events)
         contact_ids, internal = _match(scope, people, stored)
@@ -134,12 +146,12 @@ def apply_page(scope, events, now=None):
         page_masters = {}
         for event in events:
             outcomes.append(_decide_one(scope, event, people, stored, contact_ids, internal,
-                                        page_masters, plan, now))
+                                        page_masters, plan, stamp))
         ids = _write(scope, plan, contact_ids, internal, stored, now)
         for outcome in outcomes:
             if outcome.meeting_id is None and outcome.decision in (LOGGED, UPDATED):
                 outcome.meeting_id = ids.get(outcome.provider_event_id)
-        _log(scope, events, outcomes, stored, now)
+        _log(scope, events, outcomes, stored, stamp)
     return outcomes
 
 
@@ -165,17 +177,17 @@ def _match(scope, people, stored):
     emails = {row[0] for rows in people.values() for row in rows}
     for rows in stored.attendees.values():
         emails.update(row[0] for row in rows)
-    internal = frozenset(e for e in emails if rules.is_internal(e, scope.domains, scope.user_emails))
+    internal = rules.internal_emails(emails, scope.domains, scope.user_emails)
     found = dict(select_in(Contact, ('email', 'id'), {'account': scope.account_id}, 'email',
                            sorted(emails - internal)))
     return found, internal
 
 
-def _decide_one(scope, event, people, stored, contact_ids, internal, page_masters, plan, now):
+def _decide_one(scope, event, people, stored, contact_ids, internal, page_masters, plan, stamp):
     event_id = getattr(event, 'provider_event_id', '') or ''
     try:
         return _decide(scope, event, people[event_id], stored, contact_ids, internal,
-                       page_masters, plan, now)
+                       page_masters, plan, stamp)
     except (AttributeError, TypeError, ValueError, KeyError) as error:
         # Bad provider data: skip this event with a reason, keep going (B4 shows it).
         log.warning('skipping calendar event %r: %s', event_id, error)
@@ -183,7 +195,7 @@ def _decide_one(scope, event, people, stored, contact_ids, internal, page_master
         return Outcome(str(event_id)[:1024], SKIPPED, 'invalid_event')
 
 
-def _decide(scope, event, rows, stored, contact_ids, internal, page_masters, plan, now):
+def _decide(scope, event, rows, stored, contact_ids, internal, page_masters, plan, stamp):
     meeting = stored.meetings.get(event.provider_event_id)
     master_event = page_masters.get(event.recurring_event_id)
     master_meeting = stored.meetings.get(event.recurring_event_id) if event.recurring_event_id else None
@@ -214,18 +226,19 @@ def _decide(scope, event, rows, stored, contact_ids, internal, page_masters, pla
         else:
             row, people = _meeting_values(event, meeting), rows
         _plan_upsert(scope, plan, event.provider_event_id, row, people, meeting,
-                     stored.attendees.get(meeting.id) if meeting else None, now)
+                     stored.attendees.get(meeting.id) if meeting else None, stamp)
     return Outcome(event.provider_event_id, decision, reason, meeting_id)
 
 
 def _meeting_values(event, meeting):
+    # _cut and normalize_email written out: this runs once or twice per event of every page.
     return {
-        'title': _cut(event.title, 500), 'start': event.start, 'end': event.end,
-        'description': event.description or '', 'location': _cut(event.location, 500),
+        'title': (event.title or '')[:500], 'start': event.start, 'end': event.end,
+        'description': event.description or '', 'location': (event.location or '')[:500],
         # The CRM's own video link survives an echo that carries none (R5, R19).
-        'video_link': _cut(event.video_link or (meeting.video_link if meeting else ''), 2000),
-        'calendar_link': _cut(event.html_link, 2000),
-        'organizer_email': _cut(rules.normalize_email(event.organizer_email), 254),
+        'video_link': (event.video_link or (meeting.video_link if meeting else '') or '')[:2000],
+        'calendar_link': (event.html_link or '')[:2000],
+        'organizer_email': (event.organizer_email or '').strip().lower()[:254],
         'status': 'scheduled',
     }
 
@@ -253,9 +266,9 @@ def _cancelled_occurrence(event, meeting, master_meeting, master_event, stored):
     return row, people
 
 
-def _plan_upsert(scope, plan, event_id, row, people, meeting, stored_people, now):
-    plan.upserts[event_id] = tuple(row[name] for name in MEETING_FIELDS) + (
-        scope.account_id, scope.user_id, 'calendar', scope.provider, event_id, False, now, now)
+def _plan_upsert(scope, plan, event_id, row, people, meeting, stored_people, stamp):
+    plan.upserts[event_id] = _meeting_tuple(row) + (
+        scope.account_id, scope.user_id, 'calendar', scope.provider, event_id, False, stamp, stamp)
     if meeting is not None and stored_people == people:
         return  # same people: their rows and timeline links stay as they are
     plan.attendees[event_id] = people
@@ -312,7 +325,7 @@ def _write_people(scope, plan, contact_ids, internal, ids, stored):
     insert_rows(MeetingContact, ('meeting', 'contact'), link_rows, 'ON CONFLICT DO NOTHING')
 
 
-def _log(scope, events, outcomes, stored, now):
+def _log(scope, events, outcomes, stored, stamp):
     """B4: one decision row per event seen."""
     # A deleted event arrives without its title: the log names it after its meeting.
     titles = {event_id: m.title for event_id, m in stored.meetings.items()}
@@ -322,5 +335,5 @@ def _log(scope, events, outcomes, stored, now):
         title = titles.get(o.provider_event_id)
         rows.append((scope.account_id, scope.user_id, _cut(o.provider_event_id, 1024),
                      _cut(title if isinstance(title, str) else '', 500), o.decision, o.reason,
-                     o.meeting_id, now))
+                     o.meeting_id, stamp))
     insert_rows(SyncDecision, DECISION_COLUMNS, rows)

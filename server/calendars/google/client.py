@@ -12,8 +12,10 @@ import google.auth.exceptions
 import google.oauth2.credentials
 import google_auth_httplib2
 import httplib2
+import orjson
 from googleapiclient.discovery import build
 from googleapiclient.errors import HttpError
+from googleapiclient.model import JsonModel
 
 from server.calendars.base import AuthExpired, Credentials, ProviderError, TransientError
 from server.calendars.retry import RetryPolicy, parse_retry_after, with_retries
@@ -39,6 +41,23 @@ def error_reason(error):
         return '', str(error)
 
 
+class FastJsonModel(JsonModel):
+    """googleapiclient's JSON model, reading response bodies with orjson.
+
+    A full sync reads pages of up to 2,500 events (~2.4 MB): json.loads took ~20 us per event,
+    orjson ~9 us (bench/sync.py (b)). Same Python objects; anything orjson refuses (NaN, integers
+    beyond 64 bits, not JSON at all) goes to the stock parsing, so the result never differs.
+    """
+
+    def deserialize(self, content):
+        if not self._data_wrapper:
+            try:
+                return orjson.loads(content)
+            except orjson.JSONDecodeError:
+                pass
+        return super().deserialize(content)
+
+
 class GoogleClient:
     """One user's authorized Calendar v3 service, with error mapping and retries."""
 
@@ -59,7 +78,7 @@ class GoogleClient:
             max_refresh_attempts=1)
         # api_endpoint replaces the discovery document's rootUrl + servicePath for every call.
         self.service = build('calendar', 'v3', http=self.http, static_discovery=True,
-                             cache_discovery=False,
+                             cache_discovery=False, model=FastJsonModel(),
                              client_options={'api_endpoint': config['GOOGLE_CALENDAR_API_ENDPOINT']})
 
     def close(self):

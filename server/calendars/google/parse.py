@@ -28,10 +28,12 @@ def video_link(item):
 
 
 def parse_attendee(raw):
-    return Attendee(email=(raw.get('email') or '').strip().lower(),
-                    display_name=raw.get('displayName', ''),
-                    response_status=raw.get('responseStatus', 'needsAction'),
-                    is_organizer=bool(raw.get('organizer')), is_self=bool(raw.get('self')))
+    # Positional (email, display_name, response_status, is_organizer, is_self): a full sync
+    # builds ~5 per event, and keyword arguments made each one slower.
+    get = raw.get
+    return Attendee((get('email') or '').strip().lower(), get('displayName', ''),
+                    get('responseStatus', 'needsAction'), bool(get('organizer')),
+                    bool(get('self')))
 
 
 def parse_event(item):
