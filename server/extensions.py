@@ -2,6 +2,8 @@
 from flask import jsonify, request
 from flask_cors import CORS
 from flask_smorest import Api as SmorestApi
+from flask_smorest.spec.plugins import integerconverter2paramschema
+from werkzeug.routing import IntegerConverter
 
 from server.errors import ServiceError, flatten_field_errors, payload
 
@@ -35,6 +37,15 @@ def handle_service_error(error):
     return response
 
 
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in URLs: an id too big for the database's id column is a 404, not a 500."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        from server.schemas.fields import MAX_ID
+        kwargs.setdefault('max', MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 api = Api()
 cors = CORS()
 
@@ -47,7 +58,9 @@ def init_app(app):
     app.config.setdefault('OPENAPI_JSON_PATH', 'openapi.json')
     # Every operation takes a bearer token unless its view is marked @public.
     app.config.setdefault('API_SPEC_OPTIONS', {'security': [{'bearerAuth': []}]})
+    app.url_map.converters['int'] = IdConverter
     api.init_app(app)
+    api.register_converter(IdConverter, integerconverter2paramschema)
     api.spec.components.security_scheme(
         'bearerAuth', {'type': 'http', 'scheme': 'bearer'})
     # Only the extension's own origins may call the API from a browser; never '*'.

@@ -2,7 +2,7 @@
 from marshmallow import fields, validate
 
 from server.schemas.base import Schema
-from server.schemas.fields import LowerEmail, UTCDateTime
+from server.schemas.fields import Id, LowerEmail, UTCDateTime
 from server.schemas.records import RecordQuerySchema, page_schema
 
 
@@ -25,9 +25,9 @@ class ContactPatchSchema(Schema):
     first_name = fields.String(validate=validate.Length(max=100))
     last_name = fields.String(validate=validate.Length(max=100))
     phone = fields.String(validate=validate.Length(max=50))
-    company_id = fields.Integer(allow_none=True, strict=True)
+    company_id = Id(allow_none=True, strict=True)
     job_title = fields.String(validate=validate.Length(max=200))
-    owner_id = fields.Integer(allow_none=True, strict=True)
+    owner_id = Id(allow_none=True, strict=True)
 
 
 class ContactInSchema(ContactPatchSchema):
@@ -36,8 +36,8 @@ class ContactInSchema(ContactPatchSchema):
 
 class ContactQuerySchema(RecordQuerySchema):
     email = LowerEmail(metadata={'description': 'Exact e-mail (case-insensitive).'})
-    company_id = fields.Integer()
-    owner_id = fields.Integer()
+    company_id = Id()
+    owner_id = Id()
 
 
 ContactPageSchema = page_schema('ContactPage', ContactSchema)

@@ -2,7 +2,7 @@
 from marshmallow import fields, validate
 
 from server.schemas.base import Schema
-from server.schemas.fields import UTCDateTime
+from server.schemas.fields import Id, UTCDateTime
 from server.schemas.records import RecordQuerySchema, page_schema
 
 # The pipeline's stages, in order.
@@ -27,8 +27,8 @@ class DealPatchSchema(Schema):
     name = fields.String(validate=validate.Length(min=1, max=200))
     stage = fields.String(validate=validate.OneOf(DEAL_STAGES))
     amount = fields.Decimal(places=2, validate=_AMOUNT)
-    company_id = fields.Integer(allow_none=True, strict=True)
-    owner_id = fields.Integer(allow_none=True, strict=True)
+    company_id = Id(allow_none=True, strict=True)
+    owner_id = Id(allow_none=True, strict=True)
 
 
 class DealInSchema(DealPatchSchema):
@@ -37,8 +37,8 @@ class DealInSchema(DealPatchSchema):
 
 class DealQuerySchema(RecordQuerySchema):
     stage = fields.String(validate=validate.OneOf(DEAL_STAGES))
-    company_id = fields.Integer()
-    owner_id = fields.Integer()
+    company_id = Id()
+    owner_id = Id()
 
 
 DealPageSchema = page_schema('DealPage', DealSchema)

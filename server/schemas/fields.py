@@ -1,7 +1,10 @@
 """Field types shared by the API schemas."""
 import datetime
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
+
+# Row ids are PostgreSQL SERIALs (32-bit): a bigger number would overflow in the driver (a 500).
+MAX_ID = 2**31 - 1
 
 
 class UTCDateTime(fields.DateTime):
@@ -51,3 +54,10 @@ class Domain(fields.String):
         if value and ('.' not in value or ' ' in value or len(value) > 253):
             raise ValidationError('Not a valid domain name.')
         return value
+
+
+class Id(fields.Integer):
+    """A row id in input: a positive integer the database's id column can hold."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.Range(min=1, max=MAX_ID), **kwargs)

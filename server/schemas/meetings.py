@@ -3,7 +3,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from server.schemas.base import Schema
 from server.schemas.fastdump import FastDump
-from server.schemas.fields import LowerEmail, UTCDateTime
+from server.schemas.fields import Id, LowerEmail, UTCDateTime
 
 _URL = validate.URL(schemes={'http', 'https'}, require_tld=False)
 
@@ -97,10 +97,10 @@ class MeetingInSchema(Schema):
     video_link = fields.String(load_default='', validate=[validate.Length(max=2000), url_or_empty])
     attendees = fields.List(fields.Nested(AttendeeInSchema), load_default=list,
                             validate=validate.Length(max=200))
-    contact_ids = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=200))
-    company_ids = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=200))
-    deal_ids = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=200))
-    ticket_ids = fields.List(fields.Integer(), load_default=list, validate=validate.Length(max=200))
+    contact_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=200))
+    company_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=200))
+    deal_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=200))
+    ticket_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=200))
 
     @validates_schema
     def check_times(self, data, **kwargs):

@@ -2,7 +2,7 @@
 from marshmallow import fields, validate
 
 from server.schemas.base import Schema
-from server.schemas.fields import UTCDateTime
+from server.schemas.fields import Id, UTCDateTime
 from server.schemas.records import RecordQuerySchema, page_schema
 
 TICKET_STATUSES = ('new', 'waiting_on_contact', 'waiting_on_us', 'closed')
@@ -21,7 +21,7 @@ class TicketPatchSchema(Schema):
     subject = fields.String(validate=validate.Length(min=1, max=300))
     status = fields.String(validate=validate.OneOf(TICKET_STATUSES))
     description = fields.String(validate=validate.Length(max=20000))
-    owner_id = fields.Integer(allow_none=True, strict=True)
+    owner_id = Id(allow_none=True, strict=True)
 
 
 class TicketInSchema(TicketPatchSchema):
@@ -30,7 +30,7 @@ class TicketInSchema(TicketPatchSchema):
 
 class TicketQuerySchema(RecordQuerySchema):
     status = fields.String(validate=validate.OneOf(TICKET_STATUSES))
-    owner_id = fields.Integer()
+    owner_id = Id()
 
 
 TicketPageSchema = page_schema('TicketPage', TicketSchema)
