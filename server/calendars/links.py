@@ -19,3 +19,8 @@ def link_in_location(location):
     """The location if it is just a web address, else ''."""
     location = (location or '').strip()
     return location if location.startswith(('https://', 'http://')) and ' ' not in location else ''
+
+
+def http_url(value):
+    """The URL if it is http(s), else '': a calendar event could carry a javascript: link."""
+    return value if isinstance(value, str) and value.lower().startswith(('http://', 'https://')) else ''

@@ -5,6 +5,7 @@ import datetime
 
 from peewee import JOIN, Tuple, fn
 
+from server.calendars.links import http_url
 from server.db import Prepared, db, row_loader
 from server.errors import NotFound, ValidationFailed
 from server.models import (Company, Contact, Deal, Meeting, MeetingAttendee, MeetingCompany,
@@ -344,7 +345,8 @@ def link_attendees(contact):
 def start(user, meeting_id):
     """R19: the URL to open (video link first, then the calendar event) and note the start."""
     meeting = get_meeting(user, meeting_id)
-    url = meeting.video_link or meeting.calendar_link
+    # Only web addresses: the links of a synced event are whatever its organiser put there.
+    url = http_url(meeting.video_link) or http_url(meeting.calendar_link)
     if not url:
         raise ValidationFailed('This meeting has neither a video link nor a calendar event.',
                                {'url': ['Nothing to open.']})

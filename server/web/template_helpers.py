@@ -1,6 +1,7 @@
 """Jinja helpers for the web pages: CSRF tokens, local times, record links."""
 from flask import g, url_for
 
+from server.calendars.links import http_url
 from server.web import csrf, forms, records
 
 
@@ -21,11 +22,6 @@ def meeting_when(meeting):
 
 def zone_name():
     return getattr(forms.user_zone(g.web_user), 'key', 'UTC') if g.get('web_user') else 'UTC'
-
-
-def http_url(value):
-    """The URL if it is http(s), else '': a calendar event could carry a javascript: link."""
-    return value if isinstance(value, str) and value.lower().startswith(('http://', 'https://')) else ''
 
 
 def record_url(plural, record):

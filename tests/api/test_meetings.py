@@ -73,6 +73,21 @@ def test_r19_start_returns_video_link(caller):
     assert caller.get(f"/meetings/{meeting['id']}").json['started_at']
 
 
+def test_r19_start_opens_only_web_addresses(caller):
+    """A calendar event's links come from whoever made it: /start never hands out javascript:."""
+    meeting = schedule(caller).json
+    with db.connection_context():
+        Meeting.update(video_link='javascript:alert(document.cookie)',
+                       calendar_link='https://calendar.example.com/e/1').where(
+            Meeting.id == meeting['id']).execute()
+    resp = caller.post(f"/meetings/{meeting['id']}/start")
+    assert resp.status_code == 200 and resp.json['url'] == 'https://calendar.example.com/e/1'
+    with db.connection_context():
+        Meeting.update(calendar_link='data:text/html,<script>1</script>').where(
+            Meeting.id == meeting['id']).execute()
+    assert caller.post(f"/meetings/{meeting['id']}/start").status_code == 422
+
+
 def test_meetings_page_is_a_constant_number_of_queries(caller):
     for day in range(1, 21):
         schedule(caller, start=f'2026-12-{day:02d}T10:00:00Z', end=f'2026-12-{day:02d}T11:00:00Z')
