@@ -19,7 +19,8 @@ from peewee import JOIN
 from server.calendars.base import (Attendee, AuthExpired, NewEvent, ProviderError,
                                    TransientError)
 from server.db import db
-from server.models import CalendarConnection, CalendarOutbox, Meeting, MeetingAttendee, utcnow
+from server.models import (CalendarConnection, CalendarOutbox, Meeting, MeetingAttendee, User,
+                           utcnow)
 from server.services.hooks import meeting_hooks
 from server.sync.bulk import select_in
 from server.sync.rules import normalize_email
@@ -63,6 +64,13 @@ def _snapshot(meeting_id, user):
                      'attendees': attendees}
 
 
+def _owner(meeting, user):
+    """The user whose calendar holds the meeting's event: any colleague may edit it in the CRM."""
+    if meeting.user_id is None or meeting.user_id == user.id:
+        return user
+    return User.get_by_id(meeting.user_id)
+
+
 def _write(user, meeting_id, action, event_id, payload=None, status='pending'):
     row = CalendarOutbox.create(account=user.account_id, user=user.id, meeting=meeting_id,
                                 action=action, provider_event_id=event_id,
@@ -98,6 +106,7 @@ def on_scheduled(meeting, user):
 
 def on_changed(meeting, user, emails=None):
     """B1 (and plain edits): owe the calendar a patch carrying the whole attendee list."""
+    user = _owner(meeting, user)
     connection = _connection(user.id)
     current, payload = _snapshot(meeting.id, user)
     if _pushable(current, user, connection):
@@ -110,6 +119,7 @@ def on_deleted(meeting, user, cancel_in_calendar=False):
     current = Meeting.get_or_none(Meeting.id == meeting.id)
     if current is None or not current.provider_event_id:
         return
+    user = _owner(current, user)
     connection = _connection(user.id)
     if cancel_in_calendar and _pushable(current, user, connection):
         _write(user, None, 'delete', current.provider_event_id)

@@ -146,3 +146,29 @@ def test_revoked_authorization_keeps_the_write_owed_until_reconnect(app, caller,
     with db.connection_context():
         assert CalendarConnection.get().status == 'needs_reconnect'
     assert outbox_rows() == [('insert', 'pending', 1)]
+
+
+def test_r6_a_colleague_deleting_the_meeting_keeps_it_out_of_the_owners_sync(
+        app, caller, calendar, make_caller):
+    """The calendar is the meeting owner's: a colleague's delete is remembered for the owner."""
+    meeting = schedule(caller)
+    colleague = make_caller('colleague@acme.com', account='Acme')
+    assert colleague.delete(f"/meetings/{meeting['id']}").status_code == 204
+    [event_id] = calendar.live()
+    calendar.edit(event_id, title='Still in my calendar')
+    assert sync(app, caller).decisions == {'skipped': 1}
+    with db.connection_context():
+        assert Meeting.select().count() == 0
+
+
+def test_b1_b3_a_colleagues_changes_go_to_the_owners_calendar(app, caller, calendar, make_caller):
+    """B1 and B3 write to the calendar of the meeting's owner, whoever edits it in the CRM."""
+    meeting = schedule(caller)
+    colleague = make_caller('colleague@acme.com', account='Acme')
+    resp = colleague.post(f"/meetings/{meeting['id']}/attendees",
+                          json={'attendees': [{'email': 'new@client.com'}]})
+    assert resp.status_code == 200, resp.json
+    [event] = calendar.live().values()
+    assert 'new@client.com' in [a.email for a in event.attendees]
+    assert colleague.delete(f"/meetings/{meeting['id']}?cancel_in_calendar=true").status_code == 204
+    assert calendar.live() == {}
