@@ -73,8 +73,8 @@ def renew_due(config, provider_for=None):
 
 def find(provider, channel_id):
     """The connected calendar a push channel (or Graph subscription) id belongs to, or None."""
-    if not channel_id:
-        return None
+    if not channel_id or '\x00' in channel_id or len(channel_id) > 200:
+        return None  # never one of ours (and PostgreSQL refuses NUL in a parameter: a 500)
     return CalendarConnection.get_or_none(CalendarConnection.provider == provider,
                                           CalendarConnection.channel_id == channel_id,
                                           CalendarConnection.status == 'connected')

@@ -99,6 +99,9 @@ def test_outlook_notification_with_client_state_syncs_that_user(client, caller, 
     ({'value': [{'subscriptionId': 'sub-1', 'clientState': 'forged'}]}, 403),
     ({'value': [{'subscriptionId': 'sub-1'}]}, 403),
     ({'value': [{'subscriptionId': 'nope', 'clientState': 'client-state'}]}, 404),
+    # PostgreSQL refuses NUL in a string parameter: an unknown id, not a 500.
+    ({'value': [{'subscriptionId': 'sub-1\x00', 'clientState': 'client-state'}]}, 404),
+    ({'value': [{'subscriptionId': 's' * 5000, 'clientState': 'client-state'}]}, 404),
     ({'value': 'not a list'}, 400),
     (['not', 'an', 'object'], 400),
 ])
