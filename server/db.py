@@ -12,6 +12,8 @@ from playhouse.migrations import Runner
 db = DatabaseProxy()
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), 'migrations')
+# Row ids are PostgreSQL SERIALs (32-bit): a bigger number overflows in the driver (a 500).
+MAX_ID = 2**31 - 1
 
 
 def parse_sqlite_datetime(raw):

@@ -5,6 +5,7 @@ from flask_smorest import Api as SmorestApi
 from flask_smorest.spec.plugins import integerconverter2paramschema
 from werkzeug.routing import IntegerConverter
 
+from server.db import MAX_ID
 from server.errors import ServiceError, flatten_field_errors, payload
 
 
@@ -41,7 +42,6 @@ class IdConverter(IntegerConverter):
     """``<int:...>`` in URLs: an id too big for the database's id column is a 404, not a 500."""
 
     def __init__(self, url_map, *args, **kwargs):
-        from server.schemas.fields import MAX_ID
         kwargs.setdefault('max', MAX_ID)
         super().__init__(url_map, *args, **kwargs)
 

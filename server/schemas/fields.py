@@ -3,8 +3,7 @@ import datetime
 
 from marshmallow import ValidationError, fields, validate
 
-# Row ids are PostgreSQL SERIALs (32-bit): a bigger number would overflow in the driver (a 500).
-MAX_ID = 2**31 - 1
+from server.db import MAX_ID
 
 
 class UTCDateTime(fields.DateTime):

@@ -6,7 +6,7 @@ import datetime
 from peewee import JOIN, Tuple, fn
 
 from server.calendars.links import http_url
-from server.db import Prepared, db, row_loader
+from server.db import MAX_ID, Prepared, db, row_loader
 from server.errors import NotFound, ValidationFailed
 from server.models import (Company, Contact, Deal, Meeting, MeetingAttendee, MeetingCompany,
                            MeetingContact, MeetingDeal, MeetingTicket, Note, Ticket, User,
@@ -36,9 +36,13 @@ def decode_cursor(cursor):
     try:
         raw = base64.urlsafe_b64decode(cursor + '=' * (-len(cursor) % 4)).decode()
         start, _, meeting_id = raw.partition('|')
-        return datetime.datetime.fromisoformat(start), int(meeting_id)
+        start, meeting_id = datetime.datetime.fromisoformat(start), int(meeting_id)
     except (ValueError, binascii.Error, UnicodeDecodeError):
+        start = meeting_id = None
+    # Only what encode_cursor makes: a naive start and an id the id column can hold.
+    if start is None or start.tzinfo is not None or not 0 < meeting_id <= MAX_ID:
         raise ValidationFailed('The cursor is not valid.', {'cursor': ['Not a valid cursor.']})
+    return start, meeting_id
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -306,6 +310,8 @@ def add_attendee_as_contact(user, meeting_id, email):
     """
     meeting = get_meeting(user, meeting_id)
     email = (email or '').strip().lower()
+    if '\x00' in email or len(email) > 254:
+        raise NotFound('This e-mail is not an attendee of the meeting.')  # PostgreSQL refuses NUL
     attendee = MeetingAttendee.get_or_none(MeetingAttendee.meeting == meeting.id,
                                            MeetingAttendee.email == email)
     if attendee is None:

@@ -24,3 +24,27 @@ def test_huge_ids_in_bodies_and_queries_are_field_errors(caller, value):
         'title': 'T', 'start': '2026-12-01T10:00:00Z', 'end': '2026-12-01T11:00:00Z',
         'contact_ids': [value]})
     assert scheduled.status_code == 422 and 'contact_ids' in scheduled.json['errors']
+
+
+def _cursor(raw):
+    import base64
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip('=')
+
+
+@pytest.mark.parametrize('raw', ['2026-01-01T00:00:00|99999999999999999999',
+                                 '2026-01-01T00:00:00|0', '2026-01-01T00:00:00+05:00|1'])
+def test_forged_meeting_cursors_are_field_errors(caller, raw):
+    """Cursors are the server's own: one it never made is a 422, not a driver overflow."""
+    contact = caller.post('/contacts', json={'email': 'c@example.org'}).json
+    for path in ('/meetings', f'/contacts/{contact["id"]}/timeline'):
+        response = caller.get(path, query_string={'cursor': _cursor(raw)})
+        assert response.status_code == 422 and 'cursor' in response.json['errors'], path
+
+
+def test_r18_attendee_email_with_nul_is_not_an_attendee(caller):
+    """PostgreSQL refuses NUL in a parameter: the Add contact path answers 404, not 500."""
+    meeting = caller.post('/meetings', json={
+        'title': 'T', 'start': '2026-12-01T10:00:00Z', 'end': '2026-12-01T11:00:00Z',
+        'attendees': [{'email': 'ab@example.org'}]}).json
+    response = caller.post(f"/meetings/{meeting['id']}/attendees/a%00b@example.org/contact")
+    assert response.status_code == 404
