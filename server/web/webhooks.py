@@ -35,8 +35,10 @@ def outlook():
     """A Microsoft Graph change notification, or the validation handshake of a subscription."""
     token = request.args.get('validationToken')
     if token is not None:
-        # Graph checks the endpoint by expecting its token back verbatim, as plain text.
-        return Response(token, 200, mimetype='text/plain')
+        # Graph checks the endpoint by expecting its token back verbatim, as plain text; the
+        # text is anyone's to choose, so browsers must not sniff it into a page of our origin.
+        return Response(token, 200, mimetype='text/plain',
+                        headers={'X-Content-Type-Options': 'nosniff'})
     body = request.get_json(silent=True)
     notes = body.get('value') if isinstance(body, dict) else None
     if not isinstance(notes, list):

@@ -84,6 +84,13 @@ def test_outlook_validation_handshake_echoes_the_token(client):
     assert response.get_data(as_text=True) == 'Validation: Testing client'
 
 
+def test_outlook_validation_echo_cannot_be_read_as_a_page(client):
+    """The echo is attacker-chosen text on our origin: never sniffed as HTML."""
+    response = client.post('/webhooks/outlook?validationToken=%3Cscript%3Ealert(1)%3C/script%3E')
+    assert response.mimetype == 'text/plain'
+    assert response.headers.get('X-Content-Type-Options') == 'nosniff'
+
+
 def test_outlook_notification_with_client_state_syncs_that_user(client, caller, calendar):
     connect(caller, 'outlook', channel_id='sub-1', token='client-state')
     add_event(calendar)
