@@ -24,7 +24,10 @@ def create(email, account_name, name='', password=None, role=None, website_domai
 
 def check_password(email, password):
     """Return the active user with these credentials, or None."""
-    user = User.get_or_none(User.email == (email or '').strip().lower(), User.is_active == True)  # noqa: E712
+    email = (email or '').strip().lower()
+    if '\x00' in email or len(email) > 254:
+        return None  # never a user's (and PostgreSQL refuses NUL in a parameter: a 500)
+    user = User.get_or_none(User.email == email, User.is_active == True)  # noqa: E712
     if user is None or not user.password_hash or not check_password_hash(user.password_hash, password or ''):
         return None
     return user

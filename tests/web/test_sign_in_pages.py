@@ -40,6 +40,13 @@ def test_sign_in_of_an_unknown_or_inactive_user_is_refused(anonymous, rep):
     assert session_user(anonymous.client) is None
 
 
+@pytest.mark.parametrize('email', ['\x00', 'rita@acme.example\x00', 'a' * 5000])
+def test_sign_in_with_an_impossible_email_is_refused_not_a_500(anonymous, rep, email):
+    """PostgreSQL refuses NUL in a parameter: such an e-mail is simply not a user."""
+    assert anonymous.post('/sign-in', {'email': email, 'password': PASSWORD}).status_code == 401
+    assert session_user(anonymous.client) is None
+
+
 def test_sign_in_follows_a_local_next_path(anonymous, rep, crm):
     path = f'/contacts/{crm["contact"].id}?cursor=x'
     response = anonymous.post('/sign-in', {'email': rep.email, 'password': PASSWORD, 'next': path})
