@@ -1,5 +1,6 @@
 """Settings read from the environment through small typed helpers."""
 import os
+import secrets
 
 
 def env_str(name, default=None):
@@ -44,10 +45,33 @@ def env_tuning():
     return {name: float(os.environ[name]) for name in TUNING_KNOBS if os.environ.get(name)}
 
 
+def install_secret(instance_path):
+    """This install's own random SECRET_KEY, made once into ``instance/secret_key``.
+
+    A shared built-in default would let anyone forge session cookies; a key made per process
+    would not survive a restart or agree between gunicorn workers. Publishing the file with
+    os.link is atomic, so workers starting together all read the one key that won.
+    """
+    path = os.path.join(instance_path, 'secret_key')
+    if not os.path.exists(path):
+        os.makedirs(instance_path, exist_ok=True)
+        draft = f'{path}.{os.getpid()}'
+        with open(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), 'w') as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process published its key first: use that one
+        finally:
+            os.unlink(draft)
+    with open(path) as handle:
+        return handle.read().strip()
+
+
 def from_environment(instance_path):
     """Return the configuration mapping taken from environment variables."""
     return {
-        'SECRET_KEY': env_str('SECRET_KEY', 'dev-only-secret-change-me'),
+        'SECRET_KEY': env_str('SECRET_KEY') or install_secret(instance_path),
         'DATABASE_URL': env_str(
             'DATABASE_URL', 'sqlite:///' + os.path.join(instance_path, 'meetside.sqlite3')),
         'DATABASE_POOL_SIZE': env_int('DATABASE_POOL_SIZE', 8),

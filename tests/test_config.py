@@ -13,3 +13,15 @@ def test_extension_origins_are_a_comma_separated_list(monkeypatch, tmp_path):
     monkeypatch.setenv('EXTENSION_ORIGINS', 'chrome-extension://a, chrome-extension://b')
     assert config.from_environment(str(tmp_path))['EXTENSION_ORIGINS'] == [
         'chrome-extension://a', 'chrome-extension://b']
+
+
+def test_without_secret_key_each_install_gets_its_own_persistent_one(monkeypatch, tmp_path):
+    """No shared built-in default: a forged session cookie needs this install's key."""
+    monkeypatch.delenv('SECRET_KEY', raising=False)
+    first = config.from_environment(str(tmp_path / 'a'))['SECRET_KEY']
+    again = config.from_environment(str(tmp_path / 'a'))['SECRET_KEY']
+    other = config.from_environment(str(tmp_path / 'b'))['SECRET_KEY']
+    assert first == again and first != other and len(first) >= 40
+    assert (tmp_path / 'a' / 'secret_key').stat().st_mode & 0o077 == 0
+    monkeypatch.setenv('SECRET_KEY', 'from-the-environment')
+    assert config.from_environment(str(tmp_path / 'a'))['SECRET_KEY'] == 'from-the-environment'
