@@ -136,3 +136,16 @@ class CalendarProvider(abc.ABC):
     @abc.abstractmethod
     def unwatch(self, channel):
         """Stop a Channel."""
+
+
+class ClientBackedProvider(CalendarProvider):
+    """A provider that talks through ``self.client``, which owns the (refreshed) credentials."""
+
+    client = None
+
+    @property
+    def credentials(self):
+        return self.client.credentials
+
+    def close(self):
+        self.client.close()

@@ -2,7 +2,7 @@
 import datetime
 import uuid
 
-from server.calendars.base import CalendarProvider, ChangePage, Channel, CursorExpired
+from server.calendars.base import ChangePage, Channel, ClientBackedProvider, CursorExpired
 from server.calendars.google import parse
 from server.calendars.google.client import GoogleClient, HttpStatusError
 from server.calendars.timeutil import rfc3339
@@ -11,7 +11,7 @@ CALENDAR_ID = 'primary'  # R2: never any other calendar of the user
 PAGE_SIZE = 250
 
 
-class GoogleProvider(CalendarProvider):
+class GoogleProvider(ClientBackedProvider):
     name = 'google'
 
     def __init__(self, credentials, config, on_refresh=None, page_size=None, email=''):
@@ -19,13 +19,6 @@ class GoogleProvider(CalendarProvider):
         self.events = self.client.service.events()
         self.page_size = page_size or int(config.get('GOOGLE_PAGE_SIZE', PAGE_SIZE))
         self.email = email
-
-    @property
-    def credentials(self):
-        return self.client.credentials
-
-    def close(self):
-        self.client.close()
 
     def list_changes(self, sync_cursor=None, page=None, since=None):
         """One page of events.list; a sync token Google no longer knows raises CursorExpired."""

@@ -8,7 +8,7 @@ exceptions (moved or changed occurrences) come through as their own events (R13)
 import datetime
 import urllib.parse
 
-from server.calendars.base import CalendarProvider, ChangePage, Channel, CursorExpired
+from server.calendars.base import ChangePage, Channel, ClientBackedProvider, CursorExpired
 from server.calendars.outlook import parse
 from server.calendars.outlook.client import GraphClient, GraphError
 from server.calendars.timeutil import parse_iso, rfc3339
@@ -25,7 +25,7 @@ def utcnow():
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
-class OutlookProvider(CalendarProvider):
+class OutlookProvider(ClientBackedProvider):
     name = 'outlook'
 
     def __init__(self, credentials, config, on_refresh=None, page_size=None, email=''):
@@ -34,13 +34,6 @@ class OutlookProvider(CalendarProvider):
         self.window_future = datetime.timedelta(
             days=int(config.get('OUTLOOK_WINDOW_DAYS', WINDOW_FUTURE.days)))
         self.email = (email or '').lower()
-
-    @property
-    def credentials(self):
-        return self.client.credentials
-
-    def close(self):
-        self.client.close()
 
     def list_changes(self, sync_cursor=None, page=None, since=None):
         """One page of calendarView/delta: the cursor is the deltaLink, a page the nextLink."""
