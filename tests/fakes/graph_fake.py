@@ -322,15 +322,21 @@ class GraphFake(FakeServer):
                 for a in body['attendees'] or []]
         return fields
 
-    def create_event(self, request):
+    def _event_call(self, request):
+        """Authorize an event write and read its body: (owner, body, fields, error response)."""
         owner, error = self._api_call(request)
         if error:
-            return error
+            return None, None, None, error
         body = request.get_json(silent=True) or {}
         try:
-            fields = self.apply_body(body)
+            return owner, body, self.apply_body(body), None
         except (ValueError, KeyError, TypeError) as problem:
-            return self.error_body(400, 'ErrorInvalidRequest', str(problem))
+            return None, None, None, self.error_body(400, 'ErrorInvalidRequest', str(problem))
+
+    def create_event(self, request):
+        owner, body, fields, error = self._event_call(request)
+        if error:
+            return error
         if 'start' not in fields or 'end' not in fields:
             return self.error_body(400, 'ErrorInvalidRequest', 'Start and End are required.')
         transaction = body.get('transactionId') or ''
@@ -345,14 +351,9 @@ class GraphFake(FakeServer):
         return self.json(self.render(event), 201)
 
     def update_event(self, request, event_id):
-        owner, error = self._api_call(request)
+        owner, _, fields, error = self._event_call(request)
         if error:
             return error
-        body = request.get_json(silent=True) or {}
-        try:
-            fields = self.apply_body(body)
-        except (ValueError, KeyError, TypeError) as problem:
-            return self.error_body(400, 'ErrorInvalidRequest', str(problem))
         with self.store.transaction():
             event = self._find(owner, event_id)
             if event is None:
