@@ -319,13 +319,14 @@ def add_attendee_as_contact(user, meeting_id, email):
     if matching.internal_flags(user.account, [email])[email]:
         raise ValidationFailed('Members of your own organisation are not added as contacts (R12).',
                                {'email': ['Internal attendee.']})
+    first, _, last = (attendee.display_name or '').strip().partition(' ')
     with db.atomic():
-        contact = Contact.get_or_none(Contact.account == user.account_id, Contact.email == email)
-        created = contact is None
-        if created:
-            first, _, last = (attendee.display_name or '').strip().partition(' ')
-            contact = Contact.create(account=user.account_id, email=email, first_name=first,
-                                     last_name=last.strip(), owner=user.id)
+        # Insert-or-ignore on the unique (account, email) index, then read: two Add clicks racing
+        # each other (or a colleague adding the same person) end with one contact, never a 500.
+        created = bool(Contact.insert(account=user.account_id, email=email, first_name=first,
+                                      last_name=last.strip(), owner=user.id)
+                       .on_conflict_ignore().as_rowcount().execute())
+        contact = Contact.get(Contact.account == user.account_id, Contact.email == email)
         link_attendees(contact)
     return contact, created
 
