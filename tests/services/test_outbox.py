@@ -73,6 +73,7 @@ def test_r5_without_a_connected_calendar_nothing_is_owed(app, caller, calendar):
 
 
 def test_b1_attendees_added_later_are_invited(app, caller, calendar):
+    """B1 fixes R7: an attendee added in the CRM is added to the calendar event and invited."""
     meeting = schedule(caller)
     resp = caller.post(f"/meetings/{meeting['id']}/attendees",
                        json={'attendees': [{'email': 'new@client.com', 'display_name': 'Nu'}]})
