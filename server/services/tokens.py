@@ -3,7 +3,7 @@ import datetime
 import hashlib
 import secrets
 
-from server.db import Prepared, row_loader
+from server.db import Prepared, db, row_loader
 from server.errors import NotFound
 from server.models import Account, ApiToken, User, utcnow
 
@@ -70,3 +70,36 @@ def revoke(user, token_id=None, prefix=None):
     if (token_id is not None or prefix is not None) and not count:
         raise NotFound('No such active token.')
     return count
+
+
+def issue_replacing(user, name):
+    """Issue a token named ``name`` and revoke ``user``'s earlier active ones of that name.
+
+    Signing the extension in again would otherwise leave every earlier token working; only the
+    newest stays active. One transaction: there is never a moment with two, or with none.
+    """
+    with db.atomic():
+        (ApiToken.update(revoked_at=utcnow())
+         .where(ApiToken.user == user, ApiToken.name == name, ApiToken.revoked_at.is_null())
+         .execute())
+        return issue(user, name=name)
+
+
+def listed(user):
+    """``user``'s own tokens, newest first: what a settings page may show (never the hash)."""
+    return list(ApiToken.select(ApiToken.id, ApiToken.name, ApiToken.created_at,
+                                ApiToken.last_used_at, ApiToken.revoked_at)
+                .where(ApiToken.user == user)
+                .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))
+
+
+def revoke_own(user, token_id):
+    """Revoke ``user``'s token ``token_id``; revoking it twice is no error, another's is 404."""
+    token = ApiToken.get_or_none(ApiToken.id == token_id, ApiToken.user == user)
+    if token is None:
+        raise NotFound('No such token.')
+    if token.revoked_at is None:
+        (ApiToken.update(revoked_at=utcnow())
+         .where(ApiToken.id == token.id, ApiToken.revoked_at.is_null()).execute())
+        token = ApiToken.get_by_id(token.id)
+    return token

@@ -69,5 +69,6 @@ def extension_authorize():
         return render_template('extension_authorize.html', redirect_uri=redirect_uri, state=state)
     if request.form.get('decision') != 'allow':
         return _back_to_extension(redirect_uri, error='access_denied', state=state)
-    _, plaintext = tokens.issue(g.web_user, name=TOKEN_NAME)
+    # Signing in again replaces the extension's earlier token rather than piling up another.
+    _, plaintext = tokens.issue_replacing(g.web_user, TOKEN_NAME)
     return _back_to_extension(redirect_uri, token=plaintext, state=state)

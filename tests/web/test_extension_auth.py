@@ -117,3 +117,33 @@ def test_allow_without_the_csrf_token_is_refused(browser):
     assert response.status_code == 400
     with db.connection_context():
         assert ApiToken.select().count() == 0
+
+
+def allow(browser):
+    response = browser.post('/extension/authorize', data={
+        'redirect_uri': CALLBACK, 'state': STATE, 'decision': 'allow'})
+    return parse_qs(urlsplit(response.headers['Location']).fragment)['token'][0]
+
+
+def test_signing_the_extension_in_again_revokes_its_earlier_token(browser):
+    """Tokens do not pile up: only the newest extension token signs anything in."""
+    with db.connection_context():
+        _, cli_token = tokens.issue(browser.user, name='cli')
+    first, second = allow(browser), allow(browser)
+    with db.connection_context():
+        assert tokens.authenticate(first) is None
+        assert tokens.authenticate(second).id == browser.user.id
+        assert tokens.authenticate(cli_token).id == browser.user.id  # other tokens untouched
+        active = [t.name for t in ApiToken.select().where(ApiToken.revoked_at.is_null())]
+        assert sorted(active) == ['Chrome extension', 'cli']
+        assert ApiToken.select().where(ApiToken.name == 'Chrome extension').count() == 2
+
+
+def test_signing_the_extension_in_leaves_other_users_extension_tokens_alone(browser, client):
+    from tests.web.conftest import make_user
+    other = make_user('olga@globex.example', 'Globex')
+    with db.connection_context():
+        _, theirs = tokens.issue(other, name='Chrome extension')
+    allow(browser)
+    with db.connection_context():
+        assert tokens.authenticate(theirs).id == other.id
