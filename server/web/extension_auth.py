@@ -65,7 +65,7 @@ def _back_to_extension(redirect_uri, **fragment):
 def extension_authorize():
     """Ask the signed-in user to allow the extension, then hand it an API token."""
     redirect_uri, state = _checked_request()
-    if request.method == 'GET':
+    if request.method != 'POST':  # GET or HEAD (which the CSRF check lets through)
         return render_template('extension_authorize.html', redirect_uri=redirect_uri, state=state)
     if request.form.get('decision') != 'allow':
         return _back_to_extension(redirect_uri, error='access_denied', state=state)

@@ -29,8 +29,11 @@ def issue(secret_key, user, max_age=DEFAULT_MAX_AGE, now=None):
     return _serializer(secret_key).dumps(payload)
 
 
-def redeem(secret_key, token, now=None):
-    """Return the user the token signs in and mark it spent, or None if invalid, expired or used."""
+def holder(secret_key, token, now=None):
+    """Return the user a still-valid token would sign in, without spending it; else None.
+
+    Looking at a link must not use it up: mail scanners fetch links before the user clicks.
+    """
     try:
         payload = _serializer(secret_key).loads(token)
         user_id, fingerprint, expires = int(payload['u']), str(payload['f']), int(payload['e'])
@@ -42,8 +45,15 @@ def redeem(secret_key, token, now=None):
     user = User.get_or_none(User.id == user_id, User.is_active == True)  # noqa: E712
     if user is None or _fingerprint(user) != fingerprint:
         return None
+    return user
+
+
+def redeem(secret_key, token, now=None):
+    """Return the user the token signs in and mark it spent, or None if invalid, expired or used."""
+    now = now or utcnow()
+    user = holder(secret_key, token, now)
     # Compare-and-set: of two concurrent redemptions only one moves the timestamp.
-    if not record_sign_in(user, now):
+    if user is None or not record_sign_in(user, now):
         return None
     return user
 

@@ -1,5 +1,6 @@
 """Signing in and out: e-mail + password, or a magic link printed by the CLI."""
-from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (current_app, flash, g, make_response, redirect, render_template, request,
+                   session, url_for)
 
 from server.services import users
 from server.web import bp, magic_links
@@ -31,17 +32,37 @@ def sign_in():
     return render_template('sign_in.html', email=email, next_url=next_url)
 
 
-@bp.route('/sign-in/link/<token>')
+def _link_refused():
+    flash('This sign-in link has expired or was already used. '
+          'Sign in with your password, or ask for a new link.', 'error')
+    return redirect(url_for('web.sign_in'))
+
+
+@bp.route('/sign-in/link/<token>', methods=['GET', 'POST'])
 def sign_in_link(token):
-    """Sign in with a single-use link from `flask web sign-in-link`."""
-    user = magic_links.redeem(current_app.config['SECRET_KEY'], token)
+    """Sign in with a single-use link from `flask web sign-in-link`.
+
+    GET only asks "Sign in as ...?": mail scanners and link previews fetch links, and must not
+    spend them. The button POSTs with the session's CSRF token (set by that GET), so another
+    site cannot sign a visitor into the sender's account with a link of its own.
+    """
+    secret_key = current_app.config['SECRET_KEY']
+    if request.method != 'POST':  # HEAD too: it skips the CSRF check, so it must not spend
+        user = magic_links.holder(secret_key, token)
+        if user is None:
+            return _link_refused()
+        response = make_response(render_template('sign_in_link.html', email=user.email,
+                                                  token=token))
+        # The link is a credential until used: keep it out of caches and Referer headers.
+        response.headers['Cache-Control'] = 'no-store'
+        response.headers['Referrer-Policy'] = 'no-referrer'
+        return response
+    user = magic_links.redeem(secret_key, token)
     if user is None:
-        flash('This sign-in link has expired or was already used. '
-              'Sign in with your password, or ask for a new link.', 'error')
-        return redirect(url_for('web.sign_in'))
+        return _link_refused()
     _start_session(user)
     flash(f'Signed in as {user.email}.', 'info')
-    return redirect(url_for('web.home'))
+    return redirect(url_for('web.home'), code=303)
 
 
 @bp.route('/sign-out', methods=['POST'])

@@ -147,3 +147,11 @@ def test_signing_the_extension_in_leaves_other_users_extension_tokens_alone(brow
     allow(browser)
     with db.connection_context():
         assert tokens.authenticate(theirs).id == other.id
+
+
+def test_a_head_request_only_looks(browser):
+    """HEAD skips the CSRF check, so it must be answered like GET: no token, no redirect."""
+    response = browser.client.head(authorize_url())
+    assert response.status_code == 200 and 'Location' not in response.headers
+    with db.connection_context():
+        assert ApiToken.select().count() == 0

@@ -1,5 +1,6 @@
-"""The demo's magic sign-in link: printed by the CLI, single-use and expiring."""
+"""The demo's magic sign-in link: printed by the CLI, single-use and expiring; GET only asks."""
 import datetime
+import re
 from urllib.parse import urlsplit
 
 from server.models import User, utcnow
@@ -20,11 +21,48 @@ def signed_in_user(client):
         return session.get('user_id')
 
 
+def follow(client, path):
+    """Open the link as a person does: the confirmation page, then its button (with its CSRF
+    token); return the POST's response, or the GET's when there was no page to confirm."""
+    page = client.get(path)
+    if page.status_code != 200:
+        return page
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    return client.post(path, data={'csrf_token': csrf})
+
+
 def test_cli_prints_a_link_that_signs_the_user_in(runner, anonymous, rep):
-    response = anonymous.get(link_path(runner, 'RITA@acme.example'))
-    assert response.status_code == 302 and response.headers['Location'] == '/'
+    response = follow(anonymous.client, link_path(runner, 'RITA@acme.example'))
+    assert response.status_code == 303 and response.headers['Location'] == '/'
     assert signed_in_user(anonymous.client) == rep.id
     assert User.get_by_id(rep.id).last_sign_in_at is not None
+
+
+def test_opening_the_link_only_asks_and_spends_nothing(runner, client, rep):
+    """A mail scanner prefetching the link (GET, HEAD) leaves it working for the person."""
+    path = link_path(runner, rep.email)
+    for _ in range(3):
+        page = client.get(path)
+        assert page.status_code == 200
+        text = page.get_data(as_text=True)
+        assert f'Sign in as {rep.email}' in text and f'action="{path}"' in text
+        assert page.headers['Cache-Control'] == 'no-store'
+        assert page.headers['Referrer-Policy'] == 'no-referrer'
+    assert client.head(path).status_code == 200
+    assert signed_in_user(client) is None
+    assert User.get_by_id(rep.id).last_sign_in_at is None
+    assert follow(client, path).headers['Location'] == '/'
+    assert signed_in_user(client) == rep.id
+
+
+def test_the_confirming_post_needs_the_sessions_csrf_token(runner, client, rep):
+    """Login CSRF: another site posting its own link must not sign the visitor in."""
+    path = link_path(runner, rep.email)
+    assert client.post(path).status_code == 400
+    assert client.post(path, data={'csrf_token': 'guessed'}).status_code == 400
+    assert signed_in_user(client) is None
+    assert User.get_by_id(rep.id).last_sign_in_at is None  # refused posts spend nothing
+    assert follow(client, path).headers['Location'] == '/'
 
 
 def test_cli_refuses_an_unknown_user(runner, app):
@@ -35,10 +73,10 @@ def test_cli_refuses_an_unknown_user(runner, app):
 
 def test_a_link_works_only_once(runner, client, rep):
     path = link_path(runner, rep.email)
-    assert client.get(path).headers['Location'] == '/'
+    assert follow(client, path).headers['Location'] == '/'
     client.post('/sign-out', data={'csrf_token': _csrf(client)})
-    response = client.get(path)
-    assert response.headers['Location'] == '/sign-in'
+    for response in (client.get(path), client.post(path, data={'csrf_token': _csrf(client)})):
+        assert response.headers['Location'] == '/sign-in'
     assert signed_in_user(client) is None
     assert b'expired or was already used' in client.get('/sign-in').data
 
@@ -54,10 +92,12 @@ def test_an_expired_link_is_refused(app, client, rep):
     token = magic_links.issue(app.config['SECRET_KEY'], rep,
                               max_age=datetime.timedelta(minutes=60), now=issued)
     assert client.get(f'/sign-in/link/{token}').headers['Location'] == '/sign-in'
+    assert client.post(f'/sign-in/link/{token}',
+                       data={'csrf_token': _csrf(client)}).headers['Location'] == '/sign-in'
     assert signed_in_user(client) is None
     fresh = magic_links.issue(app.config['SECRET_KEY'], rep, max_age=datetime.timedelta(minutes=60),
                               now=utcnow() - datetime.timedelta(minutes=59))
-    assert client.get(f'/sign-in/link/{fresh}').headers['Location'] == '/'
+    assert follow(client, f'/sign-in/link/{fresh}').headers['Location'] == '/'
 
 
 def test_signing_in_with_the_password_spends_older_links(app, anonymous, rep):
