@@ -1,5 +1,6 @@
 """Push channels (Google watch, Graph subscriptions): start, renew before expiry, stop."""
 import datetime
+import hashlib
 import hmac
 import logging
 import secrets
@@ -12,6 +13,9 @@ log = logging.getLogger(__name__)
 
 TTL_SECONDS = 7 * 24 * 3600  # Google caps channels at about a week; Graph at under 3 days
 RENEW_MARGIN = datetime.timedelta(hours=24)
+# Stored channel secrets are sha256 digests with this prefix (migration 0011 hashed the older,
+# plaintext ones): a database leak must not let anyone forge notifications.
+DIGEST_PREFIX = 'sha256:'
 
 
 def webhook_address(config, provider):
@@ -26,10 +30,11 @@ def renew(connection, provider, config):
                              int(config.get('CALENDAR_CHANNEL_TTL_SECONDS', TTL_SECONDS)))
     old = None
     if connection.channel_id:
-        old = Channel(id=connection.channel_id, token=connection.channel_token or '',
+        # Stopping a channel needs its id and resource, never its secret (kept only hashed).
+        old = Channel(id=connection.channel_id, token='',
                       resource_id=connection.channel_resource_id or '',
                       expires_at=connection.channel_expires_at)
-    (CalendarConnection.update(channel_id=channel.id, channel_token=channel.token,
+    (CalendarConnection.update(channel_id=channel.id, channel_token=secret_digest(channel.token),
                                channel_resource_id=channel.resource_id or '',
                                channel_expires_at=channel.expires_at, updated_at=utcnow())
      .where(CalendarConnection.id == connection.id).execute())
@@ -80,8 +85,16 @@ def find(provider, channel_id):
                                           CalendarConnection.status == 'connected')
 
 
+def secret_digest(token):
+    """What is stored for a channel secret: its sha256, like API tokens. The secret has 256
+    random bits, so a fast unsalted hash is as safe here as a slow one."""
+    return DIGEST_PREFIX + hashlib.sha256(token.encode('utf-8')).hexdigest()
+
+
 def token_matches(connection, token):
     """Does a notification carry the secret we gave this channel (Google token, Graph
-    clientState)? Compared in constant time so it cannot be guessed from response timing."""
-    return bool(token and connection.channel_token) and hmac.compare_digest(
-        connection.channel_token.encode(), token.encode())
+    clientState)? Digests are compared in constant time so nothing leaks through timing."""
+    stored = connection.channel_token
+    if not token or not stored or not stored.startswith(DIGEST_PREFIX):
+        return False
+    return hmac.compare_digest(stored.encode(), secret_digest(token).encode())

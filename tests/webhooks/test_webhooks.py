@@ -6,6 +6,7 @@ import pytest
 from server.calendars.base import Attendee, CalendarEvent
 from server.db import db
 from server.models import CalendarConnection, Contact, Meeting, utcnow
+from server.sync import channels
 from tests.fakes.memory_provider import MemoryCalendar, MemoryProvider
 
 
@@ -22,7 +23,7 @@ def connect(caller, provider, channel_id='chan-1', token='s3cret'):
         return CalendarConnection.create(
             account=caller.user.account_id, user=caller.user.id, provider=provider,
             provider_email=caller.user.email, connected_at=utcnow() - datetime.timedelta(hours=1),
-            channel_id=channel_id, channel_token=token)
+            channel_id=channel_id, channel_token=channels.secret_digest(token))
 
 
 def add_event(calendar, event_id='ev1'):
