@@ -82,6 +82,8 @@ def from_environment(instance_path):
         'REDIS_URL': env_str('REDIS_URL'),
         'HUEY_SQLITE_PATH': env_str('HUEY_SQLITE_PATH', os.path.join(instance_path, 'huey.sqlite3')),
         'HUEY_IMMEDIATE': env_bool('HUEY_IMMEDIATE', False),
+        # B4 decision log rows older than this are pruned daily (each event keeps its newest).
+        'SYNC_DECISION_RETENTION_DAYS': env_int('SYNC_DECISION_RETENTION_DAYS', 90),
         'GOOGLE_CLIENT_ID': env_str('GOOGLE_CLIENT_ID', ''),
         'GOOGLE_CLIENT_SECRET': env_str('GOOGLE_CLIENT_SECRET', ''),
         'GOOGLE_AUTH_URI': env_str('GOOGLE_AUTH_URI', 'https://accounts.google.com/o/oauth2/v2/auth'),

@@ -1,4 +1,5 @@
-"""Background jobs with huey: syncs, the periodic poll, push-channel renewal, outbox delivery.
+"""Background jobs with huey: syncs, the periodic poll, push-channel renewal, outbox delivery,
+and the decision log's retention.
 
 SQLite-backed huey by default (no extra service), RedisHuey's storage when REDIS_URL is set,
 immediate mode (tasks run inline) when HUEY_IMMEDIATE is set, as in the tests. Every task opens
@@ -141,6 +142,14 @@ def deliver_pending_outbox():
         return outbox.deliver_pending(config)
 
 
+@huey.periodic_task(crontab(minute='41', hour='3'))
+def prune_sync_decisions():
+    """Delete B4 decision rows past SYNC_DECISION_RETENTION_DAYS, in short batches."""
+    from server.services import decision_retention
+    with task_context() as config:
+        return decision_retention.prune(decision_retention.retention_days(config)).deleted
+
+
 # -- command line -----------------------------------------------------------------------------
 
 @click.command('worker')
@@ -180,6 +189,24 @@ def sync_now(email):
                + (' after a full resync' if result.full_resync else ''))
     if result.status != 'ok':
         raise click.ClickException(result.error or result.status)
+
+
+@sync_cli.command('prune-decisions')
+@click.option('--days', type=click.IntRange(min=0), default=None,
+              help='Keep decisions younger than this [default: SYNC_DECISION_RETENTION_DAYS].')
+@click.option('--batch-size', type=click.IntRange(1, 5000), default=None,
+              help='Rows deleted per transaction.')
+def prune_decisions(days, batch_size):
+    """Delete old B4 decision rows now; each event's newest decision is kept."""
+    from server.services import decision_retention
+    days = decision_retention.retention_days(current_app.config) if days is None else days
+    if days <= 0:
+        click.echo(f'Retention is {days} days: decisions are kept forever, nothing to prune.')
+        return
+    result = decision_retention.prune(
+        days, batch_size=batch_size or decision_retention.BATCH_SIZE)
+    click.echo(f'Deleted {result.deleted} decision(s) older than {days} days in '
+               f'{result.batches} batch(es); each event keeps its newest decision.')
 
 
 def init_app(app):

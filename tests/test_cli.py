@@ -96,3 +96,27 @@ def test_demo_seed_refuses_clearly_when_its_users_exist_elsewhere(runner):
     assert result.exit_code == 1 and 'already exists' in result.output
     with db.connection_context():
         assert demo.find() is None and Contact.select().count() == 0
+
+
+def test_sync_prune_decisions_deletes_old_superseded_rows(runner, app):
+    """B4 retention by hand: the configured age unless --days says otherwise."""
+    import datetime
+    from server.models import SyncDecision, utcnow
+    from server.services import users
+    now = utcnow()
+    with db.connection_context():
+        user = users.create(email='rep@acme.com', account_name='Acme')
+        for days in (200, 150, 60, 1):
+            SyncDecision.create(account=user.account_id, user=user.id, provider_event_id='ev1',
+                                decision='skipped', reason='r14_all_day',
+                                created_at=now - datetime.timedelta(days=days))
+    first = runner.invoke(args=['sync', 'prune-decisions'])
+    assert first.exit_code == 0, first.output
+    assert 'Deleted 2 decision(s) older than 90 days in 1 batch(es)' in first.output
+    second = runner.invoke(args=['sync', 'prune-decisions', '--days', '30', '--batch-size', '1'])
+    assert 'Deleted 1 decision(s) older than 30 days' in second.output
+    kept = runner.invoke(args=['sync', 'prune-decisions', '--days', '0'])
+    assert kept.exit_code == 0 and 'kept forever' in kept.output
+    with db.connection_context():
+        assert SyncDecision.select().count() == 1
+    assert runner.invoke(args=['sync', 'prune-decisions', '--days', '-1']).exit_code == 2

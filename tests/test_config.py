@@ -25,3 +25,10 @@ def test_without_secret_key_each_install_gets_its_own_persistent_one(monkeypatch
     assert (tmp_path / 'a' / 'secret_key').stat().st_mode & 0o077 == 0
     monkeypatch.setenv('SECRET_KEY', 'from-the-environment')
     assert config.from_environment(str(tmp_path / 'a'))['SECRET_KEY'] == 'from-the-environment'
+
+
+def test_decision_retention_defaults_to_90_days(monkeypatch, tmp_path):
+    monkeypatch.delenv('SYNC_DECISION_RETENTION_DAYS', raising=False)
+    assert config.from_environment(str(tmp_path))['SYNC_DECISION_RETENTION_DAYS'] == 90
+    monkeypatch.setenv('SYNC_DECISION_RETENTION_DAYS', '30')
+    assert config.from_environment(str(tmp_path))['SYNC_DECISION_RETENTION_DAYS'] == 30
