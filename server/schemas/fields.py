@@ -6,6 +6,15 @@ from marshmallow import ValidationError, fields, validate
 from server.db import MAX_ID
 
 
+def api_datetime(value):
+    """How the API writes a datetime: UTC ISO 8601 with a 'Z', to the millisecond if it has any."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return value.isoformat(timespec='seconds' if not value.microsecond else 'milliseconds') + 'Z'
+
+
 class UTCDateTime(fields.DateTime):
     """ISO 8601 in and out; stored as naive UTC, shown with a trailing 'Z'.
 
@@ -13,11 +22,7 @@ class UTCDateTime(fields.DateTime):
     """
 
     def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
-        if value.tzinfo is not None:
-            value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-        return value.isoformat(timespec='seconds' if not value.microsecond else 'milliseconds') + 'Z'
+        return api_datetime(value)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, str) and value.endswith(('Z', 'z')):

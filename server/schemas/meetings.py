@@ -63,8 +63,24 @@ class MeetingSchema(FastDump, Schema):
     note_count = fields.Integer(dump_only=True)
 
 
-class MeetingPageSchema(FastDump, Schema):
-    items = fields.List(fields.Nested(MeetingSchema))
+class MeetingListItemSchema(Schema):
+    """A meeting as the list shows it; GET /meetings/{id} has the rest (MeetingSchema)."""
+    id = fields.Integer(dump_only=True)
+    title = fields.String(dump_only=True)
+    start = UTCDateTime(dump_only=True)
+    end = UTCDateTime(dump_only=True)
+    location = fields.String(dump_only=True)
+    video_link = fields.String(dump_only=True)
+    calendar_link = fields.String(dump_only=True)
+    organizer_email = fields.String(dump_only=True)
+    status = fields.String(dump_only=True)
+    source = fields.String(dump_only=True)
+    attendees = fields.List(fields.Nested(AttendeeSchema), dump_only=True)
+
+
+class MeetingListPageSchema(Schema):
+    """Documents GET /meetings; services.meeting_listing builds its JSON directly."""
+    items = fields.List(fields.Nested(MeetingListItemSchema))
     next_cursor = fields.String(allow_none=True)
 
 

@@ -27,9 +27,14 @@ ASSOCIATIONS = {
 
 # -- cursors -------------------------------------------------------------------------------
 
-def encode_cursor(meeting):
-    raw = f'{meeting.start.isoformat()}|{meeting.id}'.encode()
+def cursor_for(start, meeting_id):
+    """The cursor of the page after the meeting that starts at ``start`` with ``meeting_id``."""
+    raw = f'{start.isoformat()}|{meeting_id}'.encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip('=')
+
+
+def encode_cursor(meeting):
+    return cursor_for(meeting.start, meeting.id)
 
 
 def decode_cursor(cursor):
@@ -340,8 +345,10 @@ def link_attendees(contact):
     MeetingAttendee.update(contact=contact.id).where(
         MeetingAttendee.account == contact.account_id, MeetingAttendee.email == contact.email,
         MeetingAttendee.contact.is_null()).execute()
+    # Its attendees now all point at it: found by contact id, since the (account, email) index
+    # holds only unmatched attendees (migration 0009).
     meeting_ids = [r.meeting_id for r in MeetingAttendee.select(MeetingAttendee.meeting).where(
-        MeetingAttendee.account == contact.account_id, MeetingAttendee.email == contact.email)]
+        MeetingAttendee.contact == contact.id)]
     linked = {r.meeting_id for r in MeetingContact.select(MeetingContact.meeting).where(
         MeetingContact.contact == contact.id)}
     missing = [{'meeting': m, 'contact': contact.id} for m in meeting_ids if m not in linked]
