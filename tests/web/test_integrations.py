@@ -10,6 +10,7 @@ from server.calendars import registry
 from server.db import db
 from server.models import Account, CalendarConnection, utcnow
 from server.services import connections, tokens
+from server.sync import channels
 from tests.fakes.fixtures import FAST_RETRIES, TEST_ENCRYPTION_KEY
 from tests.web.conftest import Browser, make_user
 
@@ -268,7 +269,8 @@ def test_disconnect_stops_the_channel_and_forgets_the_tokens(app, fakes, browser
         provider = registry.provider_for(connection, app.config)
         channel = provider.watch('https://crm.example.com/webhooks/google', 'chan7', 'tok7', 600)
         provider.close()
-        CalendarConnection.update(channel_id=channel.id, channel_token=channel.token,
+        CalendarConnection.update(channel_id=channel.id,
+                                  channel_token=channels.secret_digest(channel.token),
                                   channel_resource_id=channel.resource_id,
                                   sync_cursor='st-old').where(
             CalendarConnection.id == connection.id).execute()
