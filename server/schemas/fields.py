@@ -12,7 +12,9 @@ def api_datetime(value):
         return None
     if value.tzinfo is not None:
         value = value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-    return value.isoformat(timespec='seconds' if not value.microsecond else 'milliseconds') + 'Z'
+    if value.microsecond:
+        return value.isoformat(timespec='milliseconds') + 'Z'
+    return value.isoformat() + 'Z'  # whole seconds: the same text, without parsing a keyword
 
 
 class UTCDateTime(fields.DateTime):

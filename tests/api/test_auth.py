@@ -1,4 +1,7 @@
 """Bearer tokens: stored only as hashes, refused when missing, wrong or revoked."""
+import flask
+from flask.sessions import NullSession
+
 from server.db import db
 from server.services import tokens
 
@@ -47,3 +50,20 @@ def test_revoked_token_is_401(caller):
 def test_health_and_docs_need_no_token(client):
     assert client.get('/api/v1/health').status_code == 200
     assert client.get('/api/v1/docs').status_code == 200
+
+
+def test_a_web_session_does_not_sign_in_the_api(caller):
+    """The API is for bearer tokens (the extension); a signed-in browser's cookie is ignored,
+    so another site's page cannot use it against the API (and the API never sets cookies)."""
+    with caller.client.session_transaction() as session:
+        session['user_id'] = caller.user.id
+    assert caller.client.get('/').status_code == 200  # the web pages see the session
+    resp = caller.client.get('/api/v1/me')
+    assert resp.status_code == 401 and 'Set-Cookie' not in resp.headers
+    with_token = caller.get('/me')
+    assert with_token.status_code == 200 and 'Set-Cookie' not in with_token.headers
+    app = caller.client.application
+    with app.test_request_context('/api/v1/me', headers={'Cookie': 'session=x'}):
+        assert isinstance(flask.session, NullSession)  # not even opened: nothing to decode
+    with app.test_request_context('/'):
+        assert not isinstance(flask.session, NullSession)
