@@ -53,13 +53,21 @@ def connect_url(url, pool_size=8):
             options = {'max_connections': pool_size, 'stale_timeout': 300,
                        'check_same_thread': False}
         options['detect_types'] = sqlite3.PARSE_DECLTYPES
-    return db_url.connect(url, pragmas={
+    database = db_url.connect(url, pragmas={
         'journal_mode': 'wal',
         'foreign_keys': 1,
         'busy_timeout': 10000,
         'synchronous': 'normal',
         'cache_size': -32000,
     }, **options)
+    # SQLite's LIKE folds ASCII letters only ('É' never matches 'é'); searches for words with
+    # other letters compare casefold(column) instead (server/services/records.py).
+    database.register_function(_casefold, 'casefold', 1, deterministic=True)
+    return database
+
+
+def _casefold(text):
+    return text.casefold() if isinstance(text, str) else text
 
 
 def bind(url, pool_size=8):

@@ -9,9 +9,9 @@ import dataclasses
 import json
 import re
 
-from peewee import JOIN, IntegrityError, Tuple
+from peewee import JOIN, IntegrityError, Tuple, fn
 
-from server.db import db
+from server.db import db, is_postgres
 from server.errors import Conflict, NotFound, ValidationFailed
 from server.models import (Company, Contact, Deal, Meeting, MeetingAttendee, MeetingCompany,
                            MeetingContact, MeetingDeal, MeetingTicket, Note, Ticket, User)
@@ -110,9 +110,13 @@ def _search(query, kind, q):
         # Looking a person up by address uses the (account, email) index, not a scan.
         return query.where(kind.email_column == normalize_email(q))
     for word in q.split()[:MAX_SEARCH_WORDS]:
+        # PostgreSQL's ILIKE folds every letter; SQLite's LIKE only ASCII ones, so a word with
+        # others ('Müller') compares casefolded text there (a Python call per row: only then).
+        fold = not word.isascii() and not is_postgres()
         condition = None
         for column in kind.search:
-            match = column.contains(word)
+            match = (fn.casefold(column).contains(word.casefold()) if fold
+                     else column.contains(word))
             condition = match if condition is None else (condition | match)
         query = query.where(condition)
     return query

@@ -287,3 +287,17 @@ def test_nul_characters_are_422_not_500(caller):
     assert resp.status_code == 422 and 'q' in resp.json['errors']
     resp = caller.patch('/account', json={'connected_domains': ['ok.com', 'x\x00.com']})
     assert resp.status_code == 422 and 'connected_domains' in resp.json['errors']
+
+
+def test_search_folds_accented_letters_on_every_database(caller):
+    """SQLite's LIKE folds only ASCII letters; 'élise' must still find 'Élise' there too."""
+    caller.post('/contacts', json={'email': 'elise@bruxelles.example', 'first_name': 'Élise',
+                                   'last_name': 'Müller'})
+    caller.post('/contacts', json={'email': 'strasse@wien.example', 'first_name': 'Jörg',
+                                   'last_name': 'STRAẞE'})
+    for query in ('élise', 'ÉLISE', 'müller', 'MÜLLER', 'élise MÜL'):
+        found = caller.get('/contacts', query_string={'q': query}).json['items']
+        assert [c['email'] for c in found] == ['elise@bruxelles.example'], query
+    assert [c['email'] for c in caller.get('/contacts?q=jÖrg').json['items']] == [
+        'strasse@wien.example']
+    assert caller.get('/contacts', query_string={'q': 'émile'}).json['items'] == []
