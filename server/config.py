@@ -89,6 +89,7 @@ def from_environment(instance_path):
         'GOOGLE_AUTH_URI': env_str('GOOGLE_AUTH_URI', 'https://accounts.google.com/o/oauth2/v2/auth'),
         'GOOGLE_TOKEN_URI': env_str('GOOGLE_TOKEN_URI', 'https://oauth2.googleapis.com/token'),
         'GOOGLE_USERINFO_URI': env_str('GOOGLE_USERINFO_URI', 'https://openidconnect.googleapis.com/v1/userinfo'),
+        'GOOGLE_REVOKE_URI': env_str('GOOGLE_REVOKE_URI', 'https://oauth2.googleapis.com/revoke'),
         'GOOGLE_CALENDAR_API_ENDPOINT': env_str(
             'GOOGLE_CALENDAR_API_ENDPOINT', 'https://www.googleapis.com/calendar/v3/'),
         'MS_CLIENT_ID': env_str('MS_CLIENT_ID', ''),

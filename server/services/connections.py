@@ -5,6 +5,7 @@
 """
 import logging
 
+from server.calendars import revocation
 from server.calendars.base import Credentials, ProviderError
 from server.db import db
 from server.errors import Conflict, NotFound
@@ -105,9 +106,14 @@ def save_credentials(connection, credentials, config):
               'token_expires_at': credentials.expires_at, 'updated_at': utcnow()}
     if credentials.refresh_token:  # providers may rotate it; Google usually keeps it
         fields['refresh_token_enc'] = cipher.encrypt(credentials.refresh_token)
-    CalendarConnection.update(**fields).where(CalendarConnection.id == connection.id).execute()
-    for name, value in fields.items():
-        setattr(connection, name, value)
+    # Only onto a live connection: a sync that refreshed while the user disconnected must not
+    # store tokens again after disconnect() wiped them (Microsoft's could not be revoked).
+    stored = (CalendarConnection.update(**fields)
+              .where(CalendarConnection.id == connection.id,
+                     CalendarConnection.status.in_(LIVE_STATUSES)).execute())
+    if stored:
+        for name, value in fields.items():
+            setattr(connection, name, value)
 
 
 def mark_needs_reconnect(connection, message):
@@ -118,16 +124,24 @@ def mark_needs_reconnect(connection, message):
 
 
 def disconnect(user, config, provider_for=None):
-    """Stop the push channel, forget the tokens and cursor; the CRM's meetings stay.
+    """Stop the push channel, revoke the provider's grant, forget the tokens and cursor; the
+    CRM's meetings stay.
 
     The account keeps its provider while any of its users is still connected (R3); when the
     last one leaves, the account may choose again.
+
+    Order: the channel is stopped while the grant still works; the grant is revoked next, with
+    the tokens decrypted before the transaction wipes them, and outside it so no database
+    transaction waits on the provider. Revoking first means no crash can leave a live grant
+    whose token we no longer hold; the opposite crash (revoked, not yet wiped) heals itself, as
+    the next sync reads invalid_grant. Both provider calls are best effort and made once.
     """
     connection = get(user)
     if connection is None or connection.status not in LIVE_STATUSES:
         raise NotFound('Your calendar is not connected.')
     if connection.channel_id:
         _stop_channel(connection, config, provider_for)
+    _revoke_grant(connection, config)
     with db.atomic():
         (CalendarConnection.update(status='disconnected', access_token_enc='',
                                    refresh_token_enc='', token_expires_at=None, sync_cursor=None,
@@ -159,6 +173,23 @@ def _stop_channel(connection, config, provider_for):
     finally:
         if provider is not None and hasattr(provider, 'close'):
             provider.close()
+
+
+def _revoke_grant(connection, config):
+    """Best effort: revoke the provider's grant so a leaked token is worthless and the app
+    leaves the user's list of connected apps; any failure is logged and disconnecting goes on."""
+    label = f'connection {connection.id}'
+    if not revocation.supported(connection.provider):
+        log.info('%s: %s offers no per-app revocation; its tokens are only forgotten here',
+                 label, connection.provider)
+        return
+    try:
+        credentials = credentials_of(connection, config)
+    except (crypto.TokenUnreadable, crypto.EncryptionKeyMissing) as error:
+        log.warning('could not revoke the %s grant of %s: its tokens are unreadable (%s)',
+                    connection.provider, label, error.code)
+        return
+    revocation.revoke(connection.provider, credentials, config, label=label)
 
 
 def state(user):

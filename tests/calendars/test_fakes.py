@@ -49,3 +49,59 @@ def test_tokens_expire_and_refresh_grants_can_be_refused(google_fake):
     google_fake.refresh_fails = True
     refused = requests.post(google_fake.url + '/token', data=form, timeout=5)
     assert refused.status_code == 400 and refused.json()['error'] == 'invalid_grant'
+
+
+def _refresh(fake, refresh_token):
+    form = {'grant_type': 'refresh_token', 'refresh_token': refresh_token,
+            'client_id': fake.client_id, 'client_secret': fake.client_secret}
+    return requests.post(fake.url + '/token', data=form, timeout=5)
+
+
+def _calendar_list(fake, access_token):
+    return requests.get(fake.url + '/calendar/v3/users/me/calendarList', timeout=5,
+                        headers={'Authorization': f'Bearer {access_token}'})
+
+
+def test_google_revoke_ends_the_grant_and_every_token_issued_from_it(google_fake):
+    tokens = google_fake.grant('rep@acme.com')
+    refreshed = _refresh(google_fake, tokens['refresh_token']).json()['access_token']
+    colleague = google_fake.grant('otto@acme.com')
+
+    answer = requests.post(google_fake.url + '/revoke', timeout=5,
+                           data={'token': tokens['refresh_token']})
+    assert answer.status_code == 200
+    assert google_fake.config()['GOOGLE_REVOKE_URI'] == google_fake.url + '/revoke'
+
+    refused = _refresh(google_fake, tokens['refresh_token'])
+    assert refused.status_code == 400 and refused.json()['error'] == 'invalid_grant'
+    for access in (tokens['access_token'], refreshed):
+        assert _calendar_list(google_fake, access).status_code == 401
+    again = requests.post(google_fake.url + '/revoke', data={'token': tokens['refresh_token']},
+                          timeout=5)
+    assert again.status_code == 400 and again.json()['error'] == 'invalid_token'
+    # Another account's grant is untouched.
+    assert _calendar_list(google_fake, colleague['access_token']).ok
+    assert _refresh(google_fake, colleague['refresh_token']).ok
+    assert google_fake.revoked == ['rep@acme.com']
+
+
+def test_google_revoking_an_access_token_revokes_its_refresh_token_too(google_fake):
+    tokens = google_fake.grant('rep@acme.com')
+    assert requests.post(google_fake.url + '/revoke', data={'token': tokens['access_token']},
+                         timeout=5).ok
+    assert _refresh(google_fake, tokens['refresh_token']).json()['error'] == 'invalid_grant'
+
+
+def test_google_revoke_refuses_unknown_or_missing_tokens_and_can_fail(google_fake):
+    unknown = requests.post(google_fake.url + '/revoke', data={'token': 'rt-nope'}, timeout=5)
+    assert unknown.status_code == 400 and unknown.json() == {
+        'error': 'invalid_token', 'error_description': 'Token expired or revoked'}
+    missing = requests.post(google_fake.url + '/revoke', data={}, timeout=5)
+    assert missing.status_code == 400 and missing.json()['error'] == 'invalid_request'
+
+    tokens = google_fake.grant('rep@acme.com')
+    google_fake.faults.fail_next(500)
+    failed = requests.post(google_fake.url + '/revoke', data={'token': tokens['refresh_token']},
+                           timeout=5)
+    assert failed.status_code == 500
+    assert _refresh(google_fake, tokens['refresh_token']).ok  # a failed call revokes nothing

@@ -1,7 +1,8 @@
 """A protocol-faithful fake of Google OAuth 2.0 and the Calendar v3 events API.
 
-Served over real HTTP so googleapiclient (via GOOGLE_CALENDAR_API_ENDPOINT) and authlib (via
-GOOGLE_AUTH_URI / GOOGLE_TOKEN_URI / GOOGLE_USERINFO_URI) talk to it unmodified. Behaviour
+Served over real HTTP so googleapiclient (via GOOGLE_CALENDAR_API_ENDPOINT), authlib (via
+GOOGLE_AUTH_URI / GOOGLE_TOKEN_URI / GOOGLE_USERINFO_URI) and the app's revocation (via
+GOOGLE_REVOKE_URI) talk to it unmodified. Behaviour
 follows Google's documentation for events.list incremental sync: a full pass ends with
 ``nextSyncToken``; a list with ``syncToken`` returns only what changed since, deleted events as
 ``status: cancelled``; an invalidated token answers 410 ``fullSyncRequired``.
@@ -46,6 +47,7 @@ class GoogleFake(FakeServer):
         self.pages = {}  # page token -> dict(owner, calendar, ids, offset, seq, show_deleted)
         self.channels = {}  # channel id -> dict(owner, calendar, address, token, resource_id, ...)
         self._rendered = {}  # event id -> (seq, JSON text)
+        self.revoked = []  # e-mails whose grant was revoked, in order
         super().__init__(*args, **kwargs)
         self.store.listeners.append(self._push)
 
@@ -55,6 +57,7 @@ class GoogleFake(FakeServer):
             Rule('/o/oauth2/v2/auth', endpoint='authorize', methods=['GET']),
             Rule('/token', endpoint='token', methods=['POST']),
             Rule('/v1/userinfo', endpoint='userinfo', methods=['GET']),
+            Rule('/revoke', endpoint='revoke', methods=['POST']),
             Rule(f'{c}/users/me/calendarList', endpoint='calendar_list', methods=['GET']),
             Rule(f'{c}/calendars/<calendar_id>/events', endpoint='list_events', methods=['GET']),
             Rule(f'{c}/calendars/<calendar_id>/events', endpoint='insert_event', methods=['POST']),
@@ -76,6 +79,7 @@ class GoogleFake(FakeServer):
             'GOOGLE_AUTH_URI': self.url + '/o/oauth2/v2/auth',
             'GOOGLE_TOKEN_URI': self.url + '/token',
             'GOOGLE_USERINFO_URI': self.url + '/v1/userinfo',
+            'GOOGLE_REVOKE_URI': self.url + '/revoke',
             'GOOGLE_CALENDAR_API_ENDPOINT': self.url + CALENDAR_PREFIX + '/',
         }
 
@@ -127,6 +131,43 @@ class GoogleFake(FakeServer):
             return self.unauthorized()
         sub = hashlib.sha1(grant.email.encode()).hexdigest()[:21]
         return self.json({'sub': sub, 'email': grant.email, 'email_verified': True})
+
+    # -- OAuth revocation (RFC 7009) -------------------------------------------------------
+    def revoke(self, request):
+        """Revoke the grant behind a refresh or access token, as Google's /revoke does.
+
+        The grant is the user's consent to this client: it ends whole, so every refresh and
+        access token of that account dies (a later refresh answers invalid_grant, API calls
+        401) and the app leaves the account's third-party access. Faults apply like elsewhere.
+        """
+        self.requests_log.append((request.method, request.path, {}))  # never the token
+        token = request.form.get('token') or request.args.get('token')
+        kind = self.faults.draw()
+        if kind == 'lost':
+            self._local.lose_response = True  # revoked, but the answer comes too late
+        elif kind == 'timeout':
+            time.sleep(self.faults.slow_seconds)
+            return self.json({'error': 'server_error'}, 503)
+        elif kind is not None:
+            return self.json({'error': 'server_error'}, int(kind))
+        if not token:
+            return self.json({'error': 'invalid_request',
+                              'error_description': 'Missing required parameter: token'}, 400)
+        with self.lock:
+            grant = self.refresh_tokens.get(token) or (self.access_tokens.get(token) or (None,))[0]
+            if grant is None:
+                return self.json({'error': 'invalid_token',
+                                  'error_description': 'Token expired or revoked'}, 400)
+            self.revoke_account(grant.email)
+        return self.json({})
+
+    def revoke_account(self, email):
+        """End this client's grant for ``email``, as "Remove access" in the Google Account does."""
+        with self.lock:
+            self.refresh_tokens = {t: g for t, g in self.refresh_tokens.items() if g.email != email}
+            self.access_tokens = {t: v for t, v in self.access_tokens.items()
+                                  if v[0].email != email}
+            self.revoked.append(email)
 
     def calendar_list(self, request):
         owner, _, error = self._api_call(request, 'primary')

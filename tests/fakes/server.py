@@ -101,6 +101,7 @@ class FakeServer:
         self.refresh_fails = False  # the token endpoint refuses refresh grants (revoked access)
         self.default_login = 'rep@acme.com'  # who "signs in" at the consent screen
         self.requests_log = []  # (method, path, args) of every API call, for assertions
+        self.hits = []  # (method, path) of every request, even to an address the fake lacks
         self.push_sink = None  # callable(url, headers, body) replacing real webhook delivery
         self.url_map = Map(self.rules() + self.control_rules())
         self._httpd = make_server(host, port, self.wsgi, threaded=True,
@@ -135,6 +136,7 @@ class FakeServer:
 
     def wsgi(self, environ, start_response):
         request = Request(environ)
+        self.hits.append((request.method, request.path))
         adapter = self.url_map.bind_to_environ(environ)
         self._local.lose_response = False
         try:

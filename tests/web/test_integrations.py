@@ -1,6 +1,7 @@
 """Connecting a calendar through the browser-facing OAuth redirects (R1-R3, R21), against the
 Google and Graph fakes over real HTTP, and the Settings › Calendar page."""
 import datetime
+import logging
 import urllib.parse
 
 import pytest
@@ -278,7 +279,9 @@ def test_disconnect_stops_the_channel_and_forgets_the_tokens(app, fakes, browser
 
     response = browser.post('/integrations/disconnect')
     assert response.status_code == 302 and response.headers['Location'].endswith('/settings/calendar')
+    # The channel is stopped while the grant still works, and then the grant is revoked.
     assert 'chan7' not in fakes['google'].channels
+    assert fakes['google'].revoked == [rep.email]
     connection = connection_of(rep)
     assert connection.status == 'disconnected'
     assert (connection.access_token_enc, connection.refresh_token_enc, connection.sync_cursor,
@@ -343,3 +346,117 @@ def test_connecting_starts_the_first_sync(fakes, browser, rep):
     assert listed and 'syncToken' not in listed[0]
     connection = connection_of(rep)
     assert connection.last_synced_at is not None and connection.sync_cursor
+
+
+def google_tokens_of(fake, email):
+    """The (refresh, access) tokens the Google fake issued to ``email`` so far."""
+    with fake.lock:
+        return ([t for t, g in fake.refresh_tokens.items() if g.email == email],
+                [t for t, (g, _) in fake.access_tokens.items() if g.email == email])
+
+
+def refresh_at(fake, refresh_token):
+    form = {'grant_type': 'refresh_token', 'refresh_token': refresh_token,
+            'client_id': fake.client_id, 'client_secret': fake.client_secret}
+    return requests.post(fake.url + '/token', data=form, timeout=5)
+
+
+def revocation_calls(fake):
+    return [hit for hit in fake.hits if 'revoke' in hit[1].lower()]
+
+
+def assert_disconnected_and_wiped(user):
+    connection = connection_of(user)
+    assert connection.status == 'disconnected'
+    assert (connection.access_token_enc, connection.refresh_token_enc,
+            connection.token_expires_at) == ('', '', None)
+    assert account_provider(user) == ''
+
+
+def test_disconnect_revokes_the_google_grant(fakes, browser, rep):
+    fake = fakes['google']
+    connect(browser, 'google')
+    (refresh,), accesses = google_tokens_of(fake, rep.email)
+    assert refresh_at(fake, refresh).ok  # the grant works before
+
+    assert browser.post('/integrations/disconnect').status_code == 302
+    assert revocation_calls(fake) == [('POST', '/revoke')]  # once
+    refused = refresh_at(fake, refresh)
+    assert refused.status_code == 400 and refused.json()['error'] == 'invalid_grant'
+    for access in accesses:
+        answer = requests.get(fake.url + '/calendar/v3/users/me/calendarList', timeout=5,
+                              headers={'Authorization': f'Bearer {access}'})
+        assert answer.status_code == 401
+    assert google_tokens_of(fake, rep.email) == ([], [])
+    assert_disconnected_and_wiped(rep)
+
+
+@pytest.mark.parametrize('outage', ['http_500', 'timeout', 'down', 'already_revoked'])
+def test_disconnect_goes_on_when_google_cannot_revoke(fakes, browser, rep, caplog, outage):
+    fake = fakes['google']
+    connect(browser, 'google')
+    (refresh,), accesses = google_tokens_of(fake, rep.email)
+    if outage == 'http_500':
+        fake.faults.fail_next(500)
+    elif outage == 'timeout':  # answers after CALENDAR_HTTP_TIMEOUT
+        fake.faults.fail_next('timeout')
+    elif outage == 'down':
+        fake.stop()
+    else:  # the user already removed Meetside in their Google Account: 400 invalid_token
+        fake.revoke_account(rep.email)
+
+    with caplog.at_level(logging.INFO, logger='server.calendars.revocation'):
+        response = browser.post('/integrations/disconnect')
+    assert response.status_code == 302
+    assert 'Your calendar is disconnected' in browser.get('/settings/calendar').get_data(as_text=True)
+    assert_disconnected_and_wiped(rep)
+
+    warnings = [r.getMessage() for r in caplog.records
+                if r.name == 'server.calendars.revocation' and r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert warnings[0].startswith('could not revoke the google grant of connection ')
+    expected = {'http_500': 'HTTP 500 server_error', 'timeout': 'Read timed out',
+                'down': 'Connection refused', 'already_revoked': 'HTTP 400 invalid_token'}[outage]
+    assert expected in warnings[0]
+    logged = '\n'.join(r.getMessage() for r in caplog.records)
+    assert not any(token in logged for token in [refresh, *accesses])  # never a token
+    # Tried once, never retried.
+    assert len(revocation_calls(fake)) == (0 if outage == 'down' else 1)
+    if outage == 'http_500':
+        assert refresh_at(fake, refresh).ok  # not revoked, but no longer stored anywhere
+
+
+def test_disconnect_with_unreadable_tokens_skips_the_revocation_with_a_warning(
+        app, fakes, browser, rep, caplog):
+    connect(browser, 'google')
+    app.config['TOKEN_ENCRYPTION_KEY'] = 'b2ZUa0tGZ0E5YUlSUTNPVlVDU2FSVTZXTG9Eb3NNYnc='  # another key
+    with caplog.at_level(logging.WARNING, logger='server.services.connections'):
+        assert browser.post('/integrations/disconnect').status_code == 302
+    assert_disconnected_and_wiped(rep)
+    assert revocation_calls(fakes['google']) == []
+    assert any('tokens are unreadable' in r.getMessage() for r in caplog.records)
+
+
+def test_outlook_disconnect_wipes_the_tokens_and_calls_no_revocation(fakes, browser, rep, caplog):
+    connect(browser, 'outlook')
+    caplog.clear()  # connecting may warn about the push channel; only disconnecting counts
+    with caplog.at_level(logging.INFO):
+        assert browser.post('/integrations/disconnect').status_code == 302
+    assert_disconnected_and_wiped(rep)
+    # Microsoft has no per-app revocation; revokeSignInSessions would sign the user out of
+    # every app, so neither fake sees anything like a revocation.
+    assert revocation_calls(fakes['outlook']) == [] and revocation_calls(fakes['google']) == []
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert any('offers no per-app revocation' in r.getMessage() for r in caplog.records)
+
+
+def test_a_token_refreshed_while_disconnecting_is_not_stored_again(app, fakes, browser, rep):
+    """A sync that refreshes after disconnect() wiped the row must not write tokens back."""
+    connect(browser, 'outlook')
+    with app.app_context(), db.connection_context():
+        stale = connection_of(rep)  # what an in-flight sync holds
+        fresh = connections.credentials_of(stale, app.config)
+    assert browser.post('/integrations/disconnect').status_code == 302
+    with app.app_context(), db.connection_context():
+        connections.save_credentials(stale, fresh, app.config)
+    assert_disconnected_and_wiped(rep)
