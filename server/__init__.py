@@ -26,6 +26,8 @@ def create_app(config=None):
 
     from server.api import register_blueprints
     register_blueprints(extensions.api)
+    from server.services import meeting_listing
+    meeting_listing.init_app(app)
 
     from server import cli
     cli.init_app(app)

@@ -23,7 +23,12 @@ class JSONProvider(DefaultJSONProvider):
             return super().response(*args, **kwargs)  # indented output: Flask's own
         obj = self._prepare_response_obj(args, kwargs)
         try:
-            body = orjson.dumps(obj, default=self.default, option=_OPTIONS)
+            body = encode(obj, default=self.default)
         except TypeError:  # orjson.JSONEncodeError included
             return super().response(*args, **kwargs)
-        return self._app.response_class(body + b'\n', mimetype=self.mimetype)
+        return self._app.response_class(body, mimetype=self.mimetype)
+
+
+def encode(obj, default=None):
+    """A response body as ``response`` writes it (orjson, sorted keys, a final newline)."""
+    return orjson.dumps(obj, default=default, option=_OPTIONS) + b'\n'

@@ -5,15 +5,19 @@ import { dayKey, dayLabel, timeRange } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
 import { skeleton, stateBox } from './states.js';
 
-const DAY = 24 * 60 * 60 * 1000;
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
 const DAYS_AHEAD = 7;
 
 // A window a day wider on each side than shown: day boundaries are the user's, not UTC's.
+// Its ends move by whole hours, so the panel asks for the same window all hour long and the
+// server can answer from its cache of unchanged pages.
 export function fetchMeetings(q) {
-  const now = Date.now();
+  const hour = Math.floor(Date.now() / HOUR) * HOUR;
   return api('/meetings', {
     query: {
-      from: new Date(now - DAY).toISOString(), to: new Date(now + (DAYS_AHEAD + 1) * DAY).toISOString(),
+      from: new Date(hour - DAY).toISOString(),
+      to: new Date(hour + (DAYS_AHEAD + 1) * DAY + HOUR).toISOString(),
       limit: 200, q,
     },
   });

@@ -1,5 +1,6 @@
 """Accounts (one organisation's CRM), their users and API tokens."""
-from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, TextField
+from peewee import (SQL, BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField,
+                    TextField)
 
 from server.models.base import BaseModel, utcnow
 
@@ -12,6 +13,9 @@ class Account(BaseModel):
     # The one calendar provider installed for this account (R3): '', 'google' or 'outlook'.
     calendar_provider = CharField(max_length=20, default='')
     created_at = DateTimeField(default=utcnow)
+    # Moved by database triggers when a contact, company or user of the account changes
+    # (migration 0010): part of what tells a cached meetings list is still current.
+    records_version = IntegerField(default=0, constraints=[SQL('DEFAULT 0')])
 
     @property
     def domains(self):
@@ -32,6 +36,9 @@ class User(BaseModel):
     created_at = DateTimeField(default=utcnow)
     # Moves on every web sign-in, which spends any magic link issued before it.
     last_sign_in_at = DateTimeField(null=True)
+    # Moved by database triggers when one of the user's meetings or its attendees changes
+    # (migration 0010): a cached meetings list of an older version is stale.
+    meetings_version = IntegerField(default=0, constraints=[SQL('DEFAULT 0')])
 
 
 class ApiToken(BaseModel):

@@ -7,8 +7,19 @@ the page of meetings, then their attendees with contact, company and the R12 use
 
 ``MeetingListPageSchema`` documents the shape, and tests/services/test_meeting_listing.py proves
 that these dicts equal what that schema dumps from the models for the same meetings.
+
+``MeetingListCache`` keeps each process's recently served pages, encoded. A page is served
+again only while the versions it was built under still hold: ``user.meetings_version`` and
+``account.records_version``, which database triggers move on every change to what a page
+shows (migration 0010), and the account's domains (R12). Those versions arrive with the
+token check every request makes, so a page that has not changed costs no query of its own.
 """
+import threading
+
+from cachetools import LRUCache
+
 from server.db import Prepared
+from server.json_provider import encode
 from server.models import Meeting
 from server.models.crm import contact_name
 from server.schemas.fields import api_datetime
@@ -67,3 +78,39 @@ def _fill_attendees(account, attendees_of):
                 'id': contact_id, 'name': contact_name(first_name, last_name, contact_email),
                 'email': contact_email, 'company': company_name, 'job_title': job_title},
         })
+
+
+class MeetingListCache:
+    """Encoded pages of GET /meetings, each valid while its user's and account's versions hold.
+
+    Per process (each gunicorn worker has its own); ``size`` pages at most, least recently
+    used first out; ``size=0`` builds every page.
+    """
+
+    def __init__(self, size):
+        self._pages = LRUCache(size) if size > 0 else None
+        self._lock = threading.Lock()  # LRUCache reorders itself on every read
+
+    def body(self, user, **args):
+        """The JSON body of ``page_for_user(user, **args)``, from the cache when still valid."""
+        if self._pages is None:
+            return encode(page_for_user(user, **args))
+        key = (user.id, *sorted(args.items()))
+        account = user.account
+        version = (user.meetings_version, account.records_version, account.website_domain,
+                   account.connected_domains)
+        with self._lock:
+            cached = self._pages.get(key)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        # Built after the versions were read: a change racing with this request can only
+        # make the stored page newer than its versions, so it is rebuilt once more, never
+        # served stale.
+        body = encode(page_for_user(user, **args))
+        with self._lock:
+            self._pages[key] = (version, body)
+        return body
+
+
+def init_app(app):
+    app.extensions['meetside.meetings_list'] = MeetingListCache(app.config['MEETINGS_CACHE_SIZE'])
