@@ -30,6 +30,12 @@ def parse_sqlite_datetime(raw):
 
 
 sqlite3.register_converter('DATETIME', parse_sqlite_datetime)
+# sqlite3 binds int, float and str directly but looks an adapter up for any other value: each
+# None and bool parameter cost ~0.2 us more than an int (a synced event binds ~10: its
+# attendees' contact ids and organizer flags). Registered, they bind as they always did
+# (NULL, 0/1), without the search.
+sqlite3.register_adapter(type(None), lambda value: value)
+sqlite3.register_adapter(bool, int)
 
 
 def is_postgres():

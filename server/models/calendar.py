@@ -38,7 +38,9 @@ class CalendarConnection(BaseModel):
 
 class SyncDecision(BaseModel):
     """B4: what the sync did with one calendar event, and why."""
-    account = ForeignKeyField(Account, on_delete='CASCADE')
+    # No index of its own (migration 0009): reads go through the user composites; deleting an
+    # account scans the log once rather than every synced event paying for the index.
+    account = ForeignKeyField(Account, on_delete='CASCADE', index=False)
     user = ForeignKeyField(User, on_delete='CASCADE', index=False)  # composites below
     provider_event_id = CharField(max_length=1024)
     title = CharField(max_length=500, default='')

@@ -33,19 +33,28 @@ def chunks(items, size):
         yield items[at:at + size]
 
 
-def insert_rows(model, names, rows, on_conflict=''):
+def insert_rows(model, names, rows, on_conflict='', returning=()):
     """INSERT ``rows`` (tuples in the order of field ``names``) in as few statements as the
-    variable limit allows; ``on_conflict`` is an SQL tail both databases understand."""
+    variable limit allows; ``on_conflict`` is an SQL tail both databases understand. With
+    ``returning`` (field names), return those columns of every inserted or updated row, in no
+    particular order (SQLite promises none)."""
+    found = []
     if not rows:
-        return
-    fields = [model._meta.fields[name] for name in names]
+        return found
+    meta = model._meta.fields
+    fields = [meta[name] for name in names]
     columns = ', '.join(f'"{f.column_name}"' for f in fields)
     one = '(' + ', '.join([db.obj.param] * len(fields)) + ')'
     head = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES '
     tail = ' ' + on_conflict if on_conflict else ''
+    if returning:
+        tail += ' RETURNING ' + ', '.join(f'"{meta[name].column_name}"' for name in returning)
     for batch in chunks(rows, MAX_VARIABLES // len(fields)):
-        db.execute_sql(head + ', '.join([one] * len(batch)) + tail,
-                       list(itertools.chain.from_iterable(batch)))
+        cursor = db.execute_sql(head + ', '.join([one] * len(batch)) + tail,
+                                list(itertools.chain.from_iterable(batch)))
+        if returning:
+            found += cursor.fetchall()
+    return found
 
 
 def is_in(field, values):
@@ -65,9 +74,10 @@ def upsert_tail(model, conflict_names, update_names):
     return f'ON CONFLICT ({target}) DO UPDATE SET {sets}'
 
 
-def select_in(model, names, equal, in_name, values, order_by=()):
+def select_in(model, names, equal, in_name, values, order_by=(), read=True):
     """Yield rows (tuples of Python values for field ``names``) of ``model`` whose fields equal
-    ``equal`` ({name: value}) and whose ``in_name`` is one of ``values`` (chunked)."""
+    ``equal`` ({name: value}) and whose ``in_name`` is one of ``values`` (chunked). With
+    ``read=False`` rows come as the driver returns them (SQLite: booleans as 0/1)."""
     meta, param = model._meta.fields, db.obj.param
     fields = [meta[name] for name in names]
     columns = ', '.join(f'"{f.column_name}"' for f in fields)
@@ -79,7 +89,7 @@ def select_in(model, names, equal, in_name, values, order_by=()):
     # need their field's reading. Only those columns are touched: converting row by row through
     # every column was 60% of loading a page's 1,000 stored meetings (bench/sync.py, edits).
     readers = [(at, f.python_value) for at, f in enumerate(fields)
-               if isinstance(f, (DateTimeField, BooleanField))]
+               if read and isinstance(f, (DateTimeField, BooleanField))]
     head = f'SELECT {columns} FROM "{model._meta.table_name}" WHERE {where}"{meta[in_name].column_name}" IN ('
     for batch in chunks(values, MAX_VARIABLES - len(fixed)):
         cursor = db.execute_sql(head + ', '.join([param] * len(batch)) + ')' + order, fixed + batch)

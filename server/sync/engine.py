@@ -6,8 +6,11 @@ inside one transaction. Applying the same page twice changes nothing (idempotent
 provider event id, through the unique index on meetings).
 """
 import collections
+import contextlib
 import dataclasses
 import datetime
+import gc
+import itertools
 import logging
 import operator
 import types
@@ -84,11 +87,15 @@ class _Stored:
             self.meetings[meeting.provider_event_id] = meeting
         self.forgotten = outbox.forgotten(scope.user_id, event_ids)
         self.attendees = collections.defaultdict(list)
+        # is_organizer stays as the driver gives it (SQLite: 0/1): rows are only compared with
+        # the events' (1 == True) and written back, never shown. Reading it as a field was a
+        # fifth of applying a page of edits.
         rows = select_in(MeetingAttendee, ('meeting', 'email', 'display_name', 'response_status',
                                            'is_organizer'), {}, 'meeting',
-                         [m.id for m in self.meetings.values()], order_by=('meeting', 'position'))
-        for meeting_id, email, name, response, is_organizer in rows:
-            self.attendees[meeting_id].append((email, name, response, bool(is_organizer)))
+                         [m.id for m in self.meetings.values()], order_by=('meeting', 'position'),
+                         read=False)
+        for meeting_id, group in itertools.groupby(rows, operator.itemgetter(0)):
+            self.attendees[meeting_id] = [row[1:] for row in group]
 
     def series_fingerprint(self, meeting):
         """R13: the stored master as the fingerprint an unchanged occurrence would have."""
@@ -117,8 +124,32 @@ class _Plan:
         self.freezes = set()
 
 
+@contextlib.contextmanager
+def _gc_paused():
+    """No cyclic garbage collection while a page is applied.
+
+    A page allocates tens of thousands of tuples (rows, outcomes) that live exactly as long as
+    the page and form no cycles; surviving the young generations, they set off full collections,
+    each walking every object of the process. bench/sync.py measured that at ~8 us of a new
+    event's ~55. Reference counting still frees everything; the collector runs again after
+    (only re-enabled if it was enabled: another thread's page may overlap this one).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def apply_page(scope, events, now=None):
     """Apply ``events`` (CalendarEvents) for ``scope``; return one Outcome per event."""
+    with _gc_paused():
+        return _apply_page(scope, events, now)
+
+
+def _apply_page(scope, events, now):
     now = now or utcnow()
     stamp = stored_datetime(now)  # every row of the page carries it: converted once
     latest = {}
@@ -285,16 +316,12 @@ def _write(scope, plan, contact_ids, internal, stored, now):
     if plan.freezes:
         for ids in chunks(plan.freezes, MAX_VARIABLES):
             Meeting.update(frozen=True, updated_at=now).where(is_in(Meeting.id, ids)).execute()
-    ids = {}
     if not plan.upserts:
-        return ids
-    # One upsert keyed by the unique (user, provider, event id): replays cannot duplicate.
-    insert_rows(Meeting, MEETING_COLUMNS, list(plan.upserts.values()), UPSERT)
-    new = [event_id for event_id in plan.upserts if event_id not in stored.meetings]
-    ids.update((event_id, m.id) for event_id, m in stored.meetings.items() if event_id in plan.upserts)
-    ids.update(select_in(Meeting, ('provider_event_id', 'id'),
-                         {'user': scope.user_id, 'calendar_provider': scope.provider},
-                         'provider_event_id', new))
+        return {}
+    # One upsert keyed by the unique (user, provider, event id): replays cannot duplicate. It
+    # returns the id of every row it wrote, new or updated (no SELECT of the new ids).
+    ids = dict(insert_rows(Meeting, MEETING_COLUMNS, list(plan.upserts.values()), UPSERT,
+                           returning=('provider_event_id', 'id')))
     _write_people(scope, plan, contact_ids, internal, ids, stored)
     return ids
 
@@ -309,13 +336,13 @@ def _write_people(scope, plan, contact_ids, internal, ids, stored):
     for batch in chunks(calendar_owned, MAX_VARIABLES):
         # A CRM meeting keeps the contacts the user associated by hand.
         MeetingContact.delete().where(is_in(MeetingContact.meeting, batch)).execute()
-    attendee_rows, link_rows = [], []
+    attendee_rows, link_rows, account_id = [], [], scope.account_id
     for event_id, people in plan.attendees.items():
         meeting_id = ids[event_id]
         linked = set()
         for position, (email, name, response, is_organizer) in enumerate(people):
-            contact_id = None if email in internal else contact_ids.get(email)
-            attendee_rows.append((meeting_id, scope.account_id, email, name, response,
+            contact_id = contact_ids.get(email)  # never an internal e-mail's (_match)
+            attendee_rows.append((meeting_id, account_id, email, name, response,
                                   is_organizer, contact_id, position))
             if contact_id is not None and contact_id not in linked:
                 linked.add(contact_id)

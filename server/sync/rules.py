@@ -42,7 +42,7 @@ class Existing:
     unchanged: bool = False  # the meeting already holds exactly what the event says
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)  # one per event of every page: slots make it cheaper
 class RuleContext:
     """What the rules need to know beyond the event itself; built in batches by the engine."""
     connected_at: datetime.datetime

@@ -1,9 +1,13 @@
-"""Migration 0008 dropped the single-column indexes of the sync's hot tables: every look-up on
-those columns must still be served by an index (a composite that starts with the column)."""
+"""Migration 0008 dropped the single-column indexes of the sync's hot tables and 0009 made some
+partial: every look-up on those columns must still be served by an index, and the models must
+declare exactly the indexes the migrations create."""
+import re
+
 import pytest
 
 from server.db import db, is_postgres
-from server.models import Meeting, MeetingAttendee, MeetingContact, SyncDecision
+from server.models import (CalendarConnection, CalendarOutbox, Meeting, MeetingAttendee,
+                           MeetingContact, SyncDecision)
 
 DROPPED = ('meeting_account_id', 'meeting_user_id', 'meetingattendee_meeting_id',
            'meetingattendee_account_id', 'meetingcontact_meeting_id',
@@ -18,8 +22,15 @@ QUERIES = {
     'attendees of meetings': lambda: MeetingAttendee.select().where(
         MeetingAttendee.meeting.in_([1, 2])).order_by(MeetingAttendee.meeting,
                                                       MeetingAttendee.position),
-    'attendees with an e-mail': lambda: MeetingAttendee.select().where(
-        MeetingAttendee.account == 1, MeetingAttendee.email == 'a@b.example'),
+    # link_attendees: the unmatched attendees a new contact's e-mail takes (partial index).
+    'unmatched attendees with an e-mail': lambda: MeetingAttendee.select().where(
+        MeetingAttendee.account == 1, MeetingAttendee.email == 'a@b.example',
+        MeetingAttendee.contact.is_null()),
+    # link_attendees, an e-mail change (records.py) and ON DELETE SET NULL of a contact.
+    'attendees of a contact': lambda: MeetingAttendee.select().where(
+        MeetingAttendee.contact == 1, MeetingAttendee.email != 'a@b.example'),
+    # ON DELETE SET NULL of a user (partial index: synced meetings have no creator).
+    'meetings a user created': lambda: Meeting.select().where(Meeting.created_by == 1),
     'links of a meeting': lambda: MeetingContact.select().where(MeetingContact.meeting == 1),
     'timeline of a contact': lambda: MeetingContact.select().where(MeetingContact.contact == 1),
     'decision log': lambda: SyncDecision.select().where(
@@ -42,6 +53,7 @@ def index_names():
 def test_redundant_indexes_are_gone_and_their_composites_stay(app):
     names = index_names()
     assert not names & set(DROPPED)
+    assert 'syncdecision_account_id' not in names  # 0009: the account cascade scans the log
     assert {'meeting_user_id_start_id', 'meeting_account_id_start',
             'meetingattendee_meeting_id_email', 'meetingattendee_account_id_email',
             'meetingcontact_meeting_id_contact_id', 'meetingcontact_contact_id_meeting_id',
@@ -56,3 +68,46 @@ def test_lookups_on_sync_tables_use_an_index(app, name):
     plan = ' | '.join(row[-1] for row in db.execute_sql('EXPLAIN QUERY PLAN ' + sql, params))
     assert 'USING' in plan and 'INDEX' in plan, plan
     assert not any(step.startswith('SCAN') and 'INDEX' not in step for step in plan.split(' | ')), plan
+
+
+SYNC_MODELS = (Meeting, MeetingAttendee, MeetingContact, SyncDecision, CalendarConnection,
+               CalendarOutbox)
+
+
+def _normal(text):
+    """An index's columns or predicate without the quoting and spacing each database adds."""
+    return re.sub(r'[\s"()]|public\.', '', text).lower()
+
+
+def _shape(unique, sql):
+    """(unique, columns, predicate) of a CREATE INDEX statement, whatever wrote it."""
+    match = re.search(r'\bON\s+\S+\s+(?:USING\s+\w+\s*)?\((.*?)\)(?:\s+WHERE\s+(.*))?$', sql,
+                      re.IGNORECASE | re.DOTALL)
+    return bool(unique), _normal(match.group(1)), _normal(match.group(2) or '')
+
+
+def declared_indexes(model):
+    shapes = set()
+    for index in model._meta.fields_to_index():
+        sql, _ = db.get_sql_context().sql(index).query()
+        shapes.add(_shape(index._unique, sql))
+    return shapes
+
+
+def created_indexes(table):
+    if is_postgres():
+        rows = db.execute_sql(
+            "SELECT i.indisunique, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class t ON t.oid = i.indrelid WHERE t.relname = %s AND NOT i.indisprimary",
+            (table,))
+    else:
+        rows = db.execute_sql(
+            "SELECT sql LIKE 'CREATE UNIQUE%', sql FROM sqlite_master "
+            "WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,))
+    return {_shape(unique, sql) for unique, sql in rows}
+
+
+@pytest.mark.parametrize('model', SYNC_MODELS, ids=lambda m: m.__name__)
+def test_models_declare_the_indexes_the_migrations_create(app, model):
+    """0009's partial indexes included: a fresh create_tables and an upgraded database agree."""
+    assert declared_indexes(model) == created_indexes(model._meta.table_name)
