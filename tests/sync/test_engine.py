@@ -1,5 +1,6 @@
 """The sync engine on the real database: pages of events in, meetings and the B4 log out."""
 import datetime
+import gc
 
 from playhouse.test_utils import count_queries
 
@@ -232,3 +233,37 @@ def test_page_of_1000_events_costs_at_most_15_statements(world):
     assert changed.count <= 15, [q.msg[0][:60] for q in changed.get_queries()]
     assert Meeting.select().count() == 1000 - 200 + 100
     assert Meeting.select().where(Meeting.frozen == True).count() == 200  # noqa: E712
+
+
+class _WatchedAttendees(list):
+    """An event's attendee list that notes whether the cyclic GC ran while it was read."""
+
+    def __iter__(self):
+        self.gc_enabled = gc.isenabled()
+        return super().__iter__()
+
+
+def test_a_page_is_applied_with_the_cyclic_gc_paused_then_restored(world):
+    event = world.event('ev1')
+    event.attendees = _WatchedAttendees(event.attendees)
+    assert gc.isenabled()
+    apply_page(world.scope(), [event])
+    assert event.attendees.gc_enabled is False
+    assert gc.isenabled()
+    gc.disable()  # someone else paused it: the engine leaves it paused
+    try:
+        apply_page(world.scope(), [world.event('ev2')])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_attendee_flags_and_missing_contacts_are_stored_as_booleans_and_nulls(world):
+    """The driver's faster binding of bool and None (server.db) stores what it always did."""
+    apply_page(world.scope(), [world.event('ev1', attendees=('buyer@client.com', 'x@else.org'))])
+    rows = {a.email: (a.is_organizer, a.contact_id) for a in MeetingAttendee.select()}
+    assert rows == {'rep@acme.com': (True, None), 'buyer@client.com': (False, world.buyer.id),
+                    'x@else.org': (False, None)}
+    assert MeetingAttendee.select().where(MeetingAttendee.contact.is_null()).count() == 2
+    assert MeetingAttendee.select().where(MeetingAttendee.is_organizer == True).count() == 1  # noqa: E712
+    assert Meeting.get().frozen is False

@@ -1,6 +1,7 @@
 """Migration 0008 dropped the single-column indexes of the sync's hot tables and 0009 made some
 partial: every look-up on those columns must still be served by an index, and the models must
 declare exactly the indexes the migrations create."""
+import importlib
 import re
 
 import pytest
@@ -111,3 +112,20 @@ def created_indexes(table):
 def test_models_declare_the_indexes_the_migrations_create(app, model):
     """0009's partial indexes included: a fresh create_tables and an upgraded database agree."""
     assert declared_indexes(model) == created_indexes(model._meta.table_name)
+
+
+def test_migration_0009_is_idempotent_and_reversible(app):
+    """Run again, or after its own down(), 0009 leaves exactly the declared indexes."""
+    migration = importlib.import_module('server.migrations.0009_partial_sync_indexes')
+    tables = [m._meta.table_name for m in SYNC_MODELS]
+    before = {t: created_indexes(t) for t in tables}
+    with db.atomic():
+        migration.up(None, db)
+    assert {t: created_indexes(t) for t in tables} == before
+    with db.atomic():
+        migration.down(None, db)
+    assert (False, 'account_id', '') in created_indexes('sync_decision')
+    assert (False, 'contact_id', '') in created_indexes('meeting_attendee')
+    with db.atomic():
+        migration.up(None, db)
+    assert {t: created_indexes(t) for t in tables} == before
