@@ -23,7 +23,8 @@ from server.json_provider import encode
 from server.models import Meeting
 from server.models.crm import contact_name
 from server.schemas.fields import api_datetime
-from server.services.meetings import _attendees_of, _page_query, cursor_for, decode_cursor
+from server.services.meetings import (attendees_of_meetings, cursor_for, decode_cursor,
+                                      page_query)
 from server.sync.rules import internal_emails
 
 # What a list item shows; the full meeting (description, provider ids, timestamps...) is
@@ -34,7 +35,7 @@ _COLUMNS = (Meeting.id, Meeting.title, Meeting.start, Meeting.end, Meeting.locat
 
 
 def _select_page(*args):
-    return _page_query(*args).select(*_COLUMNS)
+    return page_query(*args).select(*_COLUMNS)
 
 
 _page = Prepared(_select_page)
@@ -64,7 +65,7 @@ def page_for_user(user, start_from=None, start_to=None, cursor=None, limit=50, q
 
 
 def _fill_attendees(account, attendees_of):
-    rows = _attendees_of.raw_rows(list(attendees_of))
+    rows = attendees_of_meetings.raw_rows(list(attendees_of))
     # R12 for the whole page in one call; the query already joined each attendee to a user.
     users = {row[1] for row in rows if row[-1] is not None}
     internal = internal_emails({row[1] for row in rows}, frozenset(account.domains), users)

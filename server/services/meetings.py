@@ -71,7 +71,7 @@ class ListedAttendee:
 
 
 # Only what an attendee shows: every extra column was paid for 100 times per meetings page.
-_attendees_of = Prepared(lambda meeting_ids: (
+attendees_of_meetings = Prepared(lambda meeting_ids: (
     MeetingAttendee.select(MeetingAttendee.meeting, MeetingAttendee.email,
                            MeetingAttendee.display_name, MeetingAttendee.response_status,
                            MeetingAttendee.is_organizer, Contact.id, Contact.email,
@@ -97,7 +97,7 @@ def attach_attendees(account, meetings):
         meeting.attendees = []
     if not by_id:
         return meetings
-    rows = _attendees_of.raw_rows(list(by_id))
+    rows = attendees_of_meetings.raw_rows(list(by_id))
     users = {row[1] for row in rows if row[-1] is not None}
     domains = set(account.domains)
     for (meeting_id, email, display_name, response_status, is_organizer, contact_id,
@@ -142,7 +142,8 @@ def attach_details(meetings):
     return meetings
 
 
-def _page_query(user_id, account_id, start_from, start_to, after_start, after_id, limit):
+def page_query(user_id, account_id, start_from, start_to, after_start, after_id, limit):
+    """The user's meetings in (start, id) order within the filters, after a cursor's key."""
     query = Meeting.select().where(Meeting.user == user_id, Meeting.account == account_id)
     if start_from is not None:
         # A meeting still running at ``from`` is still of interest.
@@ -155,7 +156,7 @@ def _page_query(user_id, account_id, start_from, start_to, after_start, after_id
 
 
 # The list the extension polls: its SQL is compiled once per shape of filters.
-_meeting_page = Prepared(_page_query)
+_meeting_page = Prepared(page_query)
 _meeting_row = row_loader(Meeting, [f.name for f in Meeting._meta.sorted_fields])
 
 
@@ -164,7 +165,7 @@ def list_for_user(user, start_from=None, start_to=None, cursor=None, limit=50, q
     args = (user.id, user.account_id, start_from, start_to,
             *(decode_cursor(cursor) if cursor else (None, None)), limit + 1)
     if q:
-        meetings = list(_page_query(*args).where(Meeting.title.contains(q)))
+        meetings = list(page_query(*args).where(Meeting.title.contains(q)))
     else:
         meetings = [_meeting_row(row) for row in _meeting_page.raw_rows(*args)]
     next_cursor = encode_cursor(meetings[limit - 1]) if len(meetings) > limit else None
