@@ -36,33 +36,6 @@ class AttendeeInSchema(Schema):
     display_name = fields.String(load_default='', validate=validate.Length(max=200))
 
 
-class MeetingSchema(FastDump, Schema):
-    id = fields.Integer(dump_only=True)
-    user_id = fields.Integer(dump_only=True)
-    title = fields.String(dump_only=True)
-    start = UTCDateTime(dump_only=True)
-    end = UTCDateTime(dump_only=True)
-    description = fields.String(dump_only=True)
-    location = fields.String(dump_only=True)
-    video_link = fields.String(dump_only=True)
-    calendar_link = fields.String(dump_only=True)
-    calendar_provider = fields.String(dump_only=True)
-    provider_event_id = fields.String(dump_only=True, allow_none=True)
-    organizer_email = fields.String(dump_only=True)
-    status = fields.String(dump_only=True)
-    source = fields.String(dump_only=True)
-    frozen = fields.Boolean(dump_only=True)
-    started_at = UTCDateTime(dump_only=True, allow_none=True)
-    created_at = UTCDateTime(dump_only=True)
-    updated_at = UTCDateTime(dump_only=True)
-    attendees = fields.List(fields.Nested(AttendeeSchema), dump_only=True)
-    contact_ids = fields.List(fields.Integer(), dump_only=True)
-    company_ids = fields.List(fields.Integer(), dump_only=True)
-    deal_ids = fields.List(fields.Integer(), dump_only=True)
-    ticket_ids = fields.List(fields.Integer(), dump_only=True)
-    note_count = fields.Integer(dump_only=True)
-
-
 class MeetingListItemSchema(Schema):
     """A meeting as the list shows it; GET /meetings/{id} has the rest (MeetingSchema)."""
     id = fields.Integer(dump_only=True)
@@ -76,6 +49,23 @@ class MeetingListItemSchema(Schema):
     status = fields.String(dump_only=True)
     source = fields.String(dump_only=True)
     attendees = fields.List(fields.Nested(AttendeeSchema), dump_only=True)
+
+
+class MeetingSchema(FastDump, MeetingListItemSchema):
+    """A whole meeting: the list's fields and everything else about it."""
+    user_id = fields.Integer(dump_only=True)
+    description = fields.String(dump_only=True)
+    calendar_provider = fields.String(dump_only=True)
+    provider_event_id = fields.String(dump_only=True, allow_none=True)
+    frozen = fields.Boolean(dump_only=True)
+    started_at = UTCDateTime(dump_only=True, allow_none=True)
+    created_at = UTCDateTime(dump_only=True)
+    updated_at = UTCDateTime(dump_only=True)
+    contact_ids = fields.List(fields.Integer(), dump_only=True)
+    company_ids = fields.List(fields.Integer(), dump_only=True)
+    deal_ids = fields.List(fields.Integer(), dump_only=True)
+    ticket_ids = fields.List(fields.Integer(), dump_only=True)
+    note_count = fields.Integer(dump_only=True)
 
 
 class MeetingListPageSchema(Schema):
