@@ -217,7 +217,7 @@ def main():
         notes = measure(server, [f'/api/v1/meetings/{meeting_ids[0]}/notes'],
                         headers=auth, method='POST', body=notes_body, **load)
     # The same list built on every request, as right after any change to what it shows.
-    with Server(url, args, scratch, MEETINGS_CACHE_SIZE=0) as server:
+    with Server(url, args, scratch, MEETINGS_CACHE_MB=0) as server:
         building = measure(server, [meetings_path], headers=auth, **load)
 
     print(f'\n## Throughput and latency ({args.connections} connections, {args.duration}s each)\n')
@@ -252,7 +252,7 @@ def main():
         sample = [seeding.bulk_email(i) for i in random.Random(size).sample(range(size), 500)]
         figures = {'lookup': (lookup_p50(user.account_id, sample), None)}
         # Cache off: these compare the queries' work at both sizes.
-        with Server(url, args, scratch, MEETINGS_CACHE_SIZE=0) as server:
+        with Server(url, args, scratch, MEETINGS_CACHE_MB=0) as server:
             result = measure(server, [meetings_path], headers=auth, **single)
             figures['meetings'] = (result.p50_ms, result.cpu_ms)
             if contacts_api:

@@ -78,8 +78,8 @@ def from_environment(instance_path):
         'EXTENSION_ORIGINS': env_list('EXTENSION_ORIGINS', [EXTENSION_ORIGIN]),
         'PUBLIC_URL': env_str('PUBLIC_URL', 'http://127.0.0.1:5000'),
         'MAX_CONTENT_LENGTH': env_int('MAX_CONTENT_LENGTH', 256 * 1024),
-        # Encoded GET /meetings pages each worker process keeps (0: none); see meeting_listing.
-        'MEETINGS_CACHE_SIZE': env_int('MEETINGS_CACHE_SIZE', 256),
+        # Megabytes of encoded GET /meetings pages each worker process keeps (0: none).
+        'MEETINGS_CACHE_MB': env_int('MEETINGS_CACHE_MB', 16),
         'TOKEN_ENCRYPTION_KEY': env_str('TOKEN_ENCRYPTION_KEY'),
         'REDIS_URL': env_str('REDIS_URL'),
         'HUEY_SQLITE_PATH': env_str('HUEY_SQLITE_PATH', os.path.join(instance_path, 'huey.sqlite3')),

@@ -84,12 +84,14 @@ def _fill_attendees(account, attendees_of):
 class MeetingListCache:
     """Encoded pages of GET /meetings, each valid while its user's and account's versions hold.
 
-    Per process (each gunicorn worker has its own); ``size`` pages at most, least recently
-    used first out; ``size=0`` builds every page.
+    Per process (each gunicorn worker has its own), at most ``budget`` bytes of pages (a page
+    of 20 meetings is ~30 KB, of 200 ~300 KB), least recently used first out; a budget of 0
+    builds every page.
     """
 
-    def __init__(self, size):
-        self._pages = LRUCache(size) if size > 0 else None
+    def __init__(self, budget):
+        self._pages = (LRUCache(budget, getsizeof=lambda entry: len(entry[1]))
+                       if budget > 0 else None)
         self._lock = threading.Lock()  # LRUCache reorders itself on every read
 
     def body(self, user, **args):
@@ -108,10 +110,12 @@ class MeetingListCache:
         # make the stored page newer than its versions, so it is rebuilt once more, never
         # served stale.
         body = encode(page_for_user(user, **args))
-        with self._lock:
-            self._pages[key] = (version, body)
+        if len(body) <= self._pages.maxsize:  # a page beyond the whole budget is not kept
+            with self._lock:
+                self._pages[key] = (version, body)
         return body
 
 
 def init_app(app):
-    app.extensions['meetside.meetings_list'] = MeetingListCache(app.config['MEETINGS_CACHE_SIZE'])
+    budget = app.config['MEETINGS_CACHE_MB'] * 1024 * 1024
+    app.extensions['meetside.meetings_list'] = MeetingListCache(budget)

@@ -111,10 +111,21 @@ def test_changes_to_other_data_keep_the_page(listed, make_caller):
     assert again.count == 1
 
 
-def test_no_cache_when_its_size_is_zero(listed):
-    listed.client.application = app = make_app(MEETINGS_CACHE_SIZE=0)
+def test_no_cache_when_its_budget_is_zero(listed):
+    listed.client.application = app = make_app(MEETINGS_CACHE_MB=0)
     listed.client = app.test_client()
     first = _served(listed)
     with count_queries() as again:
         assert _served(listed) == first
     assert again.count > 1
+
+
+def test_pages_beyond_the_budget_are_built_not_kept(listed):
+    """The cache holds at most its budget in bytes; a page larger than all of it is served
+    built, never an error."""
+    cache = meeting_listing.MeetingListCache(budget=100)
+    with db.connection_context():
+        user = User.get_by_id(listed.user.id)
+        body = cache.body(user)
+        assert len(body) > 100 and cache.body(user) == body
+        assert body.decode().count('"title"') == 2
