@@ -23,6 +23,9 @@ class Meeting(BaseModel):
     calendar_link = CharField(max_length=2000, default='')  # the event's page at the provider
     calendar_provider = CharField(max_length=20, default='')  # '' | 'google' | 'outlook'
     provider_event_id = CharField(max_length=1024, null=True)
+    # The event's id across calendars (iCalendar UID): every attendee's copy of one event has
+    # it, so a record's timeline shows the event once however many users synced it (R8).
+    ical_uid = CharField(max_length=1024, null=True)
     organizer_email = CharField(max_length=254, default='')
     status = CharField(max_length=20, default='scheduled')  # scheduled | cancelled
     source = CharField(max_length=20, default='crm')  # crm | calendar
