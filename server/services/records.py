@@ -240,7 +240,9 @@ def attach_notes(meetings):
 def timeline(user, kind_name, record_id, cursor=None, limit=50):
     """The meetings on a record's timeline, newest first, with attendees and notes.
 
-    A constant number of queries whatever the page size.
+    One event appears once (R8): when several users of the account attend it, each user's
+    sync keeps a copy, and the timeline shows the viewer's own copy (else the first synced)
+    with the notes of every copy. A constant number of queries whatever the page size.
     """
     kind = KINDS[kind_name]
     record = get_record(user, kind_name, record_id)
@@ -248,9 +250,36 @@ def timeline(user, kind_name, record_id, cursor=None, limit=50):
              .where(kind.link_field == record.id, Meeting.account == user.account_id))
     if cursor:
         query = query.where(Tuple(Meeting.start, Meeting.id) < Tuple(*decode_cursor(cursor)))
-    meetings = list(query.order_by(Meeting.start.desc(), Meeting.id.desc()).limit(limit + 1))
-    next_cursor = encode_cursor(meetings[limit - 1]) if len(meetings) > limit else None
-    meetings = meetings[:limit]
+    newest_first = (Meeting.start.desc(), Meeting.id.desc())
+    rows = list(query.order_by(*newest_first).limit(limit + 1))
+    page, more = rows[:limit], len(rows) > limit
+    if more and rows[limit].start == page[-1].start:
+        # Copies of one event share its start: end the page where the start changes, so no
+        # event has copies on two pages (and shows twice).
+        last = page[-1]
+        page.extend(query.where(Meeting.start == last.start, Meeting.id < last.id)
+                    .order_by(*newest_first))
+        more = query.where(Meeting.start < last.start).exists()
+    next_cursor = encode_cursor(page[-1]) if more else None
+    attach_notes(page)
+    meetings = _one_per_event(page, user.id)
     attach_attendees(user.account, meetings)
-    attach_notes(meetings)
     return record, meetings, next_cursor
+
+
+def _one_per_event(meetings, viewer_id):
+    """``meetings`` (newest first, notes attached) with each event's copies made one: the
+    viewer's own copy if there is one, else the first synced, holding every copy's notes."""
+    events = {}
+    for meeting in meetings:
+        key = (meeting.ical_uid, meeting.start) if meeting.ical_uid else meeting.id
+        events.setdefault(key, []).append(meeting)
+    shown = []
+    for copies in events.values():
+        own = [m for m in copies if m.user_id == viewer_id]
+        chosen = own[0] if own else min(copies, key=lambda m: m.id)
+        if len(copies) > 1:
+            chosen.notes_list = sorted((n for m in copies for n in m.notes_list),
+                                       key=lambda n: (n.created_at, n.id))
+        shown.append(chosen)
+    return shown
