@@ -62,7 +62,7 @@ class Scope:
                    domains=frozenset(account.domains), user_emails=frozenset(emails))
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(slots=True)
 class Outcome:
     provider_event_id: str
     decision: str
@@ -158,27 +158,28 @@ def _apply_page(scope, events, now):
     # Series masters first, so their occurrences can be compared with them (R13); otherwise
     # page order.
     events, members = [], []
+    wanted = set()  # the meetings to read: the page's events and their series' masters
     for event in latest.values():
-        member = _is_event(event) and rules.r13_is_series_member(event)
+        member = False
+        if _is_event(event):
+            wanted.add(event.provider_event_id)
+            if event.recurring_event_id:
+                wanted.add(event.recurring_event_id)
+            member = rules.r13_is_series_member(event)
         (members if member else events).append(event)
     events += members
+    wanted.discard('')
     with db.atomic():
-        wanted = set()
-        for event in events:
-            if _is_event(event):
-                wanted.add(event.provider_event_id)
-                if event.recurring_event_id:
-                    wanted.add(event.recurring_event_id)
-        wanted.discard('')
         stored = _Stored(scope, wanted)
         people = _people(events)
         contact_ids, internal = _match(scope, people, stored)
         plan, outcomes = _Plan(), []
         page_masters = {}
         # One context for the page; _decide sets its per-event fields before every decision
-        # (building a fresh one per event was a tenth of the rules' time).
+        # (building a fresh one per event was a tenth of the rules' time). R4 compares whole
+        # seconds: truncated once here rather than per event.
         context = rules.RuleContext(
-            connected_at=scope.connected_at, domains=scope.domains,
+            connected_at=scope.connected_at.replace(microsecond=0), domains=scope.domains,
             user_emails=scope.user_emails, contact_ids=contact_ids, internal=internal)
         for event in events:
             outcomes.append(_decide_one(context, scope, event, people, stored, page_masters,
@@ -361,10 +362,10 @@ def _log(scope, events, outcomes, stored, stamp):
     # A deleted event arrives without its title: the log names it after its meeting.
     titles = {event_id: m.title for event_id, m in stored.meetings.items()}
     titles.update((e.provider_event_id, e.title) for e in events if _is_event(e) and e.title)
-    rows = []
+    rows, account_id, user_id = [], scope.account_id, scope.user_id
     for o in outcomes:
         title = titles.get(o.provider_event_id)
-        rows.append((scope.account_id, scope.user_id, _cut(o.provider_event_id, 1024),
-                     _cut(title if isinstance(title, str) else '', 500), o.decision, o.reason,
+        rows.append((account_id, user_id, (o.provider_event_id or '')[:1024],
+                     title[:500] if isinstance(title, str) else '', o.decision, o.reason,
                      o.meeting_id, stamp))
     insert_rows(SyncDecision, DECISION_COLUMNS, rows)

@@ -124,7 +124,9 @@ def r4_created_after_connection(event, connected_at):
     """R4: only events created while the integration is active are synced."""
     # Google reports `created` to the whole second (".000Z"): an event made in the same second
     # as the connection must not read as older than it.
-    return event.created is not None and event.created >= connected_at.replace(microsecond=0)
+    if connected_at.microsecond:  # the engine passes it whole seconds already: no new object
+        connected_at = connected_at.replace(microsecond=0)
+    return event.created is not None and event.created >= connected_at
 
 
 def r11_matching_contacts(emails, contact_ids, normalized=False):
