@@ -27,7 +27,7 @@ from server.sync.rules import DELETED, LOGGED, SKIPPED, UPDATED
 log = logging.getLogger(__name__)
 
 MEETING_FIELDS = ('title', 'start', 'end', 'description', 'location', 'video_link',
-                  'calendar_link', 'organizer_email', 'status')
+                  'calendar_link', 'organizer_email', 'status', 'ical_uid')
 MEETING_COLUMNS = MEETING_FIELDS + ('account', 'user', 'source', 'calendar_provider',
                                     'provider_event_id', 'frozen', 'created_at', 'updated_at')
 UPSERT = upsert_tail(Meeting, ('user', 'calendar_provider', 'provider_event_id'),
@@ -276,6 +276,8 @@ def _meeting_values(event, meeting):
         'calendar_link': (event.html_link or '')[:2000],
         'organizer_email': (event.organizer_email or '').strip().lower()[:254],
         'status': 'scheduled',
+        # Every attendee's copy of the event has it: a timeline shows the event once (R8).
+        'ical_uid': (event.ical_uid or '')[:1024] or None,
     }
 
 
@@ -296,6 +298,7 @@ def _cancelled_occurrence(event, meeting, master_meeting, master_event, stored):
         row['end'] = start + (row['end'] - row['start'])
         row['start'] = start
         row['calendar_link'] = _cut(event.html_link, 2000) or row['calendar_link']
+        row['ical_uid'] = _cut(event.ical_uid, 1024) or row['ical_uid']
     if event.attendees:
         people = rules.attendee_rows(event)
     row['status'] = 'cancelled'

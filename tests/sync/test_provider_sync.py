@@ -56,6 +56,8 @@ def test_calendar_changes_reach_the_crm_through_each_provider(app, caller, conne
     assert set(meetings) == {'Kept', 'Before edit', 'Deleted later', 'Made private'} | {
         f'Filler {n}' for n in range(5)}
     assert meetings['Kept'].calendar_provider == name
+    # R8: the event's id across calendars, by which a timeline shows it once.
+    assert meetings['Kept'].ical_uid and meetings['Kept'].ical_uid != meetings['Filler 0'].ical_uid
 
     store.edit_event(edited.id, title='After edit')
     store.delete_event(deleted.id)
