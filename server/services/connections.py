@@ -116,11 +116,29 @@ def save_credentials(connection, credentials, config):
             setattr(connection, name, value)
 
 
+def still_live(connection):
+    """A WHERE clause matching ``connection``'s row only while it is the same live connection.
+
+    Syncs and calendar writes hold a connection read before they called the provider; when
+    they finish, the user may have disconnected (status) or disconnected and connected again
+    (a new integration period, R4: a new connected_at). What they write back (a cursor, an
+    error, needs_reconnect) belongs to the connection they started on and to no other.
+    """
+    return ((CalendarConnection.id == connection.id)
+            & CalendarConnection.status.in_(LIVE_STATUSES)
+            & (CalendarConnection.connected_at == connection.connected_at))
+
+
 def mark_needs_reconnect(connection, message):
-    """The provider refused the tokens even after a refresh: the user must connect again."""
-    (CalendarConnection.update(status='needs_reconnect', last_error=(message or '')[:2000],
-                               updated_at=utcnow())
-     .where(CalendarConnection.id == connection.id).execute())
+    """The provider refused the tokens even after a refresh: the user must connect again.
+
+    Not on a connection the user disconnected meanwhile: the revoked grant is why the provider
+    refused, and asking to reconnect a calendar the user removed would be wrong. True if marked.
+    """
+    marked = (CalendarConnection.update(status='needs_reconnect',
+                                        last_error=(message or '')[:2000], updated_at=utcnow())
+              .where(still_live(connection)).execute())
+    return marked == 1
 
 
 def disconnect(user, config, provider_for=None):

@@ -190,8 +190,9 @@ def deliver(outbox_id, config, provider=None):
             provider = default_provider(connection, config)
         _send(row, provider, connection)
     except AuthExpired as error:
-        CalendarConnection.update(status='needs_reconnect', last_error=str(error)[:2000]).where(
-            CalendarConnection.id == connection.id).execute()
+        # Not if the user disconnected meanwhile: their revoked grant is why (see connections).
+        from server.services.connections import mark_needs_reconnect
+        mark_needs_reconnect(connection, str(error))
         _mark(row, last_error=str(error)[:2000])
         return 'pending'
     except TransientError as error:

@@ -19,6 +19,7 @@ import uuid
 from server.calendars.base import AuthExpired, CursorExpired, ProviderError, TransientError
 from server.calendars.retry import RetryPolicy, with_retries
 from server.models import CalendarConnection, utcnow
+from server.services.connections import mark_needs_reconnect, still_live
 from server.sync.engine import Scope, apply_page
 
 log = logging.getLogger(__name__)
@@ -53,9 +54,17 @@ def acquire(connection_id, owner, seconds=LEASE_SECONDS):
     return taken == 1
 
 
-def renew(connection_id, owner, seconds=LEASE_SECONDS):
-    """Extend a lease we hold; False if it was lost (expired and taken by another worker)."""
-    return acquire(connection_id, owner, seconds)
+def renew(connection, owner, seconds=LEASE_SECONDS):
+    """Extend a lease we hold on a connection that is still live; False if the lease was lost
+    (expired and taken by another worker) or the user disconnected meanwhile."""
+    now = utcnow()
+    free = ((CalendarConnection.sync_lock_until.is_null())
+            | (CalendarConnection.sync_lock_until < now)
+            | (CalendarConnection.sync_lock_owner == owner))
+    renewed = (CalendarConnection.update(sync_lock_owner=owner,
+                                         sync_lock_until=now + datetime.timedelta(seconds=seconds))
+               .where(still_live(connection), free).execute())
+    return renewed == 1
 
 
 def release(connection_id, owner):
@@ -66,6 +75,10 @@ def release(connection_id, owner):
 
 class LeaseLost(Exception):
     """Another worker took over this user's sync (our lease expired)."""
+
+
+class Disconnected(Exception):
+    """The user disconnected (or disconnected and connected again) while this sync ran."""
 
 
 def default_provider(connection, config):
@@ -92,18 +105,25 @@ def sync_user(user_id, config, provider=None, progress=None, sleep=time.sleep):
         provider = provider or default_provider(connection, config)
         _run(connection, provider, RetryPolicy.from_config(config), owner, seconds, result,
              progress, sleep)
-        _finish(connection.id, last_synced_at=utcnow(), last_error='')
+        if not _finish(connection, last_synced_at=utcnow(), last_error=''):
+            raise Disconnected()
+    except Disconnected:
+        # Disconnecting wiped the row; nothing of this sync is written back to it.
+        result.status = 'not_connected'
     except AuthExpired as error:
-        # The user must reconnect; every page applied so far stays (R21 shows the state).
+        # The user must reconnect; every page applied so far stays (R21 shows the state). A
+        # disconnect that revoked the grant mid-sync is also answered invalid_grant: then the
+        # row stays disconnected instead of asking to reconnect a calendar the user removed.
         result.status, result.error = 'needs_reconnect', str(error) or 'authorization expired'
-        _finish(connection.id, status='needs_reconnect', last_error=result.error[:2000])
+        if not mark_needs_reconnect(connection, result.error):
+            result.status = 'not_connected'
     except TransientError as error:
         result.status, result.error = 'retry_later', str(error) or 'provider unavailable'
         result.retry_after = error.retry_after
-        _finish(connection.id, last_error=result.error[:2000])
+        _finish(connection, last_error=result.error[:2000])
     except (ProviderError, LeaseLost) as error:
         result.status, result.error = 'failed', str(error) or type(error).__name__
-        _finish(connection.id, last_error=result.error[:2000])
+        _finish(connection, last_error=result.error[:2000])
     finally:
         release(connection.id, owner)
         close = getattr(provider, 'close', None)
@@ -139,19 +159,30 @@ def _run(connection, provider, policy, owner, seconds, result, progress, sleep):
                 continue
             if changes.next_page:
                 pending = prefetch.submit(fetch, cursor, changes.next_page)
+            # Before writing the page: the lease covers the write, and a calendar the user
+            # disconnected meanwhile gets no more meetings.
+            _renew(connection, owner, seconds)
             outcomes = apply_page(scope, changes.events)
             result.events += len(outcomes)
             result.decisions.update(o.decision for o in outcomes)
             if progress is not None:
                 progress(len(outcomes))
-            if not renew(connection.id, owner, seconds):
-                raise LeaseLost('the sync lease expired and another worker took over')
             if not changes.next_page:
-                if changes.sync_cursor:
-                    _finish(connection.id, sync_cursor=changes.sync_cursor)
+                if changes.sync_cursor and not _finish(connection, sync_cursor=changes.sync_cursor):
+                    raise Disconnected()
                 return
 
 
-def _finish(connection_id, **fields):
+def _renew(connection, owner, seconds):
+    if renew(connection, owner, seconds):
+        return
+    if CalendarConnection.select().where(still_live(connection)).exists():
+        raise LeaseLost('the sync lease expired and another worker took over')
+    raise Disconnected()
+
+
+def _finish(connection, **fields):
+    """Write the sync's outcome onto the connection it started on, if that is still live (a
+    disconnect wiped cursor and tokens; they must not come back). True if written."""
     fields['updated_at'] = utcnow()
-    CalendarConnection.update(**fields).where(CalendarConnection.id == connection_id).execute()
+    return CalendarConnection.update(**fields).where(still_live(connection)).execute() == 1
