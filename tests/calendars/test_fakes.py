@@ -105,3 +105,32 @@ def test_google_revoke_refuses_unknown_or_missing_tokens_and_can_fail(google_fak
                            timeout=5)
     assert failed.status_code == 500
     assert _refresh(google_fake, tokens['refresh_token']).ok  # a failed call revokes nothing
+
+
+def test_graph_delta_lists_only_the_window_asked_for_and_its_delta_link_keeps_it(graph_fake):
+    """As Graph does: the first request's startDateTime/endDateTime bound the calendar view, and
+    the deltaLink goes on reporting changes inside that window only, however late it is used."""
+    import datetime
+    owner = 'rep@acme.com'
+    token = graph_fake.grant(owner)['access_token']
+    headers = {'Authorization': f'Bearer {token}'}
+    day = datetime.datetime(2031, 3, 1, 9)
+    store = graph_fake.store
+    before = store.add_event(owner, 'Before', start=day - datetime.timedelta(days=2)).id
+    inside = store.add_event(owner, 'Inside', start=day + datetime.timedelta(days=3)).id
+    after = store.add_event(owner, 'After', start=day + datetime.timedelta(days=12)).id
+
+    def titles(body):
+        return sorted(item.get('subject', item['id']) for item in body['value'])
+
+    first = requests.get(graph_fake.url + '/v1.0/me/calendarView/delta', timeout=5,
+                         headers=headers, params={'startDateTime': '2031-03-01T00:00:00Z',
+                                                  'endDateTime': '2031-03-11T00:00:00Z'}).json()
+    assert titles(first) == ['Inside']
+    store.edit_event(before, title='Before, edited')
+    store.edit_event(after, title='After, edited')
+    store.add_event(owner, 'Later still', start=day + datetime.timedelta(days=20))
+    store.edit_event(inside, title='Inside, edited')
+    changes = requests.get(first['@odata.deltaLink'], headers=headers, timeout=5).json()
+    assert titles(changes) == ['Inside, edited']
+    assert changes['@odata.deltaLink']

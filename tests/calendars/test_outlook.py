@@ -7,6 +7,8 @@ import pytest
 
 from server.calendars.base import Attendee, CursorExpired, NewEvent
 from server.calendars.outlook import parse
+from server.calendars.outlook.provider import unpack_link
+from server.calendars.timeutil import parse_iso, rfc3339
 from tests.fakes.harness import OutlookHarness, later
 from tests.fakes.store import FakeAttendee
 
@@ -151,3 +153,100 @@ def test_a_subscription_whose_address_does_not_answer_is_refused(outlook):
     with pytest.raises(GraphError) as raised:
         outlook.provider().watch('https://crm.example.com/webhooks/outlook', 'x', 's', 3600)
     assert raised.value.status == 400
+
+
+class Clock:
+    """The provider's now, moved by tests to age a calendar-view window."""
+
+    def __init__(self):
+        self.now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None,
+                                                                        microsecond=0)
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, days):
+        self.now += datetime.timedelta(days=days)
+
+
+def windowed(outlook, days=10):
+    """A provider whose calendar-view window reaches ``days`` ahead, on a clock tests move."""
+    outlook.config = dict(outlook.config, OUTLOOK_WINDOW_DAYS=days)
+    clock = Clock()
+    provider = outlook.provider(page_size=2)
+    provider.clock = clock
+    return provider, clock
+
+
+def delta_windows(outlook):
+    """The (startDateTime, endDateTime) of every full pass Graph was asked for."""
+    return [(args['startDateTime'], args['endDateTime'])
+            for method, path, args in outlook.fake.requests_log
+            if path.endswith('/calendarView/delta') and 'startDateTime' in args]
+
+
+def test_links_carry_their_window_end_which_graph_never_receives(outlook):
+    for n in range(3):
+        outlook.add(f'Meeting {n}')
+    provider, clock = windowed(outlook, days=10)
+    end = rfc3339(clock.now + datetime.timedelta(days=10))
+    first = provider.list_changes()
+    assert first.next_page.endswith('#windowEnd=' + end.replace(':', '%3A'))
+    events, cursor = full(provider)
+    assert len(events) == 3
+    assert unpack_link(cursor) == (cursor.partition('#')[0], parse_iso(end))
+    full(provider, sync_cursor=cursor)
+    for _, _, args in outlook.fake.requests_log:
+        assert not any('windowEnd' in key or 'windowEnd' in value for key, value in args.items())
+    assert len(delta_windows(outlook)) == 2  # the two full passes; the delta link was followed
+
+
+def test_a_delta_link_is_followed_while_enough_of_its_window_is_ahead(outlook):
+    provider, clock = windowed(outlook, days=10)
+    _, cursor = full(provider)
+    clock.advance(4)  # 6 of 10 days left ahead
+    moved = outlook.add('Added later')
+    events, next_cursor = full(provider, sync_cursor=cursor)
+    assert set(events) == {moved}
+    assert len(delta_windows(outlook)) == 1
+    assert unpack_link(next_cursor)[1] == unpack_link(cursor)[1]  # the same window
+
+
+def test_a_window_running_out_is_renewed_after_the_last_delta_without_losing_deletions(outlook):
+    """Graph's delta link keeps its first window: a year on, events beyond its end would never
+    be seen. With under half the window ahead, the delta is followed once more (a full pass
+    cannot report deletions) and the same sync goes on with a full pass over a new window."""
+    provider, clock = windowed(outlook, days=10)
+    near = outlook.add('Near', start=later(24 * 7))
+    doomed = outlook.add('Doomed', start=later(24 * 7))
+    far = outlook.add('Far', start=later(24 * 14))  # beyond the first window's end
+    events, cursor = full(provider)
+    assert set(events) == {near, doomed}
+    outlook.delete(doomed)
+    clock.advance(6)  # 4 of 10 days left ahead: less than half
+    first = provider.list_changes(sync_cursor=cursor)
+    assert [e.status for e in first.events] == ['cancelled']  # the deletion, from the delta
+    assert first.sync_cursor is None and first.next_page  # ... then a new full pass
+    events, new_cursor = full(provider, sync_cursor=cursor)
+    assert {i: e.title for i, e in events.items() if e.status != 'cancelled'} == {
+        near: 'Near', far: 'Far'}
+    assert unpack_link(new_cursor)[1] == clock.now + datetime.timedelta(days=10)
+    start, end = delta_windows(outlook)[-1]
+    assert (parse_iso(start), parse_iso(end)) == (clock.now - datetime.timedelta(days=1),
+                                                  clock.now + datetime.timedelta(days=10))
+    # The new delta link is followed again until its own window runs short.
+    runs = len(delta_windows(outlook))
+    full(provider, sync_cursor=new_cursor)
+    assert len(delta_windows(outlook)) == runs
+
+
+def test_a_cursor_stored_without_a_window_still_works_and_gets_one(outlook):
+    """Delta links stored before windows were recorded: their changes are read, then a new
+    window starts, since how much of the old one is left is unknown."""
+    provider, clock = windowed(outlook, days=10)
+    _, cursor = full(provider)
+    old_cursor = cursor.partition('#')[0]
+    edited = outlook.add('Added after the old cursor')
+    events, new_cursor = full(provider, sync_cursor=old_cursor)
+    assert edited in events
+    assert unpack_link(new_cursor)[1] == clock.now + datetime.timedelta(days=10)

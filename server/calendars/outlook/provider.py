@@ -4,6 +4,13 @@ Only the user's default calendar is read (``/me/calendarView``) and written (``/
 (R2). A calendar view lists each occurrence of a series; like Google with singleEvents=False,
 this provider hands the sync the series master instead of its unchanged occurrences, while
 exceptions (moved or changed occurrences) come through as their own events (R13).
+
+A calendar view's delta link keeps the window of the pass that made it: followed forever, it
+would never show events beyond the window's original end. So every link this provider hands
+out (next page and sync cursor) carries that end in its fragment (``#windowEnd=...``, never
+sent to Graph), and when less than RENEW_WHEN_AHEAD_LESS_THAN of the window is left ahead, the
+pass that reaches the end of the delta goes on with a fresh full pass over a new window
+instead of handing out the old delta link again.
 """
 import datetime
 import urllib.parse
@@ -16,6 +23,9 @@ from server.calendars.timeutil import parse_iso, rfc3339
 PAGE_SIZE = 100
 WINDOW_PAST = datetime.timedelta(days=1)
 WINDOW_FUTURE = datetime.timedelta(days=365)
+# A fresh window starts when less than this share of OUTLOOK_WINDOW_DAYS is left ahead.
+RENEW_WHEN_AHEAD_LESS_THAN = 0.5
+WINDOW_END = 'windowEnd'  # the fragment key of every link: the end of its pass's window
 MAX_SUBSCRIPTION = datetime.timedelta(minutes=4230 - 30)  # Graph's limit, minus a margin
 STALE_DELTA_CODES = {'syncStateNotFound', 'syncStateInvalid', 'resyncRequired',
                      'fullSyncRequired'}
@@ -25,27 +35,42 @@ def utcnow():
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
+def pack_link(url, window_end):
+    """A Graph link with its pass's window end in the fragment (clients never send it)."""
+    if window_end is None:
+        return url
+    return f'{url}#{urllib.parse.urlencode({WINDOW_END: rfc3339(window_end)})}'
+
+
+def unpack_link(link):
+    """(the Graph link to call, its window's end or None for a link stored without one)."""
+    url, fragment = urllib.parse.urldefrag(link)
+    values = urllib.parse.parse_qs(fragment).get(WINDOW_END)
+    try:
+        return url, parse_iso(values[0]) if values else None
+    except ValueError:
+        return url, None
+
+
 class OutlookProvider(ClientBackedProvider):
     name = 'outlook'
 
-    def __init__(self, credentials, config, on_refresh=None, page_size=None, email=''):
+    def __init__(self, credentials, config, on_refresh=None, page_size=None, email='',
+                 clock=None):
         self.client = GraphClient(credentials, config, on_refresh=on_refresh)
         self.page_size = page_size or int(config.get('OUTLOOK_PAGE_SIZE', PAGE_SIZE))
         self.window_future = datetime.timedelta(
             days=int(config.get('OUTLOOK_WINDOW_DAYS', WINDOW_FUTURE.days)))
         self.email = (email or '').lower()
+        self.clock = clock or utcnow  # naive-UTC now; tests move it to age a window
 
     def list_changes(self, sync_cursor=None, page=None, since=None):
-        """One page of calendarView/delta: the cursor is the deltaLink, a page the nextLink."""
-        if page:
-            url = page
-        elif sync_cursor:
-            url = sync_cursor
+        """One page of calendarView/delta: the cursor is the deltaLink, a page the nextLink,
+        each with its window's end in the fragment."""
+        if page or sync_cursor:
+            url, window_end = unpack_link(page or sync_cursor)
         else:
-            start = since or utcnow() - WINDOW_PAST
-            url = '/me/calendarView/delta?' + urllib.parse.urlencode({
-                'startDateTime': rfc3339(start),
-                'endDateTime': rfc3339(max(start, utcnow()) + self.window_future)})
+            url, window_end = self._new_window(since)
         try:
             body = self.client.call('GET', url, headers={
                 'Prefer': f'outlook.timezone="UTC", odata.maxpagesize={self.page_size}'})
@@ -53,9 +78,34 @@ class OutlookProvider(ClientBackedProvider):
             if error.status == 410 or error.code in STALE_DELTA_CODES:
                 raise CursorExpired(str(error)) from error
             raise
-        return ChangePage(events=self._events(body.get('value', [])),
-                          next_page=body.get('@odata.nextLink'),
-                          sync_cursor=body.get('@odata.deltaLink'))
+        events = self._events(body.get('value', []))
+        next_link, delta_link = body.get('@odata.nextLink'), body.get('@odata.deltaLink')
+        if next_link:
+            return ChangePage(events=events, next_page=pack_link(next_link, window_end))
+        if delta_link and self._window_runs_out(window_end):
+            # This delta pass reported every change up to now, deletions included (a full
+            # pass could not: it only lists what exists). The same sync goes on with a full
+            # pass over a new window; the engine's upsert by event id duplicates nothing.
+            fresh, fresh_end = self._new_window(None)
+            return ChangePage(events=events, next_page=pack_link(fresh, fresh_end))
+        return ChangePage(events=events,
+                          sync_cursor=pack_link(delta_link, window_end) if delta_link else None)
+
+    def _new_window(self, since):
+        """The first link of a full pass and its window's end: from ``since`` (the connection
+        time) or a day ago, to OUTLOOK_WINDOW_DAYS ahead."""
+        now = self.clock()
+        start = since or now - WINDOW_PAST
+        end = max(start, now) + self.window_future
+        return '/me/calendarView/delta?' + urllib.parse.urlencode({
+            'startDateTime': rfc3339(start), 'endDateTime': rfc3339(end)}), end
+
+    def _window_runs_out(self, window_end):
+        """True when less than RENEW_WHEN_AHEAD_LESS_THAN of the window is left ahead. A link
+        stored before windows were recorded has no end: it gets a fresh window too."""
+        if window_end is None:
+            return True
+        return window_end - self.clock() < self.window_future * RENEW_WHEN_AHEAD_LESS_THAN
 
     def _events(self, items):
         events, masters = [], []
