@@ -3,7 +3,9 @@
 The lease lives on the CalendarConnection row, so it holds across worker processes and hosts;
 it expires by itself if a worker dies mid-sync. Each page is applied and committed on its own:
 an interrupted sync loses nothing, and the next one replays pages idempotently from the last
-stored cursor.
+stored cursor. The user may disconnect while a sync runs: renewing the lease before each page
+also checks the connection is still the live one the sync started on, and everything written
+back (cursor, sync time, error, needs_reconnect) is written only onto that connection.
 """
 import collections
 import concurrent.futures
