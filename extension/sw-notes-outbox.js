@@ -3,6 +3,7 @@ import { flush } from './lib/outbox.js';
 
 const ALARM = 'notes-outbox-retry';
 const RETRY_KEY = 'outboxRetry';
+const SESSION_KEY = 'outboxSessionStarted';
 const MAX_DELAY_MS = 5 * 60 * 1000;
 // Alarms below 30 s are refused in packed extensions, so short waits also use a timer
 // (the alarm still fires if the worker is stopped before the timer does).
@@ -54,8 +55,17 @@ export function resetBackoff() {
 }
 
 // Whenever the worker starts (browser start-up, extension reload, any event) and a retry is
-// due: so a note queued before a restart does not wait for anything else to happen.
+// due: so a note queued before a restart does not wait for anything else to happen. The first
+// start of a browser session is a fresh chance (the network or the server may be back since
+// the browser closed): it sends at once, whatever the backoff had reached. storage.session
+// tells it apart, as the browser empties it on every start (runtime.onStartup does not fire
+// for every way an extension is loaded).
 async function flushIfDue() {
+  const { [SESSION_KEY]: seen } = await chrome.storage.session.get(SESSION_KEY);
+  if (!seen) {
+    await chrome.storage.session.set({ [SESSION_KEY]: true });
+    await resetBackoff();
+  }
   const { [RETRY_KEY]: state } = await chrome.storage.local.get(RETRY_KEY);
   if (!state || state.next_at <= Date.now()) flushOutbox();
 }

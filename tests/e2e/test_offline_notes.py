@@ -92,6 +92,10 @@ def test_b2_a_pending_note_survives_closing_the_panel_and_restarting_the_browser
     panel.locator('textarea').fill('Typed on the train')
     panel.locator('textarea').press('Enter')
     panel.locator('.notes li[data-state="pending"]').wait_for()
+    # As after many failed retries: the next one would be ten minutes away. A browser start
+    # is a fresh chance and must not wait for it.
+    browser.worker.evaluate('chrome.storage.local.set({outboxRetry: '
+                            '{attempts: 9, next_at: Date.now() + 600000}})')
     panel.close()
     browser.close()  # the whole browser goes away with the note still queued
 
