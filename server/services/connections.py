@@ -99,23 +99,6 @@ def credentials_of(connection, config):
                        expires_at=connection.token_expires_at, scopes=connection.scopes or '')
 
 
-def save_credentials(connection, credentials, config):
-    """Persist refreshed tokens (encrypted) on the connection row and object."""
-    cipher = crypto.cipher(config)
-    fields = {'access_token_enc': cipher.encrypt(credentials.access_token),
-              'token_expires_at': credentials.expires_at, 'updated_at': utcnow()}
-    if credentials.refresh_token:  # providers may rotate it; Google usually keeps it
-        fields['refresh_token_enc'] = cipher.encrypt(credentials.refresh_token)
-    # Only onto a live connection: a sync that refreshed while the user disconnected must not
-    # store tokens again after disconnect() wiped them (Microsoft's could not be revoked).
-    stored = (CalendarConnection.update(**fields)
-              .where(CalendarConnection.id == connection.id,
-                     CalendarConnection.status.in_(LIVE_STATUSES)).execute())
-    if stored:
-        for name, value in fields.items():
-            setattr(connection, name, value)
-
-
 def still_live(connection):
     """A WHERE clause matching ``connection``'s row only while it is the same live connection.
 
@@ -127,6 +110,22 @@ def still_live(connection):
     return ((CalendarConnection.id == connection.id)
             & CalendarConnection.status.in_(LIVE_STATUSES)
             & (CalendarConnection.connected_at == connection.connected_at))
+
+
+def save_credentials(connection, credentials, config):
+    """Persist refreshed tokens (encrypted) on the connection row and object."""
+    cipher = crypto.cipher(config)
+    fields = {'access_token_enc': cipher.encrypt(credentials.access_token),
+              'token_expires_at': credentials.expires_at, 'updated_at': utcnow()}
+    if credentials.refresh_token:  # providers may rotate it; Google usually keeps it
+        fields['refresh_token_enc'] = cipher.encrypt(credentials.refresh_token)
+    # Only onto the same live connection: a sync that refreshed while the user disconnected
+    # must not store tokens again after disconnect() wiped them (Microsoft's could not be
+    # revoked), nor over those of a connection made since (its grant may be another mailbox's).
+    stored = CalendarConnection.update(**fields).where(still_live(connection)).execute()
+    if stored:
+        for name, value in fields.items():
+            setattr(connection, name, value)
 
 
 def mark_needs_reconnect(connection, message):

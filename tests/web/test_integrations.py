@@ -460,3 +460,22 @@ def test_a_token_refreshed_while_disconnecting_is_not_stored_again(app, fakes, b
     with app.app_context(), db.connection_context():
         connections.save_credentials(stale, fresh, app.config)
     assert_disconnected_and_wiped(rep)
+
+
+def test_a_token_refreshed_by_a_sync_of_an_earlier_connection_is_not_stored(
+        app, fakes, browser, rep):
+    """Disconnect and connect again while a sync of the first connection still runs: its
+    refreshed tokens belong to the old grant (maybe another mailbox), not the new connection."""
+    connect(browser, 'outlook')
+    with app.app_context(), db.connection_context():
+        stale = connection_of(rep)  # what an in-flight sync holds
+        old_tokens = connections.credentials_of(stale, app.config)
+    assert browser.post('/integrations/disconnect').status_code == 302
+    connect(browser, 'outlook')
+    with app.app_context(), db.connection_context():
+        new_tokens = connections.credentials_of(connection_of(rep), app.config)
+        assert new_tokens.access_token != old_tokens.access_token
+        connections.save_credentials(stale, old_tokens, app.config)
+        stored = connection_of(rep)
+        assert stored.status == 'connected' and stored.connected_at != stale.connected_at
+        assert connections.credentials_of(stored, app.config) == new_tokens
