@@ -4,7 +4,6 @@ import os
 import sqlite3
 
 import click
-from flask import current_app
 from peewee import BooleanField, DatabaseProxy
 from playhouse import db_url
 from playhouse.migrations import Runner

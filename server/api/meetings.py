@@ -8,7 +8,7 @@ from server.schemas.meetings import (AttendeesAddSchema, MeetingDeleteQuerySchem
                                      MeetingInSchema, MeetingListPageSchema,
                                      MeetingPatchSchema, MeetingQuerySchema, MeetingSchema,
                                      StartSchema)
-from server.services import meeting_listing, meetings
+from server.services import meetings
 
 blp = Blueprint('meetings', __name__, description='Meeting activities')
 

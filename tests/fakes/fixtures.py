@@ -45,3 +45,17 @@ def google_config(google_fake):
 @pytest.fixture
 def graph_config(graph_fake):
     return provider_config(graph_fake)
+
+
+def connect_memory_calendar(app, user):
+    """``user``'s in-memory calendar, connected now; every provider the app asks for is it."""
+    from server.db import db
+    from server.models import CalendarConnection, utcnow
+    from tests.fakes.memory_provider import MemoryCalendar, MemoryProvider
+    calendar = MemoryCalendar(owner=user.email)
+    calendar.provider = MemoryProvider(calendar)
+    app.config['CALENDAR_PROVIDER_FACTORY'] = lambda connection, config: calendar.provider
+    with db.connection_context():
+        CalendarConnection.create(account=user.account_id, user=user.id, provider='memory',
+                                  provider_email=user.email, connected_at=utcnow())
+    return calendar

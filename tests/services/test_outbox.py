@@ -6,7 +6,7 @@ from server.db import db
 from server.models import CalendarConnection, CalendarOutbox, Contact, Meeting, utcnow
 from server.services import outbox
 from server.sync import runner
-from tests.fakes.memory_provider import MemoryCalendar, MemoryProvider
+from tests.fakes.fixtures import connect_memory_calendar
 
 START, END = '2026-12-01T15:00:00Z', '2026-12-01T15:30:00Z'
 
@@ -18,13 +18,8 @@ class Lost(TransientError):
 
 @pytest.fixture
 def calendar(app, caller):
-    cal = MemoryCalendar(owner=caller.user.email)
-    cal.provider = MemoryProvider(cal)
-    app.config['CALENDAR_PROVIDER_FACTORY'] = lambda connection, config: cal.provider
+    cal = connect_memory_calendar(app, caller.user)
     with db.connection_context():
-        CalendarConnection.create(account=caller.user.account_id, user=caller.user.id,
-                                  provider='memory', provider_email=caller.user.email,
-                                  connected_at=utcnow())
         Contact.create(account=caller.user.account_id, email='buyer@client.com', first_name='Bea')
     return cal
 

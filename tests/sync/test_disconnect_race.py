@@ -16,7 +16,7 @@ from server.db import db
 from server.models import CalendarConnection, CalendarOutbox, Meeting, utcnow
 from server.services import connections
 from server.sync import runner
-from tests.fakes.memory_provider import MemoryCalendar, MemoryProvider
+from tests.fakes.fixtures import connect_memory_calendar
 
 CONFIG = {'CALENDAR_RETRY_ATTEMPTS': 2, 'CALENDAR_BACKOFF_BASE': 0.001,
           'CALENDAR_RETRY_MAX_DELAY': 0.01}
@@ -124,14 +124,7 @@ def test_a_refused_grant_without_a_disconnect_still_asks_to_reconnect(world):
 @pytest.fixture
 def writing(app, caller):
     """The caller's memory calendar, connected, as the outbox's provider."""
-    calendar = MemoryCalendar(owner=caller.user.email)
-    calendar.provider = MemoryProvider(calendar)
-    app.config['CALENDAR_PROVIDER_FACTORY'] = lambda connection, config: calendar.provider
-    with db.connection_context():
-        CalendarConnection.create(account=caller.user.account_id, user=caller.user.id,
-                                  provider='memory', provider_email=caller.user.email,
-                                  connected_at=utcnow())
-    return calendar
+    return connect_memory_calendar(app, caller.user)
 
 
 def test_a_calendar_write_refused_after_a_disconnect_does_not_ask_to_reconnect(

@@ -4,8 +4,8 @@ import gc
 
 from playhouse.test_utils import count_queries
 
-from server.calendars.base import Attendee, CalendarEvent
-from server.models import (Contact, Meeting, MeetingAttendee, MeetingContact, SyncDecision)
+from server.calendars.base import CalendarEvent
+from server.models import Contact, Meeting, MeetingAttendee, MeetingContact, SyncDecision
 from server.sync.engine import apply_page
 
 

@@ -6,7 +6,6 @@ import time
 import pytest
 
 from server import tasks
-from server.db import db
 from server.models import CalendarConnection, Meeting, utcnow
 from server.sync import channels, runner
 
