@@ -134,3 +134,82 @@ def test_graph_delta_lists_only_the_window_asked_for_and_its_delta_link_keeps_it
     changes = requests.get(first['@odata.deltaLink'], headers=headers, timeout=5).json()
     assert titles(changes) == ['Inside, edited']
     assert changes['@odata.deltaLink']
+
+
+def _graph_delta(graph_fake, token, url=None):
+    """Every item of one calendarView/delta round (its pages followed), and its deltaLink."""
+    headers = {'Authorization': f'Bearer {token}'}
+    url = url or (graph_fake.url + '/v1.0/me/calendarView/delta'
+                  '?startDateTime=2031-03-01T00:00:00Z&endDateTime=2031-04-01T00:00:00Z')
+    items = []
+    while True:
+        body = requests.get(url, headers=headers, timeout=5).json()
+        items += body['value']
+        if '@odata.deltaLink' in body:
+            return items, body['@odata.deltaLink']
+        url = body['@odata.nextLink']
+
+
+def test_graph_delta_reports_a_deleted_occurrence_by_its_id_alone(graph_fake):
+    """R13 as Graph shows it: a series expands into occurrences; the organizer deleting one
+    (DELETE /me/events/{occurrence id}) leaves the series and reports only that id as removed."""
+    import datetime
+    owner = 'rep@acme.com'
+    token = graph_fake.grant(owner)['access_token']
+    start = datetime.datetime(2031, 3, 3, 9)
+    master = graph_fake.store.add_event(owner, 'Weekly', start=start,
+                                        attendees=['ann@client.example'],
+                                        recurrence=['RRULE:FREQ=WEEKLY;COUNT=4'])
+    items, link = _graph_delta(graph_fake, token)
+    kinds = sorted((item['type'], item['start']['dateTime'][:10]) for item in items)
+    assert kinds == [('occurrence', '2031-03-03'), ('occurrence', '2031-03-10'),
+                     ('occurrence', '2031-03-17'), ('occurrence', '2031-03-24')]
+    third = next(i for i in items if i['start']['dateTime'].startswith('2031-03-17'))
+    assert (third['seriesMasterId'], third['originalStart']) == (master.id, '2031-03-17T09:00:00Z')
+
+    deleted = requests.delete(f"{graph_fake.url}/v1.0/me/events/{third['id']}", timeout=5,
+                              headers={'Authorization': f'Bearer {token}'})
+    assert deleted.status_code == 204
+    changes, link = _graph_delta(graph_fake, token, link)
+    assert changes == [{'@odata.type': '#microsoft.graph.event', 'id': third['id'],
+                        '@removed': {'reason': 'deleted'}}]
+    assert [i.kind for i in graph_fake.store.invitations_for(third['id'])] == ['cancel']
+    items, _ = _graph_delta(graph_fake, token)  # a fresh view: the series without that week
+    assert len(items) == 3 and third['id'] not in {i['id'] for i in items}
+    missing = requests.delete(f"{graph_fake.url}/v1.0/me/events/{master.id}_20310318T090000Z",
+                              timeout=5, headers={'Authorization': f'Bearer {token}'})
+    assert missing.status_code == 404  # no occurrence falls then
+
+
+def test_graph_delta_reports_a_deleted_series_occurrence_by_occurrence(graph_fake):
+    import datetime
+    owner = 'rep@acme.com'
+    token = graph_fake.grant(owner)['access_token']
+    store = graph_fake.store
+    master = store.add_event(owner, 'Weekly', start=datetime.datetime(2031, 3, 3, 9),
+                             recurrence=['RRULE:FREQ=WEEKLY;COUNT=3'])
+    items, link = _graph_delta(graph_fake, token)
+    store.delete_event(master.id)
+    changes, _ = _graph_delta(graph_fake, token, link)
+    assert all(set(c) == {'@odata.type', 'id', '@removed'} for c in changes)
+    assert sorted(c['id'] for c in changes) == sorted([master.id] + [i['id'] for i in items])
+
+
+def test_graph_delta_never_splits_a_series_across_pages(graph_fake):
+    import datetime
+    owner = 'rep@acme.com'
+    token = graph_fake.grant(owner)['access_token']
+    store = graph_fake.store
+    store.add_event(owner, 'Single', start=datetime.datetime(2031, 3, 2, 9))
+    store.add_event(owner, 'Weekly', start=datetime.datetime(2031, 3, 3, 9),
+                    recurrence=['RRULE:FREQ=WEEKLY;COUNT=3'])
+    store.add_event(owner, 'Another', start=datetime.datetime(2031, 3, 4, 9))
+    url = (graph_fake.url + '/v1.0/me/calendarView/delta'
+           '?startDateTime=2031-03-01T00:00:00Z&endDateTime=2031-04-01T00:00:00Z')
+    pages = []
+    while url:
+        body = requests.get(url, timeout=5, headers={'Authorization': f'Bearer {token}',
+                                                     'Prefer': 'odata.maxpagesize=2'}).json()
+        pages.append([item['subject'] for item in body['value']])
+        url = body.get('@odata.nextLink')
+    assert pages == [['Single', 'Weekly', 'Weekly', 'Weekly'], ['Another']]

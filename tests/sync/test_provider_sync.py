@@ -80,3 +80,48 @@ def test_calendar_changes_reach_the_crm_through_each_provider(app, caller, conne
     with db.connection_context():
         ids = [m.provider_event_id for m in Meeting.select()]
     assert len(ids) == len(set(ids)) == 8
+
+
+def test_r13_the_organizer_calls_off_one_week_of_a_logged_series(app, caller, connected):
+    """Google says so with the occurrence itself; Graph's delta with only its id ('@removed'):
+    either way the called-off week becomes its own cancelled meeting, once."""
+    from server.models import MeetingAttendee, MeetingContact, SyncDecision
+    name, fake = connected
+    store, owner = fake.store, caller.user.email
+    start = datetime.datetime.now().replace(minute=0, second=0, microsecond=0) \
+        + datetime.timedelta(days=2)
+    week = datetime.timedelta(days=7)
+    series = store.add_event(owner, 'Weekly sync', start=start, attendees=['ann@client.example'],
+                             recurrence=['RRULE:FREQ=WEEKLY;COUNT=5'])
+    lonely = store.add_event(owner, 'No contact', start=start, attendees=['x@else.example'])
+    sync(app, caller)
+    with db.connection_context():
+        assert [(m.title, m.start, m.status) for m in Meeting.select()] == [
+            ('Weekly sync', start, 'scheduled')]
+
+    store.add_exception(series.id, start + 2 * week, cancelled=True)  # the third week
+    store.delete_event(lonely.id)  # a removal with no series behind it
+    sync(app, caller)
+    sync(app, caller)  # nothing new: nothing doubles
+    with db.connection_context():
+        meetings = list(Meeting.select().order_by(Meeting.start))
+        assert [(m.title, m.start, m.end, m.status) for m in meetings] == [
+            ('Weekly sync', start, start + datetime.timedelta(hours=1), 'scheduled'),
+            ('Weekly sync', start + 2 * week, start + 2 * week + datetime.timedelta(hours=1),
+             'cancelled')]
+        called_off = meetings[1]
+        assert {a.email for a in MeetingAttendee.select().where(
+            MeetingAttendee.meeting == called_off.id)} == {owner, 'ann@client.example'}
+        ann = Contact.get(Contact.email == 'ann@client.example')
+        assert {mc.meeting_id for mc in MeetingContact.select().where(
+            MeetingContact.contact == ann.id)} == {m.id for m in meetings}
+        assert SyncDecision.select().where(SyncDecision.provider_event_id == lonely.id).order_by(
+            SyncDecision.id.desc()).first().reason == 'r9_cancelled'
+
+    # The whole series goes: its meeting leaves the timelines, its other weeks are not
+    # called-off meetings; the week already called off stays what it was.
+    store.delete_event(series.id)
+    sync(app, caller)
+    with db.connection_context():
+        assert [(m.start, m.status) for m in Meeting.select()] == [(start + 2 * week,
+                                                                     'cancelled')]
