@@ -37,8 +37,7 @@ ATTENDEE_COLUMNS = ('meeting', 'account', 'email', 'display_name', 'response_sta
                     'is_organizer', 'contact', 'position')
 _meeting_tuple = operator.itemgetter(*MEETING_FIELDS)  # a row dict's MEETING_FIELDS in order
 DECISION_COLUMNS = ('account', 'user', 'provider_event_id', 'title', 'decision', 'reason',
-                    'meeting_id', 'created_at')
-OCCURRENCE_DECISION_COLUMNS = DECISION_COLUMNS + ('series_event_id', 'occurrence_start')
+                    'meeting_id', 'created_at', 'series_event_id', 'occurrence_start')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -412,32 +411,25 @@ def _log(scope, events, outcomes, stored, recalled, stamp):
               for event_id, series_id in recalled.items() if series_id in stored.meetings}
     titles.update((event_id, m.title) for event_id, m in stored.meetings.items())
     titles.update((e.provider_event_id, e.title) for e in events if _is_event(e) and e.title)
-    # Occurrences' rows carry their series and start in a statement of their own: the other
-    # rows (most of them) do not pay two more parameters each.
-    rows, occurrence_rows, account_id, user_id = [], [], scope.account_id, scope.user_id
+    rows, account_id, user_id = [], scope.account_id, scope.user_id
     for event, o in zip(events, outcomes):
         title = titles.get(o.provider_event_id)
-        row = (account_id, user_id, (o.provider_event_id or '')[:1024],
-               title[:500] if isinstance(title, str) else '', o.decision, o.reason,
-               o.meeting_id, stamp)
-        slot = _series_slot(event) if getattr(event, 'recurring_event_id', None) else None
-        if slot is None:
-            rows.append(row)
-        else:
-            occurrence_rows.append(row + slot)
+        series_id, start = _series_slot(event)
+        rows.append((account_id, user_id, (o.provider_event_id or '')[:1024],
+                     title[:500] if isinstance(title, str) else '', o.decision, o.reason,
+                     o.meeting_id, stamp, series_id, start))
     insert_rows(SyncDecision, DECISION_COLUMNS, rows)
-    insert_rows(SyncDecision, OCCURRENCE_DECISION_COLUMNS, occurrence_rows)
 
 
 def _series_slot(event):
     """(series id, occurrence start) of a series' occurrence, for _recall_occurrences (R13);
-    None for anything else. Retention keeps each event's newest decision, so every decision on
-    an occurrence carries them, not just the first."""
+    (None, None) for anything else. Retention keeps each event's newest decision, so every
+    decision on an occurrence carries them, not just the first."""
     series_id = getattr(event, 'recurring_event_id', None)
     if not series_id or not isinstance(series_id, str) or len(series_id) > 1024 \
             or getattr(event, 'is_recurring_master', False):
-        return None
+        return None, None
     start = getattr(event, 'original_start', None) or getattr(event, 'start', None)
     if not isinstance(start, datetime.datetime):
-        return None
+        return None, None
     return series_id, stored_datetime(start)
