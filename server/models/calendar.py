@@ -47,10 +47,6 @@ class SyncDecision(BaseModel):
     decision = CharField(max_length=20)  # logged | updated | deleted | skipped
     reason = CharField(max_length=50, default='')  # e.g. r14_all_day
     meeting_id = IntegerField(null=True)  # not a foreign key: the log outlives the meeting
-    # R13 (0013): an occurrence's series and slot, so a later removal that names only the
-    # occurrence (Graph's '@removed') can still be kept as that series' cancelled occurrence.
-    series_event_id = CharField(max_length=1024, null=True)
-    occurrence_start = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
 
     class Meta:

@@ -1,10 +1,9 @@
 """Apply one page of calendar changes for one user: rules in memory, writes in batches.
 
 A page costs a constant number of SQL statements whatever its size (reads: meetings, their
-attendees, contacts, and for bare removals the series the log remembers; writes: one upsert,
-attendee and timeline rows, deletes, the B4 log), all inside one transaction. Applying the
-same page twice changes nothing (idempotent per user and provider event id, through the unique
-index on meetings).
+attendees, contacts; writes: one upsert, attendee and timeline rows, deletes, the B4 log), all
+inside one transaction. Applying the same page twice changes nothing (idempotent per user and
+provider event id, through the unique index on meetings).
 """
 import collections
 import contextlib
@@ -37,7 +36,7 @@ ATTENDEE_COLUMNS = ('meeting', 'account', 'email', 'display_name', 'response_sta
                     'is_organizer', 'contact', 'position')
 _meeting_tuple = operator.itemgetter(*MEETING_FIELDS)  # a row dict's MEETING_FIELDS in order
 DECISION_COLUMNS = ('account', 'user', 'provider_event_id', 'title', 'decision', 'reason',
-                    'meeting_id', 'created_at', 'series_event_id', 'occurrence_start')
+                    'meeting_id', 'created_at')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -156,22 +155,21 @@ def _apply_page(scope, events, now):
     latest = {}
     for event in events:  # a page may list an event twice: its last state wins
         latest[getattr(event, 'provider_event_id', None) or id(event)] = event
+    # Series masters first, so their occurrences can be compared with them (R13); otherwise
+    # page order.
+    events, members = [], []
+    wanted = set()  # the meetings to read: the page's events and their series' masters
+    for event in latest.values():
+        member = False
+        if _is_event(event):
+            wanted.add(event.provider_event_id)
+            if event.recurring_event_id:
+                wanted.add(event.recurring_event_id)
+            member = rules.r13_is_series_member(event)
+        (members if member else events).append(event)
+    events += members
+    wanted.discard('')
     with db.atomic():
-        recalled = _recall_occurrences(scope, latest)
-        # Series masters first, so their occurrences can be compared with them (R13);
-        # otherwise page order.
-        events, members = [], []
-        wanted = set()  # the meetings to read: the page's events and their series' masters
-        for event in latest.values():
-            member = False
-            if _is_event(event):
-                wanted.add(event.provider_event_id)
-                if event.recurring_event_id:
-                    wanted.add(event.recurring_event_id)
-                member = rules.r13_is_series_member(event)
-            (members if member else events).append(event)
-        events += members
-        wanted.discard('')
         stored = _Stored(scope, wanted)
         people = _people(events)
         contact_ids, internal = _match(scope, people, stored)
@@ -190,53 +188,12 @@ def _apply_page(scope, events, now):
         for outcome in outcomes:
             if outcome.meeting_id is None and outcome.decision in (LOGGED, UPDATED):
                 outcome.meeting_id = ids.get(outcome.provider_event_id)
-        _log(scope, events, outcomes, stored, recalled, stamp)
+        _log(scope, events, outcomes, stored, stamp)
     return outcomes
 
 
 def _is_event(event):
     return isinstance(getattr(event, 'provider_event_id', None), str)
-
-
-def _is_bare_removal(event):
-    """A deletion that names only the event (Graph's '@removed'): no series, no start."""
-    return (_is_event(event) and event.provider_event_id and event.status == 'cancelled'
-            and not event.recurring_event_id
-            and event.start is None and event.original_start is None)
-
-
-def _recall_occurrences(scope, latest):
-    """R13: a bare removal of an occurrence the engine saw before becomes that series'
-    cancelled occurrence again, from the newest decision that remembered its series and start.
-
-    Graph reports an organizer's deletion of one occurrence with the occurrence's id alone.
-    Not when the page also removes the series itself: a deleted series is gone, occurrences
-    and all (R9), not a run of called-off weeks. One query, only on pages with bare removals.
-    Returns {event id: series id} of those recalled.
-    """
-    bare = [key for key, event in latest.items() if _is_bare_removal(event)]
-    recalled = {}
-    if not bare:
-        return recalled
-    removed = {key for key, event in latest.items()
-               if _is_event(event) and event.status == 'cancelled'}
-    remembered = {}
-    for batch in chunks(bare, MAX_VARIABLES - 1):
-        query = (SyncDecision
-                 .select(SyncDecision.provider_event_id, SyncDecision.series_event_id,
-                         SyncDecision.occurrence_start)
-                 .where(SyncDecision.user == scope.user_id,
-                        is_in(SyncDecision.provider_event_id, batch),
-                        SyncDecision.series_event_id.is_null(False))
-                 .order_by(SyncDecision.created_at, SyncDecision.id).tuples())
-        for event_id, series_id, start in query:
-            remembered[event_id] = (series_id, start)  # the newest wins
-    for event_id, (series_id, start) in remembered.items():
-        if series_id not in removed and start is not None:
-            latest[event_id] = dataclasses.replace(latest[event_id], recurring_event_id=series_id,
-                                                   original_start=start)
-            recalled[event_id] = series_id
-    return recalled
 
 
 def _people(events):
@@ -403,33 +360,15 @@ def _write_people(scope, plan, contact_ids, internal, ids, stored):
     insert_rows(MeetingContact, ('meeting', 'contact'), link_rows, 'ON CONFLICT DO NOTHING')
 
 
-def _log(scope, events, outcomes, stored, recalled, stamp):
+def _log(scope, events, outcomes, stored, stamp):
     """B4: one decision row per event seen."""
-    # A deleted event arrives without its title: the log names it after its meeting, or a
-    # recalled occurrence without one after its series'.
-    titles = {event_id: stored.meetings[series_id].title
-              for event_id, series_id in recalled.items() if series_id in stored.meetings}
-    titles.update((event_id, m.title) for event_id, m in stored.meetings.items())
+    # A deleted event arrives without its title: the log names it after its meeting.
+    titles = {event_id: m.title for event_id, m in stored.meetings.items()}
     titles.update((e.provider_event_id, e.title) for e in events if _is_event(e) and e.title)
     rows, account_id, user_id = [], scope.account_id, scope.user_id
-    for event, o in zip(events, outcomes):
+    for o in outcomes:
         title = titles.get(o.provider_event_id)
-        series_id, start = _series_slot(event)
         rows.append((account_id, user_id, (o.provider_event_id or '')[:1024],
                      title[:500] if isinstance(title, str) else '', o.decision, o.reason,
-                     o.meeting_id, stamp, series_id, start))
+                     o.meeting_id, stamp))
     insert_rows(SyncDecision, DECISION_COLUMNS, rows)
-
-
-def _series_slot(event):
-    """(series id, occurrence start) of a series' occurrence, for _recall_occurrences (R13);
-    (None, None) for anything else. Retention keeps each event's newest decision, so every
-    decision on an occurrence carries them, not just the first."""
-    series_id = getattr(event, 'recurring_event_id', None)
-    if not series_id or not isinstance(series_id, str) or len(series_id) > 1024 \
-            or getattr(event, 'is_recurring_master', False):
-        return None, None
-    start = getattr(event, 'original_start', None) or getattr(event, 'start', None)
-    if not isinstance(start, datetime.datetime):
-        return None, None
-    return series_id, stored_datetime(start)

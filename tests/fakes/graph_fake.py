@@ -5,11 +5,7 @@ to it unmodified. ``/me/calendarView/delta`` follows Graph's delta query: pages 
 ``@odata.nextLink``, the last page ends with ``@odata.deltaLink``; following that link returns
 only changes since, deletions as ``@removed``; a delta token the fake forgot answers 410
 ``syncStateNotFound``. Series masters are expanded into occurrences within the window, as a
-calendar view does; a deleted occurrence (DELETE /me/events/{occurrence id}, or
-``store.add_exception(..., cancelled=True)``) and each occurrence of a deleted series come back
-as ``@removed`` with the occurrence's id alone, no series, no start; a page never splits a
-series' occurrences (as Graph was observed to do). Graph e-mails invitations itself; the
-store's invitation log records them.
+calendar view does. Graph e-mails invitations itself; the store's invitation log records them.
 """
 import datetime
 import hashlib
@@ -151,7 +147,7 @@ class GraphFake(FakeServer):
             kind = 'exception'
         event_id = event.id
         if occurrence_start is not None:
-            kind, event_id = 'occurrence', self.occurrence_id(event, occurrence_start)
+            kind, event_id = 'occurrence', f'{event.id}_{occurrence_start:%Y%m%dT%H%M%SZ}'
             end, start = occurrence_start + (end - start), occurrence_start
         body = {
             '@odata.etag': f'W/"{event.seq}"', 'id': event_id,
@@ -206,17 +202,10 @@ class GraphFake(FakeServer):
         for event in events:
             if event.deleted:
                 items.append((event, None))
-                if event.recurrence and not event.recurring_event_id:
-                    # A deleted series leaves the view occurrence by occurrence, each an
-                    # '@removed' of its own id, on the master's page (Graph never splits a
-                    # series across delta pages).
-                    items.extend((event, when) for when in
-                                 self.occurrences(event, window_start, window_end)
-                                 if self.occurrence_id(event, when) not in exceptions)
                 continue
             if event.recurrence:
                 for when in self.occurrences(event, window_start, window_end):
-                    if self.occurrence_id(event, when) not in exceptions:
+                    if f'{event.id}_{when:%Y%m%dT%H%M%SZ}' not in exceptions:
                         items.append((event, when))
                 continue
             start, end = as_datetime(event.start), as_datetime(event.end)
@@ -224,18 +213,10 @@ class GraphFake(FakeServer):
                 items.append((event, None))
         return items
 
-    @staticmethod
-    def occurrence_id(master, when):
-        """The id of ``master``'s occurrence at ``when`` (store.add_exception names it so too)."""
-        return f'{master.id}_{when:%Y%m%dT%H%M%SZ}'
-
     def render_item(self, item):
         event, occurrence_start = item
         if event.deleted:
-            # Only the identity stays: no seriesMasterId, no start, even for an occurrence.
-            removed_id = event.id if occurrence_start is None else self.occurrence_id(
-                event, occurrence_start)
-            return {'@odata.type': '#microsoft.graph.event', 'id': removed_id,
+            return {'@odata.type': '#microsoft.graph.event', 'id': event.id,
                     '@removed': {'reason': 'deleted'}}
         return self.render(event, occurrence_start=occurrence_start)
 
@@ -273,10 +254,8 @@ class GraphFake(FakeServer):
                                    'string parameters StartDateTime and EndDateTime.'}}, 400)
                 state = self._snapshot(owner, 0, parse_iso(args['startDateTime']),
                                        parse_iso(args['endDateTime']), initial=True)
-            items, rest = state['items'], state['offset'] + size
-            while 0 < rest < len(items) and items[rest][0] is items[rest - 1][0]:
-                rest += 1  # one series' occurrences stay on one page
-            chunk = [self.render_item(i) for i in items[state['offset']:rest]]
+            chunk = [self.render_item(i) for i in state['items'][state['offset']:state['offset'] + size]]
+            rest = state['offset'] + size
             body = {'@odata.context': f'{self.url}{GRAPH}/$metadata#Collection(event)',
                     'value': chunk}
             link = f'{self.url}{GRAPH}/me/calendarView/delta?'
@@ -391,33 +370,12 @@ class GraphFake(FakeServer):
                 self.store.invite(event, sorted(after & before), 'update')
         return self.json(self.render(event))
 
-    def _occurrence(self, owner, event_id):
-        """(series master, start) of a plain occurrence named by its id, or None."""
-        master_id, _, when = event_id.rpartition('_')
-        master = self._find(owner, master_id) if master_id else None
-        if master is None or not master.recurrence or event_id in self.store.events:
-            return None
-        try:
-            start = datetime.datetime.strptime(when, '%Y%m%dT%H%M%SZ')
-        except ValueError:
-            return None
-        found = self.occurrences(master, start, start + datetime.timedelta(seconds=1))
-        return (master, start) if found else None
-
     def delete_event(self, request, event_id):
         owner, error = self._api_call(request)
         if error:
             return error
         with self.store.transaction():
             event = self._find(owner, event_id)
-            occurrence = self._occurrence(owner, event_id) if event is None else None
-            if occurrence is not None:
-                # Deleting one occurrence cancels it alone: the series goes on (R13).
-                master, start = occurrence
-                event = self.store.add_exception(master.id, start, cancelled=True)
-                if master.organizer == owner:
-                    self.store.invite(event, [a.email for a in event.attendees], 'cancel')
-                return Response(status=204)
             if event is None:
                 return self._not_found()
             self.store.delete_event(event_id)

@@ -1,6 +1,4 @@
 """Microsoft Graph event resources <-> the neutral types of server.calendars.base."""
-import dataclasses
-
 from server.calendars.base import Attendee, CalendarEvent
 from server.calendars.links import link_in_location, place_video_link
 from server.calendars.timeutil import parse_iso
@@ -35,27 +33,6 @@ def parse_attendee(raw, own_email, organizer):
 def removed(item):
     """A delta '@removed' entry: only the identity of a deleted event remains."""
     return CalendarEvent(provider_event_id=item['id'], status='cancelled')
-
-
-def occurrence(master, item):
-    """A plain occurrence of ``master`` (a CalendarEvent) from its calendar-view item.
-
-    Graph lists an occurrence with little more than its id, series and times; unchanged, it
-    is its master at another time (a changed one comes as an 'exception', in full). The sync
-    skips it (R13) but remembers its series and start: Graph reports the occurrence's later
-    deletion by its id alone.
-    """
-    start = parse_time(item.get('start'))
-    if start is None:
-        return None
-    end = parse_time(item.get('end'))
-    if end is None and master.start and master.end:
-        end = start + (master.end - master.start)
-    return dataclasses.replace(
-        master, provider_event_id=item['id'], is_recurring_master=False,
-        recurring_event_id=master.provider_event_id,
-        original_start=parse_iso(item.get('originalStart')) or start, start=start, end=end,
-        attendees=list(master.attendees))
 
 
 def parse_event(item, own_email=''):

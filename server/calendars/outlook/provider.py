@@ -1,10 +1,9 @@
 """Outlook (Office 365) behind the CalendarProvider interface, through Microsoft Graph.
 
 Only the user's default calendar is read (``/me/calendarView``) and written (``/me/events``)
-(R2). A calendar view lists each occurrence of a series; this provider hands the sync the
-series master, then its unchanged occurrences as the master describes them (the sync skips
-those, R13, but remembers their series: Graph reports an occurrence's deletion by its id alone),
-while exceptions (moved or changed occurrences) come through as their own events.
+(R2). A calendar view lists each occurrence of a series; like Google with singleEvents=False,
+this provider hands the sync the series master instead of its unchanged occurrences, while
+exceptions (moved or changed occurrences) come through as their own events (R13).
 
 A calendar view's delta link keeps the window of the pass that made it: followed forever, it
 would never show events beyond the window's original end. So every link this provider hands
@@ -109,28 +108,18 @@ class OutlookProvider(ClientBackedProvider):
         return window_end - self.clock() < self.window_future * RENEW_WHEN_AHEAD_LESS_THAN
 
     def _events(self, items):
-        events, masters, occurrences = [], [], []
+        events, masters = [], []
         for item in items:
             if item.get('type') == 'occurrence':
                 master_id = item.get('seriesMasterId')
                 if master_id and master_id not in masters:
                     masters.append(master_id)
-                if master_id:
-                    occurrences.append(item)
                 continue
             events.append(parse.parse_event(item, self.email))
-        fetched = {}
         for master_id in masters:
             master = self.get_event(master_id)
             if master is not None:
                 events.append(master)
-                fetched[master_id] = master
-        # After their masters: plain occurrences as their master describes them (R13).
-        for item in occurrences:
-            master = fetched.get(item['seriesMasterId'])
-            found = parse.occurrence(master, item) if master is not None else None
-            if found is not None:
-                events.append(found)
         return events
 
     def get_event(self, event_id):
