@@ -64,9 +64,7 @@ def current_user():
 def load_session_user():
     """before_request: the signed-in web user, if any, into g.web_user."""
     g.web_user = None
-    if request.path.startswith('/api/'):
-        return  # the API takes tokens only (SessionInterface opens no session for it)
-    user_id = session.get('user_id')
+    user_id = session.get('user_id')  # API requests have the null session: always None
     if user_id is not None:
         g.web_user = User.get_or_none(User.id == user_id, User.is_active == True)  # noqa: E712
 

@@ -46,27 +46,25 @@ def lock_owner():
 
 def acquire(connection_id, owner, seconds=LEASE_SECONDS):
     """Take the user's sync lease if it is free or expired; True when taken (one UPDATE)."""
+    return _take_lease(CalendarConnection.id == connection_id, owner, seconds)
+
+
+def renew(connection, owner, seconds=LEASE_SECONDS):
+    """Extend a lease we hold on a connection that is still live; False if the lease was lost
+    (expired and taken by another worker) or the user disconnected meanwhile."""
+    return _take_lease(still_live(connection), owner, seconds)
+
+
+def _take_lease(row, owner, seconds):
+    """Set ``owner``'s lease on the connection ``row`` matches, unless another holds it."""
     now = utcnow()
     free = ((CalendarConnection.sync_lock_until.is_null())
             | (CalendarConnection.sync_lock_until < now)
             | (CalendarConnection.sync_lock_owner == owner))
     taken = (CalendarConnection.update(sync_lock_owner=owner,
                                        sync_lock_until=now + datetime.timedelta(seconds=seconds))
-             .where(CalendarConnection.id == connection_id, free).execute())
+             .where(row, free).execute())
     return taken == 1
-
-
-def renew(connection, owner, seconds=LEASE_SECONDS):
-    """Extend a lease we hold on a connection that is still live; False if the lease was lost
-    (expired and taken by another worker) or the user disconnected meanwhile."""
-    now = utcnow()
-    free = ((CalendarConnection.sync_lock_until.is_null())
-            | (CalendarConnection.sync_lock_until < now)
-            | (CalendarConnection.sync_lock_owner == owner))
-    renewed = (CalendarConnection.update(sync_lock_owner=owner,
-                                         sync_lock_until=now + datetime.timedelta(seconds=seconds))
-               .where(still_live(connection), free).execute())
-    return renewed == 1
 
 
 def release(connection_id, owner):

@@ -46,7 +46,7 @@ def assert_disconnected(world):
     assert connections.state(world.user)['status'] == 'not_connected'  # Settings and /me
 
 
-def test_a_grant_revoked_by_disconnect_mid_sync_does_not_ask_to_reconnect(world):
+def test_r21_a_grant_revoked_by_disconnect_mid_sync_does_not_ask_to_reconnect(world):
     fill(world, 3)
     real_list = world.provider.list_changes
 
@@ -114,7 +114,7 @@ def test_a_sync_without_a_disconnect_still_stores_cursor_and_time(world):
     assert row.status == 'connected' and row.sync_cursor and row.last_synced_at
 
 
-def test_a_refused_grant_without_a_disconnect_still_asks_to_reconnect(world):
+def test_r21_a_refused_grant_without_a_disconnect_still_asks_to_reconnect(world):
     world.provider.auth_expired = True
     result = runner.sync_user(world.user.id, CONFIG, provider=world.provider)
     assert result.status == 'needs_reconnect'
@@ -127,7 +127,7 @@ def writing(app, caller):
     return connect_memory_calendar(app, caller.user)
 
 
-def test_a_calendar_write_refused_after_a_disconnect_does_not_ask_to_reconnect(
+def test_r21_a_calendar_write_refused_after_a_disconnect_does_not_ask_to_reconnect(
         app, caller, writing):
     def revoked_while_inserting(event, send_updates=True):
         with db.connection_context():

@@ -13,7 +13,8 @@ from tests.fakes.fixtures import FAST_RETRIES, TEST_ENCRYPTION_KEY
 WINDOW_DAYS = 365
 
 
-def test_events_beyond_the_first_window_arrive_once_the_window_runs_short(app, caller, graph_fake):
+def test_r8_r9_events_beyond_the_first_window_arrive_once_the_window_runs_short(
+        app, caller, graph_fake):
     graph_fake.push_sink = lambda url, headers, body: None
     clock = {'now': utcnow().replace(microsecond=0)}
 
