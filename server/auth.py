@@ -25,6 +25,12 @@ def _view_is_public(endpoint):
         getattr(view, 'view_class', None), PUBLIC_ATTR, False)
 
 
+def bearer_token():
+    """The token of this request's ``Authorization: Bearer <token>`` header, or None."""
+    scheme, _, credentials = request.headers.get('Authorization', '').partition(' ')
+    return credentials.strip() if scheme.lower() == 'bearer' else None
+
+
 def authenticate_api_request():
     """before_request for /api/v1: resolve the bearer token into g.user."""
     if request.method == 'OPTIONS' or not request.path.startswith('/api/v1'):
@@ -33,9 +39,7 @@ def authenticate_api_request():
         return None
     if _view_is_public(request.endpoint):
         return None
-    header = request.headers.get('Authorization', '')
-    scheme, _, credentials = header.partition(' ')
-    user = tokens.authenticate(credentials.strip()) if scheme.lower() == 'bearer' else None
+    user = tokens.authenticate(bearer_token())
     if user is None:
         abort(401, message='A valid API token is required (Authorization: Bearer <token>).',
               headers={'WWW-Authenticate': 'Bearer'})

@@ -21,7 +21,3 @@ export async function setServerUrl(value) {
   await chrome.storage.local.set({ serverUrl });
   return serverUrl;
 }
-
-export function signOut() {
-  return chrome.storage.local.remove('token');
-}

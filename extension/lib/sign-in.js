@@ -1,8 +1,19 @@
 // Sign in without copy-pasting a token: the server's /extension/authorize page (behind its own
 // sign-in) redirects to our signed-in page with #token=...&state=...; `state` proves we asked.
+import { api } from './api.js';
 import { getSettings } from './settings.js';
 
 export const SIGNED_IN_PAGE = 'extension/options/signed-in.html';
+
+// This browser profile's own random id, made once: signing in again replaces only the token
+// issued to it, so the extension in another profile or on another computer stays signed in.
+async function installationId() {
+  const { installationId: known } = await chrome.storage.local.get('installationId');
+  if (known) return known;
+  const made = crypto.randomUUID();
+  await chrome.storage.local.set({ installationId: made });
+  return made;
+}
 
 export async function startSignIn() {
   const { serverUrl } = await getSettings();
@@ -11,6 +22,7 @@ export async function startSignIn() {
   const url = new URL(serverUrl + '/extension/authorize');
   url.searchParams.set('redirect_uri', chrome.runtime.getURL(SIGNED_IN_PAGE));
   url.searchParams.set('state', state);
+  url.searchParams.set('installation', await installationId());
   await chrome.tabs.create({ url: url.href });
 }
 
@@ -28,4 +40,11 @@ export async function finishSignIn(hash) {
   await chrome.storage.local.set({ token });
   await chrome.storage.local.remove('pendingSignIn');
   return true;
+}
+
+// The server revokes the token first (a shared computer keeps no working token); offline or
+// already revoked, the extension forgets it all the same.
+export async function signOut() {
+  await api('/me/token', { method: 'DELETE' }).catch(() => {});
+  await chrome.storage.local.remove('token');
 }

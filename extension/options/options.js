@@ -1,8 +1,8 @@
 // Options: the server URL, and sign-in through the server (no token to copy and paste).
 import { api } from '../lib/api.js';
 import { localize, t } from '../lib/i18n.js';
-import { getSettings, setServerUrl, signOut } from '../lib/settings.js';
-import { startSignIn } from '../lib/sign-in.js';
+import { getSettings, setServerUrl } from '../lib/settings.js';
+import { signOut, startSignIn } from '../lib/sign-in.js';
 
 const input = document.getElementById('server-url');
 const serverStatus = document.getElementById('server-status');

@@ -51,3 +51,5 @@ class ApiToken(BaseModel):
     created_at = DateTimeField(default=utcnow)
     last_used_at = DateTimeField(null=True)
     revoked_at = DateTimeField(null=True)
+    # The extension's own random id for the browser profile it runs in (migration 0013).
+    installation = CharField(max_length=64, null=True)

@@ -34,11 +34,12 @@ def hash_token(plaintext):
     return hashlib.sha256(plaintext.encode('utf-8')).hexdigest()
 
 
-def issue(user, name='api'):
+def issue(user, name='api', installation=None):
     """Create a token for ``user``; return (ApiToken row, plaintext shown once)."""
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.create(account=user.account_id, user=user, name=name,
-                            token_hash=hash_token(plaintext), prefix=plaintext[:12])
+                            token_hash=hash_token(plaintext), prefix=plaintext[:12],
+                            installation=installation)
     return token, plaintext
 
 
@@ -72,17 +73,34 @@ def revoke(user, token_id=None, prefix=None):
     return count
 
 
-def issue_replacing(user, name):
-    """Issue a token named ``name`` and revoke ``user``'s earlier active ones of that name.
+def issue_replacing(user, name, installation=None):
+    """Issue a token for one installation of the extension, revoking that installation's
+    earlier active tokens; return (ApiToken row, plaintext shown once).
 
-    Signing the extension in again would otherwise leave every earlier token working; only the
-    newest stays active. One transaction: there is never a moment with two, or with none.
+    Signing the extension in again would otherwise leave every earlier token working. Other
+    installations (the rep's laptop, another Chrome profile) keep theirs. Without an
+    installation (an extension from before installations were sent), the earlier tokens of
+    ``name`` that have none are replaced instead. One transaction: there is never a moment
+    with two, or with none.
     """
+    earlier = (ApiToken.installation == installation if installation is not None
+               else (ApiToken.name == name) & ApiToken.installation.is_null())
     with db.atomic():
         (ApiToken.update(revoked_at=utcnow())
-         .where(ApiToken.user == user, ApiToken.name == name, ApiToken.revoked_at.is_null())
+         .where(ApiToken.user == user, earlier, ApiToken.revoked_at.is_null())
          .execute())
-        return issue(user, name=name)
+        return issue(user, name=name, installation=installation)
+
+
+def revoke_plaintext(user, plaintext):
+    """Revoke the token ``plaintext`` of ``user`` (an extension signing out); True if it was
+    active. Never anyone else's: the hash and the user must both match."""
+    if not plaintext:
+        return False
+    return bool(ApiToken.update(revoked_at=utcnow())
+                .where(ApiToken.token_hash == hash_token(plaintext), ApiToken.user == user,
+                       ApiToken.revoked_at.is_null())
+                .execute())
 
 
 def listed(user):

@@ -15,7 +15,12 @@ from server.services import tokens
 from server.web import bp
 
 STATE_PATTERN = re.compile(r'^[A-Za-z0-9_-]{8,200}$')
+# The extension's random id for its browser profile (a UUID today); see tokens.issue_replacing.
+INSTALLATION_PATTERN = re.compile(r'^[A-Za-z0-9_-]{8,64}$')
 TOKEN_NAME = 'Chrome extension'
+# User-Agent markers, most specific first, so Settings › API tokens tells devices apart.
+PLATFORMS = (('CrOS', 'ChromeOS'), ('Android', 'Android'), ('Windows', 'Windows'),
+             ('Macintosh', 'macOS'), ('Linux', 'Linux'))
 
 
 def extension_ids(origins):
@@ -46,14 +51,23 @@ def is_extension_redirect(uri, origins):
     return False
 
 
+def token_name(user_agent):
+    """'Chrome extension on Linux': the token's name as Settings › API tokens lists it."""
+    platform = next((label for marker, label in PLATFORMS if marker in (user_agent or '')), None)
+    return f'{TOKEN_NAME} on {platform}' if platform else TOKEN_NAME
+
+
 def _checked_request():
     redirect_uri = request.values.get('redirect_uri', '')
     state = request.values.get('state', '')
+    # None from an extension older than installations: its token replaces the unnamed ones.
+    installation = request.values.get('installation') or None
     if not is_extension_redirect(redirect_uri, None):
         abort(400, description='This sign-in link does not come from the Meetside extension.')
-    if not STATE_PATTERN.match(state):
+    if not STATE_PATTERN.match(state) or (
+            installation is not None and not INSTALLATION_PATTERN.match(installation)):
         abort(400, description='This sign-in link is incomplete. Start again from the extension.')
-    return redirect_uri, state
+    return redirect_uri, state, installation
 
 
 def _back_to_extension(redirect_uri, **fragment):
@@ -64,11 +78,14 @@ def _back_to_extension(redirect_uri, **fragment):
 @login_required
 def extension_authorize():
     """Ask the signed-in user to allow the extension, then hand it an API token."""
-    redirect_uri, state = _checked_request()
+    redirect_uri, state, installation = _checked_request()
     if request.method != 'POST':  # GET or HEAD (which the CSRF check lets through)
-        return render_template('extension_authorize.html', redirect_uri=redirect_uri, state=state)
+        return render_template('extension_authorize.html', redirect_uri=redirect_uri, state=state,
+                               installation=installation)
     if request.form.get('decision') != 'allow':
         return _back_to_extension(redirect_uri, error='access_denied', state=state)
-    # Signing in again replaces the extension's earlier token rather than piling up another.
-    _, plaintext = tokens.issue_replacing(g.web_user, TOKEN_NAME)
+    # Signing in again replaces this installation's earlier token rather than piling up
+    # another; the extension in another browser or profile stays signed in.
+    name = token_name(request.user_agent.string) if installation else TOKEN_NAME
+    _, plaintext = tokens.issue_replacing(g.web_user, name, installation)
     return _back_to_extension(redirect_uri, token=plaintext, state=state)

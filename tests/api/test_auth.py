@@ -67,3 +67,29 @@ def test_a_web_session_does_not_sign_in_the_api(caller):
         assert isinstance(flask.session, NullSession)  # not even opened: nothing to decode
     with app.test_request_context('/'):
         assert not isinstance(flask.session, NullSession)
+
+
+def test_delete_me_token_revokes_only_the_token_it_is_called_with(caller):
+    """The extension's Sign out: that token stops working; the caller's others do not."""
+    with db.connection_context():
+        _, other = tokens.issue(caller.user, name='laptop')
+    response = caller.delete('/me/token')
+    assert response.status_code == 204
+    assert caller.get('/me').status_code == 401
+    assert caller.get('/me', headers={'Authorization': f'Bearer {other}'}).status_code == 200
+
+
+def test_delete_me_token_needs_a_working_token(caller, client):
+    """A revoked or unknown token cannot sign anything out: 401, and nothing changes."""
+    assert caller.delete('/me/token').status_code == 204
+    again = caller.delete('/me/token')
+    assert again.status_code == 401 and again.json['code'] == 'unauthorized'
+    assert client.delete('/api/v1/me/token').status_code == 401
+
+
+def test_revoke_plaintext_never_touches_another_users_token(make_caller):
+    rita, olga = make_caller('rita@acme.example'), make_caller('olga@globex.example', account='Globex')
+    with db.connection_context():
+        assert tokens.revoke_plaintext(rita.user, olga.token) is False
+        assert tokens.authenticate(olga.token).id == olga.user.id
+        assert tokens.revoke_plaintext(rita.user, None) is False

@@ -70,3 +70,48 @@ def test_cancel_on_the_server_leaves_the_extension_signed_out(extension, server,
     tab.get_by_role('button', name='Cancel').click()
     tab.wait_for_selector('body[data-result="failed"]')
     assert stored_token(extension) is None
+
+
+
+def signed_in_token(extension, server):
+    """Sign ``extension`` in from its options page, the whole way; return its stored token."""
+    extension.context.clear_cookies()  # the same steps each time: the server's sign-in page too
+    extension.storage(f'chrome.storage.local.set({{serverUrl: "{server.url}"}})')
+    options = extension.context.new_page()
+    options.goto(extension.url(OPTIONS))
+    tab = sign_in_on_the_server(extension, server, options)
+    tab.get_by_role('button', name='Allow').click()
+    tab.wait_for_selector('body[data-result="ok"]')
+    options.close()
+    tab.close()
+    return stored_token(extension)
+
+
+def works(server, token):
+    return requests.get(server.url + '/api/v1/me', headers={'Authorization': f'Bearer {token}'},
+                        timeout=5).status_code == 200
+
+
+def test_a_second_chrome_profile_stays_signed_in_whatever_the_first_one_does(
+        extension, new_extension, server, world):
+    first = signed_in_token(extension, server)
+    second_profile = new_extension()
+    second = signed_in_token(second_profile, server)
+    assert works(server, first) and works(server, second)  # neither signed the other out
+
+    # The first profile lost its token (as when its server URL was changed and back) and
+    # signs in again: its own earlier token is replaced, and only that one.
+    extension.storage('chrome.storage.local.remove("token")')
+    first_again = signed_in_token(extension, server)
+    assert first_again != first and not works(server, first)
+    assert works(server, first_again) and works(server, second)
+
+
+def test_sign_out_revokes_the_token_on_the_server(extension, server, world):
+    token = signed_in_token(extension, server)
+    options = extension.context.new_page()
+    options.goto(extension.url(OPTIONS))
+    options.get_by_role('button', name='Sign out').click()
+    options.get_by_role('button', name='Sign in').wait_for()
+    assert stored_token(extension) is None
+    assert not works(server, token)  # not merely forgotten: a copy of it is worthless too

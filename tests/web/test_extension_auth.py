@@ -119,10 +119,59 @@ def test_allow_without_the_csrf_token_is_refused(browser):
         assert ApiToken.select().count() == 0
 
 
-def allow(browser):
-    response = browser.post('/extension/authorize', data={
-        'redirect_uri': CALLBACK, 'state': STATE, 'decision': 'allow'})
+def allow(browser, installation=None, user_agent=None):
+    data = {'redirect_uri': CALLBACK, 'state': STATE, 'decision': 'allow'}
+    if installation is not None:
+        data['installation'] = installation
+    headers = {'User-Agent': user_agent} if user_agent else {}
+    response = browser.post('/extension/authorize', data=data, headers=headers)
     return parse_qs(urlsplit(response.headers['Location']).fragment)['token'][0]
+
+
+LAPTOP, DESKTOP = '3f0c9a52-5d7e-4e0b-9a51-0c2f8e6b1d01', '9b1e7c44-2a6f-4c1d-8e3a-5f7d0b2c9e02'
+LINUX_CHROME = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36'
+MAC_CHROME = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36'
+
+
+def test_signing_in_again_replaces_only_that_installations_token(browser):
+    """Two browsers (or two Chrome profiles) of one rep stay signed in side by side."""
+    laptop = allow(browser, LAPTOP, MAC_CHROME)
+    desktop = allow(browser, DESKTOP, LINUX_CHROME)
+    laptop_again = allow(browser, LAPTOP, MAC_CHROME)
+    with db.connection_context():
+        assert tokens.authenticate(laptop) is None
+        assert tokens.authenticate(desktop).id == browser.user.id
+        assert tokens.authenticate(laptop_again).id == browser.user.id
+        active = ApiToken.select().where(ApiToken.revoked_at.is_null()).order_by(ApiToken.id)
+        assert [(t.name, t.installation) for t in active] == [
+            ('Chrome extension on Linux', DESKTOP), ('Chrome extension on macOS', LAPTOP)]
+
+
+def test_an_installation_never_replaces_tokens_issued_without_one(browser):
+    """A token from before installations were sent may belong to any browser: it stays."""
+    legacy = allow(browser)
+    allow(browser, LAPTOP)
+    with db.connection_context():
+        assert tokens.authenticate(legacy).id == browser.user.id
+
+
+def test_the_allow_form_carries_the_installation_to_the_post(browser):
+    from urllib.parse import urlencode
+    page = browser.get('/extension/authorize?' + urlencode(
+        {'redirect_uri': CALLBACK, 'state': STATE, 'installation': LAPTOP}))
+    assert f'name="installation" value="{LAPTOP}"' in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize('user_agent, name', [
+    (LINUX_CHROME, 'Chrome extension on Linux'),
+    (MAC_CHROME, 'Chrome extension on macOS'),
+    ('Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/156.0', 'Chrome extension on Windows'),
+    ('Mozilla/5.0 (X11; CrOS x86_64 14541.0.0) Chrome/156.0', 'Chrome extension on ChromeOS'),
+    ('', 'Chrome extension'),
+])
+def test_the_token_is_named_after_the_browsers_platform(user_agent, name):
+    from server.web.extension_auth import token_name
+    assert token_name(user_agent) == name
 
 
 def test_signing_the_extension_in_again_revokes_its_earlier_token(browser):
@@ -147,6 +196,15 @@ def test_signing_the_extension_in_leaves_other_users_extension_tokens_alone(brow
     allow(browser)
     with db.connection_context():
         assert tokens.authenticate(theirs).id == other.id
+
+
+@pytest.mark.parametrize('installation', ['short', 'has spaces in it', 'x' * 65, '<script>'])
+def test_a_malformed_installation_is_a_400_and_issues_nothing(browser, installation):
+    response = browser.post('/extension/authorize', data={
+        'redirect_uri': CALLBACK, 'state': STATE, 'decision': 'allow', 'installation': installation})
+    assert response.status_code == 400 and 'Location' not in response.headers
+    with db.connection_context():
+        assert ApiToken.select().count() == 0
 
 
 def test_a_head_request_only_looks(browser):
