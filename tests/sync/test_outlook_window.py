@@ -49,22 +49,26 @@ def test_r8_r9_events_beyond_the_first_window_arrive_once_the_window_runs_short(
     people = ['ann@client.example']
     near = [store.add_event(owner, f'Near {n}', start=day(200 + n), attendees=people).id
             for n in range(3)]
+    review = store.add_event(owner, 'Quarterly review', start=day(150), attendees=people).id
     renewal = store.add_event(owner, 'Contract renewal', start=day(WINDOW_DAYS + 100),
                               attendees=people).id
     _, meetings = sync()
-    assert set(meetings) == set(near)  # the renewal lies beyond the first window
+    assert set(meetings) == {*near, review}  # the renewal lies beyond the first window
 
     clock['now'] += datetime.timedelta(days=190)  # 175 of 365 days left ahead: under half
     store.edit_event(near[0], title='Near 0, moved on')
     store.delete_event(near[1])
     result, meetings = sync()
     assert not result.full_resync  # not an expired cursor: the delta was read, then a new window
-    assert meetings == {near[0]: 'Near 0, moved on', near[2]: 'Near 2',
+    assert meetings == {near[0]: 'Near 0, moved on', near[2]: 'Near 2', review: 'Quarterly review',
                         renewal: 'Contract renewal'}
     with db.connection_context():
-        assert Meeting.select().count() == 3  # the full pass re-listed near[0] and near[2]
+        assert Meeting.select().count() == 4  # the full pass re-listed what it still covers
         assert CalendarConnection.get().sync_cursor.partition('#')[2].startswith('windowEnd=')
 
     store.add_event(owner, 'Follow-up', start=day(WINDOW_DAYS - 10), attendees=people)  # now it is ahead
+    # R9 after a renewal: the review, 40 days past, lies inside the new window's lookback.
+    store.edit_event(review, title='Quarterly review (minutes sent)')
     _, meetings = sync()
-    assert len(meetings) == 4 and 'Follow-up' in meetings.values()
+    assert len(meetings) == 5 and 'Follow-up' in meetings.values()
+    assert meetings[review] == 'Quarterly review (minutes sent)'

@@ -10,7 +10,9 @@ would never show events beyond the window's original end. So every link this pro
 out (next page and sync cursor) carries that end in its fragment (``#windowEnd=...``, never
 sent to Graph), and when less than RENEW_WHEN_AHEAD_LESS_THAN of the window is left ahead, the
 pass that reaches the end of the delta goes on with a fresh full pass over a new window
-instead of handing out the old delta link again.
+instead of handing out the old delta link again. That new window starts OUTLOOK_LOOKBACK_DAYS
+back, so edits and deletions of the recent past still arrive after a renewal (R9); only events
+older than that stop being followed.
 """
 import datetime
 import urllib.parse
@@ -21,8 +23,9 @@ from server.calendars.outlook.client import GraphClient, GraphError
 from server.calendars.timeutil import parse_iso, rfc3339
 
 PAGE_SIZE = 100
-WINDOW_PAST = datetime.timedelta(days=1)
+WINDOW_PAST = datetime.timedelta(days=1)  # a first pass with no connection time to start from
 WINDOW_FUTURE = datetime.timedelta(days=365)
+LOOKBACK = datetime.timedelta(days=90)  # how far back a renewed window starts
 # A fresh window starts when less than this share of OUTLOOK_WINDOW_DAYS is left ahead.
 RENEW_WHEN_AHEAD_LESS_THAN = 0.5
 WINDOW_END = 'windowEnd'  # the fragment key of every link: the end of its pass's window
@@ -61,6 +64,8 @@ class OutlookProvider(ClientBackedProvider):
         self.page_size = page_size or int(config.get('OUTLOOK_PAGE_SIZE', PAGE_SIZE))
         self.window_future = datetime.timedelta(
             days=int(config.get('OUTLOOK_WINDOW_DAYS', WINDOW_FUTURE.days)))
+        self.lookback = datetime.timedelta(
+            days=int(config.get('OUTLOOK_LOOKBACK_DAYS', LOOKBACK.days)))
         self.email = (email or '').lower()
         self.clock = clock or utcnow  # naive-UTC now; tests move it to age a window
 
@@ -86,14 +91,14 @@ class OutlookProvider(ClientBackedProvider):
             # This delta pass reported every change up to now, deletions included (a full
             # pass could not: it only lists what exists). The same sync goes on with a full
             # pass over a new window; the engine's upsert by event id duplicates nothing.
-            fresh, fresh_end = self._new_window(None)
+            fresh, fresh_end = self._new_window(self.clock() - self.lookback)
             return ChangePage(events=events, next_page=pack_link(fresh, fresh_end))
         return ChangePage(events=events,
                           sync_cursor=pack_link(delta_link, window_end) if delta_link else None)
 
     def _new_window(self, since):
         """The first link of a full pass and its window's end: from ``since`` (the connection
-        time) or a day ago, to OUTLOOK_WINDOW_DAYS ahead."""
+        time, or the lookback of a renewal) or a day ago, to OUTLOOK_WINDOW_DAYS ahead."""
         now = self.clock()
         start = since or now - WINDOW_PAST
         end = max(start, now) + self.window_future
