@@ -9,6 +9,9 @@ from server.schemas.records import RecordQuerySchema, page_schema
 DEAL_STAGES = ('appointment_scheduled', 'qualified_to_buy', 'presentation_scheduled',
                'decision_maker_bought_in', 'contract_sent', 'closed_won', 'closed_lost')
 _AMOUNT = validate.Range(min=0, max=10 ** 12 - 1)
+# apispec would document the Range's Decimal bounds as strings ("0.00"), which is no valid
+# OpenAPI: documented as numbers here, as the validator applies them.
+_AMOUNT_DOC = {'minimum': 0, 'maximum': 10 ** 12 - 1}
 
 
 class DealSchema(Schema):
@@ -16,7 +19,8 @@ class DealSchema(Schema):
     name = fields.String(dump_only=True)
     stage = fields.String(dump_only=True)
     # A string so no client rounds money through a float.
-    amount = fields.Decimal(places=2, as_string=True, dump_only=True)
+    amount = fields.Decimal(places=2, as_string=True, dump_only=True,
+                            metadata={'type': 'string', 'format': 'decimal'})
     company_id = fields.Integer(dump_only=True, allow_none=True)
     company = fields.Function(lambda d: d.company.name if d.company_id else None, dump_only=True)
     owner_id = fields.Integer(dump_only=True, allow_none=True)
@@ -26,7 +30,7 @@ class DealSchema(Schema):
 class DealPatchSchema(Schema):
     name = fields.String(validate=validate.Length(min=1, max=200))
     stage = fields.String(validate=validate.OneOf(DEAL_STAGES))
-    amount = fields.Decimal(places=2, validate=_AMOUNT)
+    amount = fields.Decimal(places=2, validate=_AMOUNT, metadata=_AMOUNT_DOC)
     company_id = Id(allow_none=True, strict=True)
     owner_id = Id(allow_none=True, strict=True)
 

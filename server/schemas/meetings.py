@@ -36,6 +36,13 @@ class AttendeeInSchema(Schema):
     display_name = fields.String(load_default='', validate=validate.Length(max=200))
 
 
+def each_attendee_once(attendees):
+    """An e-mail twice in one request would be one attendee twice (e-mails are lower-cased)."""
+    emails = [a['email'] for a in attendees]
+    if len(emails) != len(set(emails)):
+        raise ValidationError('Each attendee may appear once.')
+
+
 class MeetingListItemSchema(Schema):
     """A meeting as the list shows it; GET /meetings/{id} has the rest (MeetingSchema)."""
     id = fields.Integer(dump_only=True)
@@ -102,7 +109,7 @@ class MeetingInSchema(Schema):
     location = fields.String(load_default='', validate=validate.Length(max=500))
     video_link = fields.String(load_default='', validate=[validate.Length(max=2000), url_or_empty])
     attendees = fields.List(fields.Nested(AttendeeInSchema), load_default=list,
-                            validate=validate.Length(max=200))
+                            validate=[validate.Length(max=200), each_attendee_once])
     contact_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=200))
     company_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=200))
     deal_ids = fields.List(Id(), load_default=list, validate=validate.Length(max=200))
@@ -111,9 +118,6 @@ class MeetingInSchema(Schema):
     @validates_schema
     def check_times(self, data, **kwargs):
         _check_times(data)
-        emails = [a['email'] for a in data.get('attendees', [])]
-        if len(emails) != len(set(emails)):
-            raise ValidationError('Each attendee may appear once.', 'attendees')
 
 
 class MeetingPatchSchema(Schema):
@@ -131,7 +135,7 @@ class MeetingPatchSchema(Schema):
 
 class AttendeesAddSchema(Schema):
     attendees = fields.List(fields.Nested(AttendeeInSchema), required=True,
-                            validate=validate.Length(min=1, max=200))
+                            validate=[validate.Length(min=1, max=200), each_attendee_once])
 
 
 class MeetingDeleteQuerySchema(Schema):

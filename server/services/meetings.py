@@ -287,7 +287,11 @@ def add_attendees(user, meeting_id, attendees):
     with db.atomic():
         present = {r.email for r in MeetingAttendee.select(MeetingAttendee.email).where(
             MeetingAttendee.meeting == meeting.id)}
-        new = [a for a in attendees if a['email'] not in present]
+        new = []
+        for attendee in attendees:  # each e-mail once: the schema says so, the index insists
+            if attendee['email'] not in present:
+                present.add(attendee['email'])
+                new.append(attendee)
         position = MeetingAttendee.select(fn.COUNT(MeetingAttendee.id)).where(
             MeetingAttendee.meeting == meeting.id).scalar()
         _add_attendee_rows(meeting, new, position)

@@ -2,7 +2,7 @@
 from playhouse.test_utils import count_queries
 
 from server.db import db
-from server.models import Company, Contact, Meeting, MeetingContact
+from server.models import Company, Contact, Meeting, MeetingAttendee, MeetingContact
 
 START = '2026-12-01T15:00:00Z'
 END = '2026-12-01T15:30:00Z'
@@ -47,6 +47,21 @@ def test_bad_input_gets_field_messages(caller):
     assert set(resp.json) == {'code', 'message', 'errors'}
     with db.connection_context():
         assert Meeting.select().count() == 0
+
+
+def test_an_attendee_twice_in_one_request_is_a_422_never_a_500(caller):
+    """Found by schemathesis: the same e-mail twice (in any case) in POST /meetings/{id}/attendees
+    broke the unique index (500). Both write paths now answer 422 and write nothing."""
+    twice = [{'email': 'ann@client.example'}, {'email': 'ANN@client.example', 'display_name': 'Ann'}]
+    resp = schedule(caller, attendees=twice)
+    assert resp.status_code == 422
+    assert resp.json['errors'] == {'attendees': ['Each attendee may appear once.']}
+    meeting = schedule(caller, attendees=[{'email': 'bob@client.example'}]).json
+    resp = caller.post(f"/meetings/{meeting['id']}/attendees", json={'attendees': twice})
+    assert resp.status_code == 422
+    assert resp.json['errors'] == {'attendees': ['Each attendee may appear once.']}
+    with db.connection_context():
+        assert [a.email for a in MeetingAttendee.select()] == ['bob@client.example']
 
 
 def test_r18_add_attendee_as_contact_is_idempotent(caller):

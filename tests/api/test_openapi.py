@@ -20,3 +20,27 @@ def test_every_operation_has_a_summary(client):
                for method, op in ops.items()
                if method in METHODS and not op.get('summary')]
     assert missing == []
+
+
+NUMERIC_KEYWORDS = {'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength',
+                    'maxLength', 'minItems', 'maxItems'}
+
+
+def test_numeric_bounds_are_numbers(client):
+    """A bound written as a string ("999999999999.00") makes the document invalid OpenAPI:
+    generated clients and schemathesis refuse the operation (the deal amount's did)."""
+    spec = client.get('/api/v1/openapi.json').get_json()
+    wrong = []
+
+    def walk(node, where):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in NUMERIC_KEYWORDS and (not isinstance(value, (int, float))
+                                                or isinstance(value, bool)):
+                    wrong.append(f'{where}/{key} = {value!r}')
+                walk(value, f'{where}/{key}')
+        elif isinstance(node, list):
+            for n, value in enumerate(node):
+                walk(value, f'{where}/{n}')
+    walk(spec, '')
+    assert wrong == []
