@@ -12,7 +12,10 @@ PUBLIC_ATTR = '_meetside_public'
 
 
 def public(view):
-    """Mark an API view (function or MethodView class) as needing no token."""
+    """Mark an API view (function or MethodView class) as needing no token.
+
+    Its operations also say so in OpenAPI with ``@blp.doc(security=[])``: the spec's default
+    is the bearer token."""
     setattr(view, PUBLIC_ATTR, True)
     return view
 

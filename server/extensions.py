@@ -7,10 +7,13 @@ from werkzeug.routing import IntegerConverter
 
 from server.db import MAX_ID
 from server.errors import ServiceError, flatten_field_errors, payload
+from server.schemas.errors import ErrorSchema
 
 
 class Api(SmorestApi):
     """flask-smorest's Api with this project's single error shape."""
+
+    ERROR_SCHEMA = ErrorSchema  # documents what handle_http_exception and payload() send
 
     def handle_http_exception(self, error):
         if not request.path.startswith('/api/'):

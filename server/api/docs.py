@@ -96,6 +96,8 @@ def components(spec):
 @blp.route('/docs')
 @public
 class Docs(MethodView):
+    @blp.doc(security=[], responses={'200': {
+        'description': 'An HTML page', 'content': {'text/html': {'schema': {'type': 'string'}}}}})
     def get(self):
         """This page: every path and method of the API with its schemas."""
         spec = api.spec.to_dict()

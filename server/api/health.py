@@ -18,6 +18,7 @@ class HealthSchema(Schema):
 @blp.route('/health')
 @public
 class Health(MethodView):
+    @blp.doc(security=[])
     @blp.response(200, HealthSchema)
     def get(self):
         """Report whether the service and its database answer."""

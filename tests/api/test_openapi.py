@@ -44,3 +44,34 @@ def test_numeric_bounds_are_numbers(client):
                 walk(value, f'{where}/{n}')
     walk(spec, '')
     assert wrong == []
+
+
+JSON_TYPES = {'string': str, 'object': dict, 'array': list, 'integer': int}
+
+
+def test_error_responses_match_the_documented_error_schema(caller, client):
+    """Every error the API sends has the documented shape (schemathesis found the default
+    flask-smorest schema documented instead: an integer code and a status field)."""
+    spec = client.get('/api/v1/openapi.json').get_json()
+    schema = spec['components']['schemas']['Error']
+    errors = [client.get('/api/v1/contacts'),                       # 401
+              caller.get('/contacts/999999'),                        # 404
+              caller.post('/contacts', json={'email': 'not-an-email'}),  # 422
+              caller.post('/contacts', data='{', headers={'Content-Type': 'application/json'})]
+    for response in errors:
+        body = response.get_json()
+        assert set(body) == set(schema['properties']), (response.status_code, body)
+        for name, value in body.items():
+            assert isinstance(value, JSON_TYPES[schema['properties'][name]['type']]), (name, body)
+        for messages in body['errors'].values():
+            assert isinstance(messages, list)
+
+
+def test_public_operations_need_no_token_in_the_spec_too(client):
+    spec = client.get('/api/v1/openapi.json').get_json()
+    assert spec['security'] == [{'bearerAuth': []}]
+    public = {path for path, ops in spec['paths'].items()
+              if any(op.get('security') == [] for op in ops.values() if isinstance(op, dict))}
+    assert public == {'/api/v1/health', '/api/v1/docs'}
+    for path in public:
+        assert client.get(path).status_code == 200  # and indeed they take none
