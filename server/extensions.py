@@ -26,6 +26,11 @@ class Api(SmorestApi):
         body = payload(error.code, message, errors)
         response = jsonify(body)
         response.status_code = error.code
+        # The exception's own headers (a 405's Allow, which RFC 9110 requires), but not its
+        # HTML content type.
+        for name, value in error.get_headers():
+            if name.lower() != 'content-type':
+                response.headers[name] = value
         for name, value in (data.get('headers') or {}).items():
             response.headers[name] = value
         return response

@@ -93,3 +93,11 @@ def test_revoke_plaintext_never_touches_another_users_token(make_caller):
         assert tokens.revoke_plaintext(rita.user, olga.token) is False
         assert tokens.authenticate(olga.token).id == olga.user.id
         assert tokens.revoke_plaintext(rita.user, None) is False
+
+
+def test_a_method_not_allowed_is_405_in_the_error_shape_with_its_allow_header(caller):
+    """RFC 9110: a 405 lists the methods the resource takes (schemathesis found it missing)."""
+    response = caller.put('/meetings')
+    assert response.status_code == 405 and response.json['code'] == 'method_not_allowed'
+    assert set(response.headers['Allow'].split(', ')) >= {'GET', 'POST'}
+    assert response.headers['Content-Type'] == 'application/json'
