@@ -59,11 +59,24 @@ class NewEvent:
 
 
 @dataclasses.dataclass
+class SeriesOccurrence:
+    """A plain occurrence the provider folded into its series master (R13)."""
+    occurrence_id: str
+    series_id: str
+    start: datetime.datetime
+
+
+@dataclasses.dataclass
 class ChangePage:
-    """One page of changes. ``next_page`` continues this pass; ``sync_cursor`` ends it."""
+    """One page of changes. ``next_page`` continues this pass; ``sync_cursor`` ends it.
+
+    ``occurrences`` (Outlook only) are the plain occurrences of series the page listed: the
+    sync remembers them, because Graph later reports an occurrence's deletion by its id alone.
+    """
     events: list
     next_page: Optional[str] = None
     sync_cursor: Optional[str] = None
+    occurrences: list = dataclasses.field(default_factory=list)  # list[SeriesOccurrence]
 
 
 @dataclasses.dataclass

@@ -1,7 +1,8 @@
 """Every table of the application, in one place (dependency order)."""
 from server.models.account import Account, ApiToken, User
 from server.models.base import BaseModel, utcnow
-from server.models.calendar import CalendarConnection, CalendarOutbox, SyncDecision
+from server.models.calendar import (CalendarConnection, CalendarOutbox, SeriesOccurrence,
+                                    SyncDecision)
 from server.models.crm import Company, Contact, Deal, Ticket
 from server.models.meeting import (Meeting, MeetingAttendee, MeetingCompany, MeetingContact,
                                    MeetingDeal, MeetingTicket, Note)
@@ -9,7 +10,7 @@ from server.models.meeting import (Meeting, MeetingAttendee, MeetingCompany, Mee
 ALL_MODELS = [
     Account, User, ApiToken, Company, Contact, Deal, Ticket,
     Meeting, MeetingAttendee, MeetingContact, MeetingCompany, MeetingDeal, MeetingTicket, Note,
-    CalendarConnection, SyncDecision, CalendarOutbox,
+    CalendarConnection, SyncDecision, CalendarOutbox, SeriesOccurrence,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ['ALL_MODELS', 'BaseModel', 'utcnow']

@@ -54,6 +54,22 @@ class SyncDecision(BaseModel):
                    (('user', 'created_at'), False))
 
 
+class SeriesOccurrence(BaseModel):
+    """R13 on Outlook: a plain occurrence a calendar view listed, with its series and start.
+
+    Graph reports an occurrence the organizer deleted by its id alone (``@removed``); this row
+    is how the sync still knows which series' week was called off (server/sync/occurrences.py).
+    """
+    account = ForeignKeyField(Account, on_delete='CASCADE', index=False)
+    user = ForeignKeyField(User, on_delete='CASCADE', index=False)  # the unique index below
+    occurrence_id = CharField(max_length=1024)
+    series_id = CharField(max_length=1024)
+    start = DateTimeField()
+
+    class Meta:
+        indexes = ((('user', 'occurrence_id'), True),)
+
+
 class CalendarOutbox(BaseModel):
     """A calendar write owed for a CRM change (R5, B1, B3), sent exactly once after commit."""
     account = ForeignKeyField(Account, on_delete='CASCADE')

@@ -22,6 +22,7 @@ from server.calendars.base import AuthExpired, CursorExpired, ProviderError, Tra
 from server.calendars.retry import RetryPolicy, with_retries
 from server.models import CalendarConnection, utcnow
 from server.services.connections import mark_needs_reconnect, still_live
+from server.sync import occurrences
 from server.sync.engine import Scope, apply_page
 
 log = logging.getLogger(__name__)
@@ -157,12 +158,17 @@ def _run(connection, provider, policy, owner, seconds, result, progress, sleep):
                 cursor, result.full_resync = None, True
                 pending = prefetch.submit(fetch, cursor, None)
                 continue
+            # R13 on Outlook: removals that name only an occurrence, resolved before the next
+            # page is fetched (the lookup asks the provider, which is never used by two
+            # threads at once).
+            events = _resolve_removals(scope, changes, provider, policy, sleep)
             if changes.next_page:
                 pending = prefetch.submit(fetch, cursor, changes.next_page)
             # Before writing the page: the lease covers the write, and a calendar the user
             # disconnected meanwhile gets no more meetings.
             _renew(connection, owner, seconds)
-            outcomes = apply_page(scope, changes.events)
+            occurrences.remember(scope, changes.occurrences)
+            outcomes = apply_page(scope, events)
             result.events += len(outcomes)
             result.decisions.update(o.decision for o in outcomes)
             if progress is not None:
@@ -171,6 +177,13 @@ def _run(connection, provider, policy, owner, seconds, result, progress, sleep):
                 if changes.sync_cursor and not _finish(connection, sync_cursor=changes.sync_cursor):
                     raise Disconnected()
                 return
+
+
+def _resolve_removals(scope, changes, provider, policy, sleep):
+    def series_exists(series_id):
+        series = with_retries(lambda: provider.get_event(series_id), policy, sleep=sleep)
+        return series is not None and series.status != 'cancelled'  # Google keeps deleted ones
+    return occurrences.resolve_removals(scope, changes.events, series_exists)
 
 
 def _renew(connection, owner, seconds):

@@ -90,6 +90,26 @@ def test_r13_occurrences_fold_into_the_series_master_and_exceptions_stay(outlook
     assert events[moved].start == start + datetime.timedelta(days=8)
 
 
+def test_r13_each_page_names_the_plain_occurrences_it_folded_into_their_master(outlook):
+    """Graph later reports an organizer's deletion of one of them by its id alone."""
+    start = later(24)
+    master = outlook.add('Weekly', start=start, attendees=['ann@client.com'],
+                         recurrence=['RRULE:FREQ=WEEKLY;COUNT=4'])
+    moved = outlook.fake.store.add_exception(master, start + datetime.timedelta(days=7),
+                                             start=start + datetime.timedelta(days=8)).id
+    provider, page, named = outlook.provider(page_size=2), None, []
+    while True:
+        result = provider.list_changes(page=page)
+        named += result.occurrences
+        if not result.next_page:
+            break
+        page = result.next_page
+    assert sorted((o.series_id, o.start) for o in named) == [
+        (master, start + datetime.timedelta(days=7 * n)) for n in (0, 2, 3)]  # not the moved week
+    assert moved not in {o.occurrence_id for o in named}
+    assert len({o.occurrence_id for o in named}) == 3
+
+
 def test_people_links_and_times(outlook):
     event_id = outlook.add('Call', organizer='boss@client.com',
                            attendees=[FakeAttendee('rep@acme.com', response='accepted'),

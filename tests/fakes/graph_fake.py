@@ -56,6 +56,10 @@ class GraphFake(FakeServer):
         self.subscriptions = {}  # id -> dict(owner, url, client_state, expires)
         self.page_size = 50  # Graph's default page size; Prefer: odata.maxpagesize overrides
         self.validate_subscriptions = True
+        # How a deleted series shows in a delta: its master's removal (False), or, as a
+        # calendar view of instances may report it, only the removals of its occurrences in
+        # the window (True). The sync must get both right (R9, R13).
+        self.series_deletion_as_occurrences = False
         super().__init__(*args, **kwargs)
         self.store.listeners.append(self._push)
 
@@ -147,7 +151,7 @@ class GraphFake(FakeServer):
             kind = 'exception'
         event_id = event.id
         if occurrence_start is not None:
-            kind, event_id = 'occurrence', f'{event.id}_{occurrence_start:%Y%m%dT%H%M%SZ}'
+            kind, event_id = 'occurrence', self.occurrence_id(event, occurrence_start)
             end, start = occurrence_start + (end - start), occurrence_start
         body = {
             '@odata.etag': f'W/"{event.seq}"', 'id': event_id,
@@ -200,23 +204,28 @@ class GraphFake(FakeServer):
         items = []
         exceptions = {e.id for e in self.store.events.values() if e.recurring_event_id}
         for event in events:
+            if event.recurrence and (not event.deleted or self.series_deletion_as_occurrences):
+                # A series lists its plain occurrences (a deleted one, their removals).
+                items += [(event, when) for when in self.occurrences(event, window_start, window_end)
+                          if self.occurrence_id(event, when) not in exceptions]
+                continue
             if event.deleted:
                 items.append((event, None))
-                continue
-            if event.recurrence:
-                for when in self.occurrences(event, window_start, window_end):
-                    if f'{event.id}_{when:%Y%m%dT%H%M%SZ}' not in exceptions:
-                        items.append((event, when))
                 continue
             start, end = as_datetime(event.start), as_datetime(event.end)
             if end > window_start and start < window_end:
                 items.append((event, None))
         return items
 
+    @staticmethod
+    def occurrence_id(event, occurrence_start):
+        return f'{event.id}_{occurrence_start:%Y%m%dT%H%M%SZ}'
+
     def render_item(self, item):
         event, occurrence_start = item
         if event.deleted:
-            return {'@odata.type': '#microsoft.graph.event', 'id': event.id,
+            removed = event.id if occurrence_start is None else self.occurrence_id(event, occurrence_start)
+            return {'@odata.type': '#microsoft.graph.event', 'id': removed,
                     '@removed': {'reason': 'deleted'}}
         return self.render(event, occurrence_start=occurrence_start)
 

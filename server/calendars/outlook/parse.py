@@ -1,5 +1,5 @@
 """Microsoft Graph event resources <-> the neutral types of server.calendars.base."""
-from server.calendars.base import Attendee, CalendarEvent
+from server.calendars.base import Attendee, CalendarEvent, SeriesOccurrence
 from server.calendars.links import link_in_location, place_video_link
 from server.calendars.timeutil import parse_iso
 
@@ -33,6 +33,16 @@ def parse_attendee(raw, own_email, organizer):
 def removed(item):
     """A delta '@removed' entry: only the identity of a deleted event remains."""
     return CalendarEvent(provider_event_id=item['id'], status='cancelled')
+
+
+def series_occurrence(item):
+    """A plain occurrence's identity, series and start (its original slot), or None if Graph
+    left any out: what a later bare ``@removed`` of that id is resolved against (R13)."""
+    start = parse_iso(item.get('originalStart')) or parse_time(item.get('start'))
+    if not item.get('id') or not item.get('seriesMasterId') or start is None:
+        return None
+    return SeriesOccurrence(occurrence_id=item['id'], series_id=item['seriesMasterId'],
+                            start=start)
 
 
 def parse_event(item, own_email=''):

@@ -3,7 +3,9 @@
 Only the user's default calendar is read (``/me/calendarView``) and written (``/me/events``)
 (R2). A calendar view lists each occurrence of a series; like Google with singleEvents=False,
 this provider hands the sync the series master instead of its unchanged occurrences, while
-exceptions (moved or changed occurrences) come through as their own events (R13).
+exceptions (moved or changed occurrences) come through as their own events (R13). The page
+also names those unchanged occurrences (``ChangePage.occurrences``): when the organizer deletes
+one, Graph reports only its id, and the sync needs to know whose week it was.
 
 A calendar view's delta link keeps the window of the pass that made it: followed forever, it
 would never show events beyond the window's original end. So every link this provider hands
@@ -83,18 +85,20 @@ class OutlookProvider(ClientBackedProvider):
             if error.status == 410 or error.code in STALE_DELTA_CODES:
                 raise CursorExpired(str(error)) from error
             raise
-        events = self._events(body.get('value', []))
+        events, occurrences = self._events(body.get('value', []))
+        page = ChangePage(events=events, occurrences=occurrences)
         next_link, delta_link = body.get('@odata.nextLink'), body.get('@odata.deltaLink')
         if next_link:
-            return ChangePage(events=events, next_page=pack_link(next_link, window_end))
-        if delta_link and self._window_runs_out(window_end):
+            page.next_page = pack_link(next_link, window_end)
+        elif delta_link and self._window_runs_out(window_end):
             # This delta pass reported every change up to now, deletions included (a full
             # pass could not: it only lists what exists). The same sync goes on with a full
             # pass over a new window; the engine's upsert by event id duplicates nothing.
             fresh, fresh_end = self._new_window(self.clock() - self.lookback)
-            return ChangePage(events=events, next_page=pack_link(fresh, fresh_end))
-        return ChangePage(events=events,
-                          sync_cursor=pack_link(delta_link, window_end) if delta_link else None)
+            page.next_page = pack_link(fresh, fresh_end)
+        elif delta_link:
+            page.sync_cursor = pack_link(delta_link, window_end)
+        return page
 
     def _new_window(self, since):
         """The first link of a full pass and its window's end: from ``since`` (the connection
@@ -113,19 +117,24 @@ class OutlookProvider(ClientBackedProvider):
         return window_end - self.clock() < self.window_future * RENEW_WHEN_AHEAD_LESS_THAN
 
     def _events(self, items):
-        events, masters = [], []
+        """(events, occurrences): the page's events with each plain occurrence's series master
+        in its place (fetched once), and those occurrences, remembered for R13."""
+        events, masters, occurrences = [], [], []
         for item in items:
             if item.get('type') == 'occurrence':
                 master_id = item.get('seriesMasterId')
                 if master_id and master_id not in masters:
                     masters.append(master_id)
+                found = parse.series_occurrence(item)
+                if found is not None:
+                    occurrences.append(found)
                 continue
             events.append(parse.parse_event(item, self.email))
         for master_id in masters:
             master = self.get_event(master_id)
             if master is not None:
                 events.append(master)
-        return events
+        return events, occurrences
 
     def get_event(self, event_id):
         try:
