@@ -150,6 +150,16 @@ def prune_sync_decisions():
         return decision_retention.prune(decision_retention.retention_days(config)).deleted
 
 
+@huey.periodic_task(crontab(minute='47', hour='3'))
+def prune_series_occurrences():
+    """Forget the Outlook occurrences (R13) that no calendar-view window reaches any more."""
+    from server.calendars.outlook.provider import reach
+    from server.models import utcnow
+    from server.sync import occurrences
+    with task_context() as config:
+        return occurrences.prune(utcnow() - reach(config))
+
+
 # -- command line -----------------------------------------------------------------------------
 
 @click.command('worker')

@@ -14,7 +14,8 @@ the calendar whether their series still exists:
 
 Only a page with bare removals costs a query, and only a removal of a remembered occurrence
 costs a lookup (one per series). Google names the series of every cancelled instance itself,
-so its pages never match.
+so its pages never match. ``prune`` (daily) drops occurrences older than any Outlook window
+still reaches.
 """
 from server.calendars.base import CalendarEvent
 from server.models import SeriesOccurrence
@@ -32,6 +33,11 @@ def remember(scope, occurrences):
             for o in occurrences
             if 0 < len(o.occurrence_id) <= MAX_ID and 0 < len(o.series_id) <= MAX_ID}
     insert_rows(SeriesOccurrence, _COLUMNS, list(rows.values()), _UPSERT)
+
+
+def prune(cutoff):
+    """Forget occurrences that started before ``cutoff``: no delta reports them any more."""
+    return SeriesOccurrence.delete().where(SeriesOccurrence.start < cutoff).execute()
 
 
 def is_bare_removal(event):

@@ -108,3 +108,23 @@ def test_remember_keeps_one_row_per_occurrence_and_refreshes_it(world):
     with count_queries() as counted:
         occurrences.remember(scope, [])
     assert counted.count == 0
+
+
+def test_the_daily_task_forgets_occurrences_no_window_reaches_any_more(app, world):
+    """Outlook windows reach back at most OUTLOOK_WINDOW_DAYS + OUTLOOK_LOOKBACK_DAYS."""
+    from server import tasks
+    from server.models import utcnow
+    now = utcnow().replace(microsecond=0)
+    scope = world.scope()
+    occurrences.remember(scope, [
+        SeriesOccurrence('ancient', 'ser', now - datetime.timedelta(days=456)),
+        SeriesOccurrence('last-year', 'ser', now - datetime.timedelta(days=300)),
+        SeriesOccurrence('next-week', 'ser', now + WEEK)])
+    assert tasks.prune_series_occurrences.call_local() == 1
+    assert sorted(r.occurrence_id for r in Remembered.select()) == ['last-year', 'next-week']
+    app.config.update(OUTLOOK_WINDOW_DAYS=200, OUTLOOK_LOOKBACK_DAYS=30)
+    assert tasks.prune_series_occurrences.call_local() == 1
+    assert [r.occurrence_id for r in Remembered.select()] == ['next-week']
+    task = tasks.prune_series_occurrences.task_class()
+    assert task.validate_datetime(datetime.datetime(2030, 1, 1, 3, 47))
+    assert not task.validate_datetime(datetime.datetime(2030, 1, 1, 4, 47))

@@ -36,6 +36,14 @@ STALE_DELTA_CODES = {'syncStateNotFound', 'syncStateInvalid', 'resyncRequired',
                      'fullSyncRequired'}
 
 
+def reach(config):
+    """How far back any calendar-view window can still report a change: a window lives until
+    it runs short ahead (or its sync next runs), and starts at most OUTLOOK_LOOKBACK_DAYS back
+    (a first one at the connection time); its whole length plus the lookback bounds both."""
+    return (datetime.timedelta(days=int(config.get('OUTLOOK_WINDOW_DAYS', WINDOW_FUTURE.days)))
+            + datetime.timedelta(days=int(config.get('OUTLOOK_LOOKBACK_DAYS', LOOKBACK.days))))
+
+
 def utcnow():
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
