@@ -1,5 +1,5 @@
 """Meetings: list, detail, schedule (R5), attendees, Add contact (R18), Start (R19)."""
-from flask import current_app, g
+from flask import current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -8,7 +8,7 @@ from server.schemas.meetings import (AttendeesAddSchema, MeetingDeleteQuerySchem
                                      MeetingInSchema, MeetingListPageSchema,
                                      MeetingPatchSchema, MeetingQuerySchema, MeetingSchema,
                                      StartSchema)
-from server.services import meetings
+from server.services import meeting_listing, meetings
 
 blp = Blueprint('meetings', __name__, description='Meeting activities')
 
@@ -19,12 +19,22 @@ class Meetings(MethodView):
     # request (60 us, more than parsing the query); a marshmallow schema is reusable.
     @blp.arguments(MeetingQuerySchema(), location='query')
     @blp.response(200, MeetingListPageSchema)
+    @blp.alt_response(304, description='Not modified: the If-None-Match tag is still current.')
     def get(self, args):
         """List the caller's meetings, soonest first (GET /meetings/{id} has every field)."""
-        # Built in the schema's output shape (tests prove it) and kept encoded while its data
-        # is unchanged (services/meeting_listing.py): dumping it again would cost as much.
-        body = current_app.extensions['meetside.meetings_list'].body(g.user, **args)
-        return current_app.response_class(body, mimetype='application/json')
+        # The browser keeps the list and asks again with its tag: unchanged, it costs a 304.
+        tag = meeting_listing.entity_tag(g.user, **args)
+        if request.if_none_match.contains(tag):
+            response = current_app.response_class(status=304)
+        else:
+            # Built in the schema's output shape (tests prove it) and kept encoded while its
+            # data is unchanged (services/meeting_listing.py): dumping it again would cost as
+            # much.
+            body = current_app.extensions['meetside.meetings_list'].body(g.user, **args)
+            response = current_app.response_class(body, mimetype='application/json')
+        response.set_etag(tag)
+        response.headers['Cache-Control'] = 'private, no-cache'  # keep it, but always ask
+        return response
 
     @blp.arguments(MeetingInSchema)
     @blp.response(201, MeetingSchema)

@@ -13,7 +13,12 @@ again only while the versions it was built under still hold: ``user.meetings_ver
 ``account.records_version``, which database triggers move on every change to what a page
 shows (migration 0010), and the account's domains (R12). Those versions arrive with the
 token check every request makes, so a page that has not changed costs no query of its own.
+
+The same versions make ``entity_tag``: the side panel's browser revalidates its copy of the
+list (If-None-Match) and an unchanged one is a 304, whichever worker answers, before any page
+is built or looked up.
 """
+import hashlib
 import threading
 
 from cachetools import LRUCache
@@ -81,6 +86,28 @@ def _fill_attendees(account, attendees_of):
         })
 
 
+# Part of every entity tag: bump it when a list item's shape changes, so a browser's cached
+# copy of the old shape is not revalidated as current after a deploy.
+LIST_FORMAT = '1'
+
+
+def _version(user):
+    """What a page depends on besides its arguments: moved by triggers (migration 0010).
+
+    With the user's creation time: SQLite may give a new user the id of a deleted one, whose
+    versions the new one would count through again."""
+    account = user.account
+    return (user.created_at, user.meetings_version, account.records_version,
+            account.website_domain, account.connected_domains)
+
+
+def entity_tag(user, **args):
+    """The HTTP entity tag of ``page_for_user(user, **args)`` as the database stands, known
+    without building the page: equal tags, equal pages (the versions say so)."""
+    key = repr((LIST_FORMAT, user.id, sorted(args.items()), _version(user)))
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
 class MeetingListCache:
     """Encoded pages of GET /meetings, each valid while its user's and account's versions hold.
 
@@ -99,9 +126,7 @@ class MeetingListCache:
         if self._pages is None:
             return encode(page_for_user(user, **args))
         key = (user.id, *sorted(args.items()))
-        account = user.account
-        version = (user.meetings_version, account.records_version, account.website_domain,
-                   account.connected_domains)
+        version = _version(user)
         with self._lock:
             cached = self._pages.get(key)
         if cached is not None and cached[0] == version:

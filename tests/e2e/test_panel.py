@@ -68,6 +68,27 @@ def test_r16_list_refreshes_every_minute(new_extension, server, world):
     assert not extension.errors, extension.errors
 
 
+def test_r16_the_browser_revalidates_the_list_instead_of_fetching_it_again(extension, server, world):
+    """The list's ETag reaches Chromium's HTTP cache: a refresh asks with If-None-Match, which
+    an unchanged list answers with a bodiless 304 (tests/services/test_meeting_list_cache.py)."""
+    extension.sign_in(server, world.token)
+    sent = []  # (If-None-Match the browser sent, ETag it got) per list request
+    panel = extension.context.new_page()
+    panel.on('response', lambda r: '/api/v1/meetings?' in r.url and sent.append(
+        (r.request.all_headers().get('if-none-match'), r.all_headers().get('etag'))))
+    panel.goto(extension.url('extension/sidepanel/index.html'))
+    panel.wait_for_selector('button.meeting')
+    shown = titles(panel)
+    panel.get_by_role('button', name='Refresh').click()
+    expect(panel.locator('button.meeting')).to_have_count(len(shown))
+    panel.wait_for_function('() => true')  # let the response event land
+    assert len(sent) == 2, sent
+    # (The first request may carry an older tag this profile kept from another test's list.)
+    (_, tag), (asked_again, same_tag) = sent
+    assert tag and asked_again == tag == same_tag
+    assert titles(panel) == shown
+
+
 def test_r16_loading_skeleton_until_the_meetings_arrive(extension, server, world):
     extension.sign_in(server, world.token)
     held = []

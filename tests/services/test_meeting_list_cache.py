@@ -129,3 +129,41 @@ def test_pages_beyond_the_budget_are_built_not_kept(listed):
         body = cache.body(user)
         assert len(body) > 100 and cache.body(user) == body
         assert body.decode().count('"title"') == 2
+
+
+def test_r16_an_unchanged_list_is_a_304_to_a_browser_that_has_it(listed, make_caller):
+    """The panel's browser revalidates its copy (If-None-Match): a 304 from any worker, before
+    any page is built or looked up; any change the page shows gives a new tag and the page."""
+    first = listed.get('/meetings')
+    tag = first.headers['ETag']
+    assert first.headers['Cache-Control'] == 'private, no-cache'
+    with count_queries() as counted:
+        again = listed.get('/meetings', headers={'If-None-Match': tag})
+    assert (again.status_code, again.data, again.headers['ETag']) == (304, b'', tag)
+    assert counted.count == 1  # the token check alone
+    # Other arguments, or another user with the same tag, get their own page.
+    assert listed.get('/meetings?limit=1', headers={'If-None-Match': tag}).status_code == 200
+    other = make_caller('lee@acme.com', account='Acme')
+    assert other.get('/meetings', headers={'If-None-Match': tag}).status_code == 200
+    with db.connection_context():
+        db.execute_sql(CHANGES['contact renamed'].format(**_ids(listed)))
+    changed = listed.get('/meetings', headers={'If-None-Match': tag})
+    assert changed.status_code == 200 and changed.headers['ETag'] != tag
+    assert changed.json == _fresh(listed)
+
+
+def test_a_new_user_given_a_deleted_users_id_never_gets_its_tag_or_page(listed):
+    """SQLite may reuse the id of the newest row once it is deleted; the new user's versions
+    then count from where the old user's began, so the user's creation time is in the key."""
+    import datetime
+    with db.connection_context():
+        user = User.get_by_id(listed.user.id)
+        tag = meeting_listing.entity_tag(user)
+        cache = meeting_listing.MeetingListCache(budget=1 << 20)
+        page = cache.body(user)
+        successor = User.get_by_id(listed.user.id)
+        successor.created_at += datetime.timedelta(seconds=1)
+        assert meeting_listing.entity_tag(successor) != tag
+        Meeting.delete().execute()  # what the successor has: no meetings
+        successor.meetings_version = user.meetings_version  # counted through to the same value
+        assert cache.body(successor) != page
