@@ -7,22 +7,22 @@ from peewee import *  # noqa: F403 (generated migration style)
 
 
 def up(migrator, db):
-    class Account(Model):  # noqa: F405
+    class Account(Model):
         class Meta:
             database = db
             table_name = 'account'
 
-    class User(Model):  # noqa: F405
+    class User(Model):
         class Meta:
             database = db
             table_name = 'user'
 
-    class SeriesOccurrence(Model):  # noqa: F405
-        account = ForeignKeyField(Account, on_delete='CASCADE', index=False)  # noqa: F405
-        user = ForeignKeyField(User, on_delete='CASCADE', index=False)  # noqa: F405
-        occurrence_id = CharField(max_length=1024)  # noqa: F405
-        series_id = CharField(max_length=1024)  # noqa: F405
-        start = DateTimeField()  # noqa: F405
+    class SeriesOccurrence(Model):
+        account = ForeignKeyField(Account, on_delete='CASCADE', index=False)
+        user = ForeignKeyField(User, on_delete='CASCADE', index=False)
+        occurrence_id = CharField(max_length=1024)
+        series_id = CharField(max_length=1024)
+        start = DateTimeField()
 
         class Meta:
             database = db

@@ -59,3 +59,23 @@ def connect_memory_calendar(app, user):
         CalendarConnection.create(account=user.account_id, user=user.id, provider='memory',
                                   provider_email=user.email, connected_at=utcnow())
     return calendar
+
+
+def connect_to_fake(fake, provider, user, config):
+    """Connect ``user``'s ``provider`` calendar at ``fake`` through the app's own connect, "a
+    moment ago": the fake's clock has whole seconds, and R4 must admit an event made right
+    after. Returns the connection."""
+    import datetime
+    from server.calendars.base import Credentials
+    from server.db import db
+    from server.models import CalendarConnection
+    from server.services import connections
+    tokens = fake.grant(user.email)
+    with db.connection_context():
+        connection = connections.connect(
+            user, provider, user.email,
+            Credentials(tokens['access_token'], tokens['refresh_token']), config)
+        connection.connected_at -= datetime.timedelta(seconds=2)
+        (CalendarConnection.update(connected_at=connection.connected_at)
+         .where(CalendarConnection.id == connection.id).execute())
+    return connection

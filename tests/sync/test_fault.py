@@ -11,12 +11,11 @@ import random
 
 import pytest
 
-from server.calendars.base import Credentials
 from server.db import db
-from server.models import CalendarConnection, CalendarOutbox, Contact, Meeting
-from server.services import connections, outbox
+from server.models import CalendarOutbox, Contact, Meeting
+from server.services import outbox
 from server.sync import runner
-from tests.fakes.fixtures import FAST_RETRIES, TEST_ENCRYPTION_KEY
+from tests.fakes.fixtures import FAST_RETRIES, TEST_ENCRYPTION_KEY, connect_to_fake
 
 FAULTS = (429, 500, 'timeout', 410, 'lost')
 START = datetime.datetime(2027, 3, 1, 9, 0)
@@ -31,14 +30,7 @@ def google(app, google_fake, caller):
     google_fake.faults.slow_seconds = 0.4
     google_fake.faults.retry_after = 0
     google_fake.push_sink = lambda url, headers, body: None
-    tokens = google_fake.grant(caller.user.email)
-    with db.connection_context():
-        connection = connections.connect(
-            caller.user, 'google', caller.user.email,
-            Credentials(tokens['access_token'], tokens['refresh_token']), app.config)
-        # The fake's clock has whole seconds: connect "a moment ago" so R4 admits new events.
-        CalendarConnection.update(connected_at=connection.connected_at
-                                  - datetime.timedelta(seconds=2)).execute()
+    connect_to_fake(google_fake, 'google', caller.user, app.config)
     return google_fake
 
 

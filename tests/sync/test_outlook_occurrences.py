@@ -5,13 +5,10 @@ import datetime
 
 import pytest
 
-from server.calendars.base import Credentials
 from server.db import db
-from server.models import (CalendarConnection, Contact, Meeting, MeetingContact,
-                           SeriesOccurrence)
-from server.services import connections
+from server.models import Contact, Meeting, MeetingContact, SeriesOccurrence
 from server.sync import runner
-from tests.fakes.fixtures import FAST_RETRIES, TEST_ENCRYPTION_KEY
+from tests.fakes.fixtures import FAST_RETRIES, TEST_ENCRYPTION_KEY, connect_to_fake
 
 WEEK = datetime.timedelta(days=7)
 
@@ -21,15 +18,9 @@ def outlook(app, caller, graph_fake):
     graph_fake.push_sink = lambda url, headers, body: None
     app.config.update(graph_fake.config(), **FAST_RETRIES, TOKEN_ENCRYPTION_KEY=TEST_ENCRYPTION_KEY,
                       OUTLOOK_PAGE_SIZE=4)
-    tokens = graph_fake.grant(caller.user.email)
     with db.connection_context():
         Contact.create(account=caller.user.account_id, email='ann@client.example')
-        connection = connections.connect(caller.user, 'outlook', caller.user.email,
-                                         Credentials(tokens['access_token'], tokens['refresh_token']),
-                                         app.config)
-        # The fake's clock has whole seconds: connect "a moment ago" so R4 admits new events.
-        CalendarConnection.update(connected_at=connection.connected_at
-                                  - datetime.timedelta(seconds=2)).execute()
+    connect_to_fake(graph_fake, 'outlook', caller.user, app.config)
     return graph_fake
 
 

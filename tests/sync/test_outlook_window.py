@@ -2,13 +2,11 @@
 beyond the first window's end still reach the CRM, and the new full pass duplicates nothing."""
 import datetime
 
-from server.calendars.base import Credentials
 from server.calendars.registry import provider_for
 from server.db import db
 from server.models import CalendarConnection, Contact, Meeting, utcnow
-from server.services import connections
 from server.sync import runner
-from tests.fakes.fixtures import FAST_RETRIES, TEST_ENCRYPTION_KEY
+from tests.fakes.fixtures import FAST_RETRIES, TEST_ENCRYPTION_KEY, connect_to_fake
 
 WINDOW_DAYS = 365
 
@@ -27,15 +25,9 @@ def test_r8_r9_events_beyond_the_first_window_arrive_once_the_window_runs_short(
                       OUTLOOK_WINDOW_DAYS=WINDOW_DAYS, OUTLOOK_PAGE_SIZE=2,
                       CALENDAR_PROVIDER_FACTORY=outlook_on_our_clock)
     owner, store = caller.user.email, graph_fake.store
-    tokens = graph_fake.grant(owner)
     with db.connection_context():
         Contact.create(account=caller.user.account_id, email='ann@client.example')
-        connection = connections.connect(caller.user, 'outlook', owner,
-                                         Credentials(tokens['access_token'], tokens['refresh_token']),
-                                         app.config)
-        # The fake's clock has whole seconds: connect "a moment ago" so R4 admits new events.
-        CalendarConnection.update(connected_at=connection.connected_at
-                                  - datetime.timedelta(seconds=2)).execute()
+    connect_to_fake(graph_fake, 'outlook', caller.user, app.config)
 
     def day(n):
         return clock['now'].replace(hour=10, minute=0, second=0) + datetime.timedelta(days=n)

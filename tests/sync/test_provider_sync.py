@@ -5,12 +5,10 @@ import datetime
 
 import pytest
 
-from server.calendars.base import Credentials
 from server.db import db
-from server.models import CalendarConnection, Contact, Meeting
-from server.services import connections
+from server.models import Contact, Meeting
 from server.sync import runner
-from tests.fakes.fixtures import FAST_RETRIES, TEST_ENCRYPTION_KEY
+from tests.fakes.fixtures import FAST_RETRIES, TEST_ENCRYPTION_KEY, connect_to_fake
 
 
 @pytest.fixture(params=['google', 'outlook'])
@@ -20,14 +18,9 @@ def connected(request, app, caller):
     fake.push_sink = lambda url, headers, body: None
     app.config.update(fake.config(), **FAST_RETRIES, TOKEN_ENCRYPTION_KEY=TEST_ENCRYPTION_KEY,
                       GOOGLE_PAGE_SIZE=3)
-    tokens = fake.grant(caller.user.email)
     with db.connection_context():
         Contact.create(account=caller.user.account_id, email='ann@client.example')
-        connection = connections.connect(caller.user, request.param, caller.user.email,
-                                         Credentials(tokens['access_token'], tokens['refresh_token']),
-                                         app.config)
-        CalendarConnection.update(connected_at=connection.connected_at
-                                  - datetime.timedelta(seconds=2)).execute()
+    connect_to_fake(fake, request.param, caller.user, app.config)
     return request.param, fake
 
 

@@ -1,7 +1,6 @@
 """End to end: an event created in the (fake) Google or Outlook calendar reaches the contact's
 timeline through the provider's push (over real HTTP: Google watch channels, Graph subscriptions
 with their validation handshake), the queue (SQLite huey) and a running worker."""
-import datetime
 import threading
 import time
 
@@ -9,11 +8,9 @@ import pytest
 from werkzeug.serving import make_server
 
 from server import tasks
-from server.calendars.base import Credentials
 from server.db import db
 from server.models import CalendarConnection, Contact, Meeting, MeetingContact
-from server.services import connections
-from tests.fakes.fixtures import FAST_RETRIES, TEST_ENCRYPTION_KEY
+from tests.fakes.fixtures import FAST_RETRIES, TEST_ENCRYPTION_KEY, connect_to_fake
 
 
 @pytest.fixture(params=['google', 'outlook'])
@@ -54,13 +51,7 @@ def wait_for(predicate, timeout=10):
 def test_r8_push_from_the_calendar_puts_the_meeting_on_the_contact_timeline(live, caller):
     with db.connection_context():
         contact = Contact.create(account=caller.user.account_id, email='ann@client.example')
-        tokens = live.grant(caller.user.email)
-        connection = connections.connect(caller.user, live.provider, caller.user.email,
-                                         Credentials(tokens['access_token'], tokens['refresh_token']),
-                                         caller.client.application.config)
-        # The fake's clock has whole seconds: R4 must admit an event created right away.
-        CalendarConnection.update(connected_at=connection.connected_at
-                                  - datetime.timedelta(seconds=2)).execute()
+    connect_to_fake(live, live.provider, caller.user, caller.client.application.config)
     # Connecting opened a push channel and ran the first sync, in the worker.
     channel = wait_for(lambda: CalendarConnection.get().channel_id
                        and CalendarConnection.get().last_synced_at and CalendarConnection.get())
