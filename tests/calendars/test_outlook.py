@@ -76,12 +76,19 @@ def test_r14_r15_all_day_and_private_are_parsed(outlook):
     assert events[private].visibility == 'private'
 
 
-def test_r13_occurrences_fold_into_the_series_master_and_exceptions_stay(outlook):
+def weekly_with_a_moved_week(outlook):
+    """A four-week series whose second week was moved a day later: (first start, master id,
+    moved week's id)."""
     start = later(24)
     master = outlook.add('Weekly', start=start, attendees=['ann@client.com'],
                          recurrence=['RRULE:FREQ=WEEKLY;COUNT=4'])
     moved = outlook.fake.store.add_exception(master, start + datetime.timedelta(days=7),
                                              start=start + datetime.timedelta(days=8)).id
+    return start, master, moved
+
+
+def test_r13_occurrences_fold_into_the_series_master_and_exceptions_stay(outlook):
+    start, master, moved = weekly_with_a_moved_week(outlook)
     events, _ = full(outlook.provider(page_size=2))
     assert set(events) == {master, moved}
     assert events[master].is_recurring_master
@@ -92,11 +99,7 @@ def test_r13_occurrences_fold_into_the_series_master_and_exceptions_stay(outlook
 
 def test_r13_each_page_names_the_plain_occurrences_it_folded_into_their_master(outlook):
     """Graph later reports an organizer's deletion of one of them by its id alone."""
-    start = later(24)
-    master = outlook.add('Weekly', start=start, attendees=['ann@client.com'],
-                         recurrence=['RRULE:FREQ=WEEKLY;COUNT=4'])
-    moved = outlook.fake.store.add_exception(master, start + datetime.timedelta(days=7),
-                                             start=start + datetime.timedelta(days=8)).id
+    start, master, moved = weekly_with_a_moved_week(outlook)
     provider, page, named = outlook.provider(page_size=2), None, []
     while True:
         result = provider.list_changes(page=page)

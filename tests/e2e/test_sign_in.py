@@ -62,11 +62,17 @@ def test_a_token_the_extension_did_not_ask_for_is_refused(extension, server, wor
     assert stored_token(extension) is None
 
 
-def test_cancel_on_the_server_leaves_the_extension_signed_out(extension, server, world):
+def sign_in_from_the_options_page(extension, server):
+    """Point the extension at ``server``, click Sign in on its options page and pass the
+    server's sign-in page; return (options page, the tab asking to allow the extension)."""
     extension.storage(f'chrome.storage.local.set({{serverUrl: "{server.url}"}})')
     options = extension.context.new_page()
     options.goto(extension.url(OPTIONS))
-    tab = sign_in_on_the_server(extension, server, options)
+    return options, sign_in_on_the_server(extension, server, options)
+
+
+def test_cancel_on_the_server_leaves_the_extension_signed_out(extension, server, world):
+    _, tab = sign_in_from_the_options_page(extension, server)
     tab.get_by_role('button', name='Cancel').click()
     tab.wait_for_selector('body[data-result="failed"]')
     assert stored_token(extension) is None
@@ -76,10 +82,7 @@ def test_cancel_on_the_server_leaves_the_extension_signed_out(extension, server,
 def signed_in_token(extension, server):
     """Sign ``extension`` in from its options page, the whole way; return its stored token."""
     extension.context.clear_cookies()  # the same steps each time: the server's sign-in page too
-    extension.storage(f'chrome.storage.local.set({{serverUrl: "{server.url}"}})')
-    options = extension.context.new_page()
-    options.goto(extension.url(OPTIONS))
-    tab = sign_in_on_the_server(extension, server, options)
+    options, tab = sign_in_from_the_options_page(extension, server)
     tab.get_by_role('button', name='Allow').click()
     tab.wait_for_selector('body[data-result="ok"]')
     options.close()
