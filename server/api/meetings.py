@@ -30,7 +30,7 @@ class Meetings(MethodView):
             # Built in the schema's output shape (tests prove it) and kept encoded while its
             # data is unchanged (services/meeting_listing.py): dumping it again would cost as
             # much.
-            body = current_app.extensions['meetside.meetings_list'].body(g.user, **args)
+            body = current_app.extensions['meetside.meetings_list'].body(g.user, tag, **args)
             response = current_app.response_class(body, mimetype='application/json')
         response.set_etag(tag)
         response.headers['Cache-Control'] = 'private, no-cache'  # keep it, but always ask

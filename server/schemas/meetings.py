@@ -17,8 +17,7 @@ class AttendeeContactSchema(Schema):
     id = fields.Integer(dump_only=True)
     name = fields.String(dump_only=True)
     email = fields.String(dump_only=True)
-    # Attendees come from services.meetings.attach_attendees (ListedContact).
-    company = fields.Function(lambda c: c.company_name, dump_only=True)
+    company = fields.String(dump_only=True, allow_none=True)  # its name, or None
     job_title = fields.String(dump_only=True)
 
 

@@ -26,11 +26,8 @@ from cachetools import LRUCache
 from server.db import Prepared
 from server.json_provider import encode
 from server.models import Meeting
-from server.models.crm import contact_name
 from server.schemas.fields import api_datetime
-from server.services.meetings import (attendees_of_meetings, cursor_for, decode_cursor,
-                                      page_query)
-from server.sync.rules import internal_emails
+from server.services.meetings import attendee_lists, cursor_for, decode_cursor, page_query
 
 # What a list item shows; the full meeting (description, provider ids, timestamps...) is
 # GET /meetings/{id}. Order matters: rows are unpacked in this order below.
@@ -56,34 +53,15 @@ def page_for_user(user, start_from=None, start_to=None, cursor=None, limit=50, q
     else:
         rows = _page.raw_rows(*args)
     next_cursor = cursor_for(rows[limit - 1][2], rows[limit - 1][0]) if len(rows) > limit else None
-    items, attendees_of = [], {}
-    for (meeting_id, title, start, end, location, video_link, calendar_link, organizer_email,
-         status, source) in rows[:limit]:
-        attendees_of[meeting_id] = attendees = []
-        items.append({'id': meeting_id, 'title': title, 'start': api_datetime(start),
-                      'end': api_datetime(end), 'location': location, 'video_link': video_link,
-                      'calendar_link': calendar_link, 'organizer_email': organizer_email,
-                      'status': status, 'source': source, 'attendees': attendees})
-    if attendees_of:
-        _fill_attendees(user.account, attendees_of)
+    rows = rows[:limit]
+    attendees = attendee_lists(user.account, [row[0] for row in rows])
+    items = [{'id': meeting_id, 'title': title, 'start': api_datetime(start),
+              'end': api_datetime(end), 'location': location, 'video_link': video_link,
+              'calendar_link': calendar_link, 'organizer_email': organizer_email,
+              'status': status, 'source': source, 'attendees': attendees[meeting_id]}
+             for (meeting_id, title, start, end, location, video_link, calendar_link,
+                  organizer_email, status, source) in rows]
     return {'items': items, 'next_cursor': next_cursor}
-
-
-def _fill_attendees(account, attendees_of):
-    rows = attendees_of_meetings.raw_rows(list(attendees_of))
-    # R12 for the whole page in one call; the query already joined each attendee to a user.
-    users = {row[1] for row in rows if row[-1] is not None}
-    internal = internal_emails({row[1] for row in rows}, frozenset(account.domains), users)
-    for (meeting_id, email, display_name, response_status, is_organizer, contact_id,
-         contact_email, first_name, last_name, job_title, company_name, _) in rows:
-        attendees_of[meeting_id].append({
-            'email': email, 'display_name': display_name, 'response_status': response_status,
-            'is_organizer': bool(is_organizer),  # SQLite gives 0/1
-            'is_internal': email in internal,
-            'contact': None if contact_id is None else {
-                'id': contact_id, 'name': contact_name(first_name, last_name, contact_email),
-                'email': contact_email, 'company': company_name, 'job_title': job_title},
-        })
 
 
 # Part of every entity tag: bump it when a list item's shape changes, so a browser's cached
@@ -109,7 +87,8 @@ def entity_tag(user, **args):
 
 
 class MeetingListCache:
-    """Encoded pages of GET /meetings, each valid while its user's and account's versions hold.
+    """Encoded pages of GET /meetings, each valid while its entity tag (its user's and account's
+    versions) holds.
 
     Per process (each gunicorn worker has its own), at most ``budget`` bytes of pages (a page
     of 20 meetings is ~30 KB, of 200 ~300 KB), least recently used first out; a budget of 0
@@ -121,15 +100,16 @@ class MeetingListCache:
                        if budget > 0 else None)
         self._lock = threading.Lock()  # LRUCache reorders itself on every read
 
-    def body(self, user, **args):
-        """The JSON body of ``page_for_user(user, **args)``, from the cache when still valid."""
+    def body(self, user, tag=None, **args):
+        """The JSON body of ``page_for_user(user, **args)``, from the cache while its entity tag
+        (``tag``, if the caller has it already) is the one it was built under."""
         if self._pages is None:
             return encode(page_for_user(user, **args))
-        key = (user.id, *sorted(args.items()))
-        version = _version(user)
+        key = (user.id, *sorted(args.items()))  # a newer version replaces the older page
+        tag = tag or entity_tag(user, **args)
         with self._lock:
             cached = self._pages.get(key)
-        if cached is not None and cached[0] == version:
+        if cached is not None and cached[0] == tag:
             return cached[1]
         # Built after the versions were read: a change racing with this request can only
         # make the stored page newer than its versions, so it is rebuilt once more, never
@@ -137,7 +117,7 @@ class MeetingListCache:
         body = encode(page_for_user(user, **args))
         if len(body) <= self._pages.maxsize:  # a page beyond the whole budget is not kept
             with self._lock:
-                self._pages[key] = (version, body)
+                self._pages[key] = (tag, body)
         return body
 
 

@@ -59,15 +59,22 @@ def authenticate(plaintext):
     return user
 
 
+def _revoke_where(user, *which):
+    """Revoke ``user``'s active tokens that match ``which``; return how many. Never anyone
+    else's: every revocation goes through here, scoped to the user."""
+    return (ApiToken.update(revoked_at=utcnow())
+            .where(ApiToken.user == user, ApiToken.revoked_at.is_null(), *which)
+            .execute())
+
+
 def revoke(user, token_id=None, prefix=None):
     """Revoke one of ``user``'s tokens by id or by its shown prefix; return how many."""
-    query = ApiToken.update(revoked_at=utcnow()).where(
-        ApiToken.user == user, ApiToken.revoked_at.is_null())
     if token_id is not None:
-        query = query.where(ApiToken.id == token_id)
+        count = _revoke_where(user, ApiToken.id == token_id)
     elif prefix is not None:
-        query = query.where(ApiToken.prefix == prefix[:12])
-    count = query.execute()
+        count = _revoke_where(user, ApiToken.prefix == prefix[:12])
+    else:
+        count = _revoke_where(user)
     if (token_id is not None or prefix is not None) and not count:
         raise NotFound('No such active token.')
     return count
@@ -86,9 +93,7 @@ def issue_replacing(user, name, installation=None):
     earlier = (ApiToken.installation == installation if installation is not None
                else (ApiToken.name == name) & ApiToken.installation.is_null())
     with db.atomic():
-        (ApiToken.update(revoked_at=utcnow())
-         .where(ApiToken.user == user, earlier, ApiToken.revoked_at.is_null())
-         .execute())
+        _revoke_where(user, earlier)
         return issue(user, name=name, installation=installation)
 
 
@@ -97,10 +102,7 @@ def revoke_plaintext(user, plaintext):
     active. Never anyone else's: the hash and the user must both match."""
     if not plaintext:
         return False
-    return bool(ApiToken.update(revoked_at=utcnow())
-                .where(ApiToken.token_hash == hash_token(plaintext), ApiToken.user == user,
-                       ApiToken.revoked_at.is_null())
-                .execute())
+    return bool(_revoke_where(user, ApiToken.token_hash == hash_token(plaintext)))
 
 
 def listed(user):
@@ -117,7 +119,6 @@ def revoke_own(user, token_id):
     if token is None:
         raise NotFound('No such token.')
     if token.revoked_at is None:
-        (ApiToken.update(revoked_at=utcnow())
-         .where(ApiToken.id == token.id, ApiToken.revoked_at.is_null()).execute())
+        _revoke_where(user, ApiToken.id == token.id)
         token = ApiToken.get_by_id(token.id)
     return token
