@@ -1,8 +1,10 @@
 """Shared fixtures: a fresh database per test on SQLite or PostgreSQL (DATABASE_URL)."""
+import datetime
 import os
 import tempfile
 
 import pytest
+import time_machine
 
 from server import create_app
 from server.db import db, upgrade
@@ -67,6 +69,13 @@ def app(_schema):
     yield app
     if not db.is_closed():
         db.close()
+
+
+@pytest.fixture
+def clock():
+    """The clock, for a test about one calendar fact: ``clock.move_to(...)`` sets it (ticking)."""
+    with time_machine.travel(datetime.datetime.now(datetime.timezone.utc), tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture
