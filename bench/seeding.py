@@ -6,7 +6,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from server import create_app
 from server.db import db, is_postgres, upgrade
-from server.models import Company, Contact, Meeting, MeetingAttendee, User
+from server.models import Company, Contact, Meeting, MeetingAttendee, User, utcnow
 from server.services import meetings, tokens, users
 
 ACCOUNT = 'Bench Co'
@@ -15,11 +15,13 @@ USER_EMAIL = 'rep@bench.example'
 # The seeded list the API benchmark reads: 20 meetings x 5 attendees, every attendee a contact.
 MEETINGS = 20
 ATTENDEES = 5
-WINDOW_START = datetime.datetime(2030, 1, 1, 9, 0)
+# A month from the day the bench runs, at 09:00 UTC: always ahead, never a literal date.
+WINDOW_START = (utcnow() + datetime.timedelta(days=30)).replace(hour=9, minute=0, second=0,
+                                                                microsecond=0)
 # Bulk meetings belong to these other users of the same account, so the bench user's list stays
 # the 20 meetings while the account's tables grow (a large team, not one user with 1M meetings).
 OTHER_USERS = 50
-BULK_EPOCH = datetime.datetime(2029, 1, 1)
+BULK_EPOCH = WINDOW_START - datetime.timedelta(days=365)
 CHUNK = 20_000
 
 
@@ -147,7 +149,7 @@ def grow(account_id, contacts_to, meetings_to, done):
     with db.connection_context():
         others = [u.id for u in User.select(User.id).where(
             User.account == account_id, User.email.startswith('teammate')).order_by(User.id)]
-        now = datetime.datetime(2029, 1, 1)
+        now = BULK_EPOCH
         contact_base = _next_id(Contact) - contacts_done
         meeting_base = _next_id(Meeting) - meetings_done
         attendee_base = _next_id(MeetingAttendee) - meetings_done

@@ -39,7 +39,8 @@ from server.sync.engine import Scope, apply_page  # noqa: E402
 OWNER = 'rep@acme.example'
 KEY = 'OfTkKFgA9aIRQ3OVUCSaRU6WLoDosMbwr4LCtohCjD4='  # a bench-only Fernet key
 PAGE = 1000
-START = datetime.datetime(2030, 1, 1, 9)
+# A month from the day the bench runs, at 09:00 UTC: always ahead, never a literal date.
+START = (utcnow() + datetime.timedelta(days=30)).replace(hour=9, minute=0, second=0, microsecond=0)
 TARGETS = {'engine': 20000, 'end_to_end': 5000, 'statements': 15, 'push_p50_ms': 1000}
 
 

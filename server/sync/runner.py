@@ -28,6 +28,10 @@ from server.sync.engine import Scope, apply_page
 log = logging.getLogger(__name__)
 
 LEASE_SECONDS = 300
+# A full pass lists events from this long before the connection time: R4 is about when an
+# event was *created*, so a call the rep logs after connecting but dates yesterday is synced
+# (the R4 rule then skips whatever was created before connecting).
+LOOKBACK_DAYS = 30
 
 
 @dataclasses.dataclass
@@ -104,8 +108,9 @@ def sync_user(user_id, config, provider=None, progress=None, sleep=time.sleep):
     result = SyncResult('ok')
     try:
         provider = provider or default_provider(connection, config)
+        lookback = datetime.timedelta(days=float(config.get('SYNC_LOOKBACK_DAYS', LOOKBACK_DAYS)))
         _run(connection, provider, RetryPolicy.from_config(config), owner, seconds, result,
-             progress, sleep)
+             progress, sleep, lookback)
         if not _finish(connection, last_synced_at=utcnow(), last_error=''):
             raise Disconnected()
     except Disconnected:
@@ -133,12 +138,13 @@ def sync_user(user_id, config, provider=None, progress=None, sleep=time.sleep):
     return result
 
 
-def _run(connection, provider, policy, owner, seconds, result, progress, sleep):
+def _run(connection, provider, policy, owner, seconds, result, progress, sleep, lookback):
     scope = Scope.for_connection(connection)
+    since = scope.connected_at - lookback if scope.connected_at else None
 
     def fetch(cursor, page):
         return with_retries(lambda: provider.list_changes(
-            sync_cursor=cursor, page=page, since=None if cursor else scope.connected_at),
+            sync_cursor=cursor, page=page, since=None if cursor else since),
             policy, sleep=sleep)
 
     # The next page is fetched while this one is written: the provider's answer time overlaps
@@ -153,7 +159,7 @@ def _run(connection, provider, policy, owner, seconds, result, progress, sleep):
                 if cursor is None:
                     raise  # a full pass cannot expire; something else is wrong
                 # Google 410 / stale Graph delta: list everything from the connection time
-                # again. The engine's upsert by event id means nothing is duplicated.
+                # (less the lookback) again. The engine's upsert by event id means nothing is duplicated.
                 log.info('sync cursor expired for connection %s: full resync', connection.id)
                 cursor, result.full_resync = None, True
                 pending = prefetch.submit(fetch, cursor, None)

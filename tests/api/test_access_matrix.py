@@ -12,6 +12,7 @@ from server.db import db
 from server.models import (ALL_MODELS, CalendarConnection, CalendarOutbox, Meeting,
                            MeetingAttendee, SyncDecision, User)
 from server.services import demo, tokens
+from tests.clock import iso_ahead
 
 # Path arguments that are not ids, with a value that would be valid for the owner.
 PLAIN_VALUES = {'provider': 'google'}
@@ -79,7 +80,7 @@ def sample(spec, schema):
         return max(1, schema.get('minimum', 1))
     if kind == 'boolean':
         return False
-    formats = {'email': 'someone@example.com', 'date-time': '2026-12-01T10:00:00Z',
+    formats = {'email': 'someone@example.com', 'date-time': iso_ahead(days=1, hour=10),
                'uri': 'https://example.com/', 'url': 'https://example.com/'}
     return formats.get(schema.get('format'), 'x' * max(8, schema.get('minLength', 1)))
 

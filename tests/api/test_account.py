@@ -1,6 +1,7 @@
 """GET/PATCH /account: the name and the domains that make attendees internal (R12)."""
 from server.db import db
 from server.models import Account
+from tests.clock import iso_ahead
 
 
 def test_get_account(caller):
@@ -25,7 +26,7 @@ def test_admin_changes_name_and_domains(caller):
 def test_r12_connected_domain_makes_attendees_internal(caller):
     caller.patch('/account', json={'connected_domains': ['acme-mail.com']})
     resp = caller.post('/meetings', json={
-        'title': 'x', 'start': '2026-12-01T10:00:00Z', 'end': '2026-12-01T11:00:00Z',
+        'title': 'x', 'start': iso_ahead(days=1, hour=10), 'end': iso_ahead(days=1, hour=11),
         'attendees': [{'email': 'ops@acme-mail.com'}, {'email': 'buyer@client.com'}]})
     flags = {a['email']: a['is_internal'] for a in resp.json['attendees']}
     assert flags == {'ops@acme-mail.com': True, 'buyer@client.com': False}

@@ -1,12 +1,13 @@
 """R12 (internal attendees) and R18 (Add contact) as /meetings shows them."""
 from server.db import db
 from server.models import Account, Contact
+from tests.clock import iso_ahead
 
 
 def schedule(caller, attendees, day=1):
     resp = caller.post('/meetings', json={
-        'title': 'Review', 'start': f'2026-12-{day:02d}T10:00:00Z',
-        'end': f'2026-12-{day:02d}T11:00:00Z', 'attendees': attendees})
+        'title': 'Review', 'start': iso_ahead(days=day, hour=10),
+        'end': iso_ahead(days=day, hour=11), 'attendees': attendees})
     assert resp.status_code == 201, resp.json
     return resp.json
 

@@ -1,5 +1,6 @@
 """Ids the database cannot hold are a clear 4xx, never a 500 (the driver overflows on them)."""
 import pytest
+from tests.clock import iso_ahead
 
 TOO_BIG = [2**31, 2**63, 10**20]
 
@@ -21,7 +22,7 @@ def test_huge_ids_in_bodies_and_queries_are_field_errors(caller, value):
     listed = caller.get('/deals', query_string={'owner_id': value})
     assert listed.status_code == 422 and 'owner_id' in listed.json['errors']
     scheduled = caller.post('/meetings', json={
-        'title': 'T', 'start': '2026-12-01T10:00:00Z', 'end': '2026-12-01T11:00:00Z',
+        'title': 'T', 'start': iso_ahead(days=1, hour=10), 'end': iso_ahead(days=1, hour=11),
         'contact_ids': [value]})
     assert scheduled.status_code == 422 and 'contact_ids' in scheduled.json['errors']
 
@@ -44,7 +45,7 @@ def test_forged_meeting_cursors_are_field_errors(caller, raw):
 def test_r18_attendee_email_with_nul_is_not_an_attendee(caller):
     """PostgreSQL refuses NUL in a parameter: the Add contact path answers 404, not 500."""
     meeting = caller.post('/meetings', json={
-        'title': 'T', 'start': '2026-12-01T10:00:00Z', 'end': '2026-12-01T11:00:00Z',
+        'title': 'T', 'start': iso_ahead(days=1, hour=10), 'end': iso_ahead(days=1, hour=11),
         'attendees': [{'email': 'ab@example.org'}]}).json
     response = caller.post(f"/meetings/{meeting['id']}/attendees/a%00b@example.org/contact")
     assert response.status_code == 404

@@ -3,9 +3,10 @@ from playhouse.test_utils import count_queries
 
 from server.db import db
 from server.models import Company, Contact, Meeting, MeetingAttendee, MeetingContact
+from tests.clock import iso_ahead
 
-START = '2026-12-01T15:00:00Z'
-END = '2026-12-01T15:30:00Z'
+START = iso_ahead(days=1, hour=15)
+END = iso_ahead(days=1, hour=15, minute=30)
 
 
 def schedule(caller, **fields):
@@ -21,7 +22,7 @@ def test_r5_schedule_meeting_creates_activity_with_attendees(caller):
     assert resp.status_code == 201, resp.json
     meeting = resp.json
     assert meeting['title'] == 'Demo call'
-    assert meeting['start'] == '2026-12-01T15:00:00Z'
+    assert meeting['start'] == iso_ahead(days=1, hour=15)
     assert meeting['source'] == 'crm'
     emails = [a['email'] for a in meeting['attendees']]
     assert emails == ['buyer@client.com', 'colleague@acme.com']
@@ -38,7 +39,7 @@ def test_r11_attendee_matches_contact_case_insensitively(caller):
 
 
 def test_bad_input_gets_field_messages(caller):
-    resp = schedule(caller, end='2026-12-01T14:00:00Z', attendees=[{'email': 'nope'}])
+    resp = schedule(caller, end=iso_ahead(days=1, hour=14), attendees=[{'email': 'nope'}])
     assert resp.status_code == 422
     assert resp.json['code'] == 'validation_error'
     assert 'attendees' in resp.json['errors'] or 'end' in resp.json['errors']
@@ -66,7 +67,7 @@ def test_an_attendee_twice_in_one_request_is_a_422_never_a_500(caller):
 
 def test_r18_add_attendee_as_contact_is_idempotent(caller):
     first = schedule(caller).json
-    second = schedule(caller, start='2026-12-02T15:00:00Z', end='2026-12-02T16:00:00Z').json
+    second = schedule(caller, start=iso_ahead(days=2, hour=15), end=iso_ahead(days=2, hour=16)).json
     resp = caller.post(f"/meetings/{first['id']}/attendees/buyer@client.com/contact")
     assert resp.status_code == 201
     contact = resp.json
@@ -105,7 +106,7 @@ def test_r19_start_opens_only_web_addresses(caller):
 
 def test_meetings_page_is_a_constant_number_of_queries(caller):
     for day in range(1, 21):
-        schedule(caller, start=f'2026-12-{day:02d}T10:00:00Z', end=f'2026-12-{day:02d}T11:00:00Z')
+        schedule(caller, start=iso_ahead(days=day, hour=10), end=iso_ahead(days=day, hour=11))
     with count_queries() as few:
         page = caller.get('/meetings?limit=2')
     with count_queries() as many:
@@ -116,11 +117,11 @@ def test_meetings_page_is_a_constant_number_of_queries(caller):
 
 def test_meetings_cursor_pages_through_in_order(caller):
     for day in (3, 1, 2):
-        schedule(caller, start=f'2026-12-0{day}T10:00:00Z', end=f'2026-12-0{day}T11:00:00Z')
+        schedule(caller, start=iso_ahead(days=day, hour=10), end=iso_ahead(days=day, hour=11))
     first = caller.get('/meetings?limit=2').json
-    assert [m['start'][:10] for m in first['items']] == ['2026-12-01', '2026-12-02']
+    assert [m['start'][:10] for m in first['items']] == [iso_ahead(days=1)[:10], iso_ahead(days=2)[:10]]
     rest = caller.get(f"/meetings?limit=2&cursor={first['next_cursor']}").json
-    assert [m['start'][:10] for m in rest['items']] == ['2026-12-03']
+    assert [m['start'][:10] for m in rest['items']] == [iso_ahead(days=3)[:10]]
     assert rest['next_cursor'] is None
 
 

@@ -1,11 +1,12 @@
 """Notes on meetings (R20) and their idempotency by client_id (B2)."""
 from server.db import db
 from server.models import Note
+from tests.clock import iso_ahead
 
 
 def make_meeting(caller):
     return caller.post('/meetings', json={
-        'title': 'Call', 'start': '2026-12-01T15:00:00Z', 'end': '2026-12-01T15:30:00Z'}).json
+        'title': 'Call', 'start': iso_ahead(days=1, hour=15), 'end': iso_ahead(days=1, hour=15, minute=30)}).json
 
 
 def test_r20_note_is_stored_with_timestamp(caller):

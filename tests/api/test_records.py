@@ -4,6 +4,7 @@ from playhouse.test_utils import count_queries
 
 from server.db import db
 from server.models import Company, Contact, Deal, MeetingAttendee, MeetingContact, Ticket
+from tests.clock import iso_ahead
 
 # kind: (path, a valid body, the required field, a patch and what it reads back as)
 KINDS = {
@@ -243,7 +244,7 @@ def test_contact_list_is_a_constant_number_of_queries(caller):
 def test_deleting_a_contact_removes_its_associations(caller):
     contact = caller.post('/contacts', json={'email': 'bea@client.com'}).json
     meeting = caller.post('/meetings', json={
-        'title': 'Call', 'start': '2026-12-01T10:00:00Z', 'end': '2026-12-01T11:00:00Z',
+        'title': 'Call', 'start': iso_ahead(days=1, hour=10), 'end': iso_ahead(days=1, hour=11),
         'attendees': [{'email': 'bea@client.com'}]}).json
     assert meeting['attendees'][0]['contact']['id'] == contact['id']
     assert caller.delete(f"/contacts/{contact['id']}").status_code == 204
@@ -256,7 +257,7 @@ def test_deleting_a_contact_removes_its_associations(caller):
 
 def test_r11_creating_a_contact_matches_existing_attendees(caller):
     meeting = caller.post('/meetings', json={
-        'title': 'Call', 'start': '2026-12-01T10:00:00Z', 'end': '2026-12-01T11:00:00Z',
+        'title': 'Call', 'start': iso_ahead(days=1, hour=10), 'end': iso_ahead(days=1, hour=11),
         'attendees': [{'email': 'bea@client.com'}]}).json
     assert meeting['attendees'][0]['contact'] is None
     contact = caller.post('/contacts', json={'email': 'Bea@Client.com', 'first_name': 'Bea'}).json
@@ -270,7 +271,7 @@ def test_r11_creating_a_contact_matches_existing_attendees(caller):
 def test_r11_changing_a_contacts_email_rematches_attendees(caller):
     contact = caller.post('/contacts', json={'email': 'old@client.com'}).json
     meeting = caller.post('/meetings', json={
-        'title': 'Call', 'start': '2026-12-01T10:00:00Z', 'end': '2026-12-01T11:00:00Z',
+        'title': 'Call', 'start': iso_ahead(days=1, hour=10), 'end': iso_ahead(days=1, hour=11),
         'attendees': [{'email': 'old@client.com'}, {'email': 'new@client.com'}]}).json
     caller.patch(f"/contacts/{contact['id']}", json={'email': 'new@client.com'})
     attendees = {a['email']: a['contact'] for a in caller.get(f"/meetings/{meeting['id']}").json['attendees']}

@@ -3,12 +3,13 @@ import datetime
 
 from server.db import db
 from server.models import SyncDecision
+from tests.clock import iso, today
 
 
 def log(user, event_id, decision, reason, minutes, title='Demo'):
     SyncDecision.create(account=user.account_id, user=user.id, provider_event_id=event_id,
                         title=title, decision=decision, reason=reason,
-                        created_at=datetime.datetime(2026, 12, 1, 9) + datetime.timedelta(minutes=minutes))
+                        created_at=today(9) + datetime.timedelta(minutes=minutes))
 
 
 def test_b4_decisions_newest_first_with_explanations(caller, make_caller):
@@ -22,7 +23,7 @@ def test_b4_decisions_newest_first_with_explanations(caller, make_caller):
     assert [(i['provider_event_id'], i['reason']) for i in items] == [
         ('ev1', 'r15_made_private'), ('ev2', 'r14_all_day'), ('ev1', 'r8_contact_attendee')]
     assert items[1]['explanation'] == 'All-day events are not logged.'
-    assert items[0]['created_at'] == '2026-12-01T09:03:00Z'
+    assert items[0]['created_at'] == iso(today(9, 3))
 
 
 def test_b4_why_was_this_event_not_logged(caller):

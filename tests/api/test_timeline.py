@@ -1,11 +1,12 @@
 """Record timelines: meetings newest first with attendees and notes (R8, R20)."""
 import pytest
 from playhouse.test_utils import count_queries
+from tests.clock import iso_ahead
 
 
 def meeting(caller, day, **fields):
-    body = {'title': f'Call {day}', 'start': f'2026-12-{day:02d}T10:00:00Z',
-            'end': f'2026-12-{day:02d}T11:00:00Z',
+    body = {'title': f'Call {day}', 'start': iso_ahead(days=day, hour=10),
+            'end': iso_ahead(days=day, hour=11),
             'attendees': [{'email': 'bea@client.com', 'display_name': 'Bea Buyer'},
                           {'email': 'new.person@client.com', 'display_name': 'New Person'}]}
     body.update(fields)

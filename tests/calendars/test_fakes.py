@@ -1,12 +1,14 @@
 """The fakes themselves: the HTTP control API used for demos, and the fault knobs."""
 import requests
 
+from tests.clock import DAY, ahead, iso, iso_ahead
+
 
 def test_control_api_acts_as_the_user_in_the_calendar(google_fake):
     base = google_fake.url + '/_fake/events'
     made = requests.post(base, json={'owner': 'Rep@Acme.com', 'title': 'Demo',
-                                     'start': '2030-01-07T10:00:00Z',
-                                     'end': '2030-01-07T11:00:00Z',
+                                     'start': iso_ahead(hour=10),
+                                     'end': iso_ahead(hour=11),
                                      'attendees': ['ann@client.example']}, timeout=5)
     assert made.status_code == 201
     event_id = made.json()['id']
@@ -114,7 +116,8 @@ def test_graph_delta_lists_only_the_window_asked_for_and_its_delta_link_keeps_it
     owner = 'rep@acme.com'
     token = graph_fake.grant(owner)['access_token']
     headers = {'Authorization': f'Bearer {token}'}
-    day = datetime.datetime(2031, 3, 1, 9)
+    day = ahead(days=90, hour=9)
+    midnight = day.replace(hour=0)
     store = graph_fake.store
     before = store.add_event(owner, 'Before', start=day - datetime.timedelta(days=2)).id
     inside = store.add_event(owner, 'Inside', start=day + datetime.timedelta(days=3)).id
@@ -124,8 +127,8 @@ def test_graph_delta_lists_only_the_window_asked_for_and_its_delta_link_keeps_it
         return sorted(item.get('subject', item['id']) for item in body['value'])
 
     first = requests.get(graph_fake.url + '/v1.0/me/calendarView/delta', timeout=5,
-                         headers=headers, params={'startDateTime': '2031-03-01T00:00:00Z',
-                                                  'endDateTime': '2031-03-11T00:00:00Z'}).json()
+                         headers=headers, params={'startDateTime': iso(midnight),
+                                                  'endDateTime': iso(midnight + 10 * DAY)}).json()
     assert titles(first) == ['Inside']
     store.edit_event(before, title='Before, edited')
     store.edit_event(after, title='After, edited')

@@ -7,6 +7,7 @@ Prints the environment to start the app with; stop with Ctrl-C.
 import argparse
 import threading
 
+from tests.clock import iso_ahead
 from tests.fakes.fixtures import TEST_ENCRYPTION_KEY
 from tests.fakes.google_fake import GoogleFake
 from tests.fakes.graph_fake import GraphFake
@@ -24,6 +25,7 @@ def main():
     for fake in (google, graph):
         fake.default_login = args.login or fake.default_login
     env = dict(google.config(), **graph.config(), TOKEN_ENCRYPTION_KEY=TEST_ENCRYPTION_KEY)
+    example_start = iso_ahead(days=2, hour=10)  # an example the user can paste today
     print('# Google fake on', google.url, '-- Graph fake on', graph.url)
     print('# Start the app with these settings (the encryption key is a demo key):')
     for name, value in env.items():
@@ -31,7 +33,7 @@ def main():
     print(f'''
 # Then sign in, open Settings › Calendar and connect. Act "as the user in the calendar":
 #   curl -X POST {google.url}/_fake/events -H 'Content-Type: application/json' \\
-#        -d '{{"owner": "you@example.com", "title": "Demo", "start": "2030-01-07T10:00:00Z",
+#        -d '{{"owner": "you@example.com", "title": "Demo", "start": "{example_start}",
 #             "attendees": ["contact@client.example"]}}'
 #   curl {google.url}/_fake/events          # the ground truth
 #   curl {google.url}/_fake/invitations     # invitations the "provider" e-mailed

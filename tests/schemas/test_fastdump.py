@@ -9,6 +9,7 @@ from server.models import Company, Contact, User
 from server.schemas.fastdump import FastDump, compile_schema
 from server.schemas.meetings import MeetingSchema
 from server.services import meetings
+from tests.clock import iso_ahead
 
 
 def test_meetings_page_and_detail_dump_like_marshmallow(caller, make_caller):
@@ -21,8 +22,8 @@ def test_meetings_page_and_detail_dump_like_marshmallow(caller, make_caller):
         Contact.create(account=caller.user.account_id, email='solo@else.com', first_name='Solo')
     for day in (1, 2):
         resp = caller.post('/meetings', json={
-            'title': f'Call {day}', 'start': f'2026-12-0{day}T10:00:00Z',
-            'end': f'2026-12-0{day}T10:30:00.250Z', 'video_link': 'https://meet.example.com/x',
+            'title': f'Call {day}', 'start': iso_ahead(days=day, hour=10),
+            'end': iso_ahead(days=day, hour=10, minute=30).replace('Z', '.250Z'), 'video_link': 'https://meet.example.com/x',
             'attendees': [{'email': 'buyer@client.com'}, {'email': 'solo@else.com'},
                           {'email': 'nobody@else.com', 'display_name': 'No Body'},
                           {'email': 'teammate@partner.org'}, {'email': 'colleague@acme.com'}]})

@@ -7,8 +7,9 @@ from server import tasks
 from server.db import db
 from server.models import SyncDecision, utcnow
 from server.services import decision_retention, users
+from tests.clock import today
 
-NOW = datetime.datetime(2030, 6, 1, 12)
+NOW = today(12)
 
 
 def days_ago(days, minutes=0):

@@ -10,6 +10,7 @@ from playhouse.test_utils import count_queries
 from server.db import db
 from server.models import Company, Contact, Meeting, MeetingAttendee, User
 from server.services import meeting_listing
+from tests.clock import iso_ahead
 from tests.conftest import make_app
 
 
@@ -22,8 +23,8 @@ def listed(caller):
                        company=company, job_title='CFO')
     for day in (1, 2):
         assert caller.post('/meetings', json={
-            'title': f'Call {day}', 'start': f'2026-12-0{day}T10:00:00Z',
-            'end': f'2026-12-0{day}T11:00:00Z',
+            'title': f'Call {day}', 'start': iso_ahead(days=day, hour=10),
+            'end': iso_ahead(days=day, hour=11),
             'attendees': [{'email': 'bea@client.com'}, {'email': 'sam@stranger.com'},
                           {'email': 'kim@acme.com'}]}).status_code == 201
     return caller
@@ -102,8 +103,8 @@ def test_changes_to_other_data_keep_the_page(listed, make_caller):
     first = _served(listed)
     ids = _ids(listed)
     assert listed.post(f"/meetings/{ids['meeting']}/notes", json={'body': 'hi'}).status_code == 201
-    assert other.post('/meetings', json={'title': 'Theirs', 'start': '2026-12-03T10:00:00Z',
-                                         'end': '2026-12-03T11:00:00Z'}).status_code == 201
+    assert other.post('/meetings', json={'title': 'Theirs', 'start': iso_ahead(days=3, hour=10),
+                                         'end': iso_ahead(days=3, hour=11)}).status_code == 201
     with db.connection_context():
         db.execute_sql(f"UPDATE \"user\" SET name = 'Rita R.' WHERE id = {ids['user']}")
     with count_queries() as again:

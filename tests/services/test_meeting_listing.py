@@ -8,6 +8,7 @@ from server.db import db
 from server.models import Company, Contact, Meeting, User
 from server.schemas.meetings import MeetingListPageSchema
 from server.services import meeting_listing, meetings
+from tests.clock import ahead, iso_ahead, today
 
 
 @pytest.fixture
@@ -25,8 +26,8 @@ def workspace(caller, make_caller):
     ids = []
     for day in range(1, 6):
         response = caller.post('/meetings', json={
-            'title': f'Call {day}', 'start': f'2026-12-0{day}T10:00:00Z',
-            'end': f'2026-12-0{day}T10:30:00.250Z', 'location': 'Room 1',
+            'title': f'Call {day}', 'start': iso_ahead(days=day, hour=10),
+            'end': iso_ahead(days=day, hour=10, minute=30).replace('Z', '.250Z'), 'location': 'Room 1',
             'video_link': 'https://meet.example.com/x', 'description': 'Agenda',
             'attendees': [{'email': 'buyer@client.com', 'display_name': 'Bea'},
                           {'email': 'solo@else.com'}, {'email': 'nameless@else.com'},
@@ -52,7 +53,7 @@ def test_r16_r17_listing_equals_the_schema_dump_of_the_models(workspace):
     fast, expected = _both(workspace)
     assert fast == expected
     first = fast['items'][0]
-    assert first['end'] == '2026-12-01T10:30:00.250Z' and len(first['attendees']) == 6
+    assert first['end'] == iso_ahead(days=1, hour=10, minute=30).replace('Z', '.250Z') and len(first['attendees']) == 6
     shown = {a['email']: a for a in first['attendees']}
     assert shown['buyer@client.com']['contact'] == {
         'id': shown['buyer@client.com']['contact']['id'], 'name': 'Bea Buyer',
@@ -76,8 +77,7 @@ def test_r16_listing_pages_filters_and_search_like_the_models(workspace):
         if cursor is None:
             break
     assert walked == [f'Call {day}' for day in range(1, 6)]
-    window = {'start_from': datetime.datetime(2026, 12, 2, 10, 15),
-              'start_to': datetime.datetime(2026, 12, 4)}
+    window = {'start_from': ahead(days=2, hour=10, minute=15), 'start_to': today(days=4)}
     fast, expected = _both(workspace, **window)
     assert fast == expected and [m['title'] for m in fast['items']] == ['Call 2', 'Call 3']
     fast, expected = _both(workspace, q='all 4')

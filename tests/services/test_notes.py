@@ -8,10 +8,11 @@ from server.db import db
 from server.errors import Conflict, NotFound
 from server.models import Note, User
 from server.services import meetings, notes
+from tests.clock import ahead
 
 
 def schedule(user, title='Call'):
-    start = datetime.datetime(2026, 12, 1, 15)
+    start = ahead()
     return meetings.schedule(user, {'title': title, 'start': start,
                                     'end': start + datetime.timedelta(minutes=30)})
 

@@ -6,9 +6,10 @@ from server.db import db
 from server.models import CalendarConnection, CalendarOutbox, Contact, Meeting, utcnow
 from server.services import outbox
 from server.sync import runner
+from tests.clock import iso_ahead
 from tests.fakes.fixtures import connect_memory_calendar
 
-START, END = '2026-12-01T15:00:00Z', '2026-12-01T15:30:00Z'
+START, END = iso_ahead(), iso_ahead(minute=30)
 
 
 class Lost(TransientError):

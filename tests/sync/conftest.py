@@ -9,6 +9,7 @@ from server.models import CalendarConnection, Company, Contact, utcnow
 from server.services import users
 from server.sync.engine import Scope
 from tests.fakes.memory_provider import MemoryCalendar, MemoryProvider
+from tests.clock import ahead
 
 
 class SyncWorld:
@@ -35,7 +36,7 @@ class SyncWorld:
         return Scope.for_connection(CalendarConnection.get_by_id(self.connection.id))
 
     def event(self, event_id='ev1', attendees=('buyer@client.com',), **fields):
-        start = fields.pop('start', datetime.datetime(2026, 12, 1, 15, 0))
+        start = fields.pop('start', ahead())
         values = dict(provider_event_id=event_id, title='Demo ' + event_id, start=start,
                       end=start + datetime.timedelta(minutes=30),
                       created=self.connected_at + datetime.timedelta(minutes=5),

@@ -17,6 +17,7 @@ from server.models import CalendarConnection, CalendarOutbox, Meeting, utcnow
 from server.services import connections
 from server.sync import runner
 from tests.fakes.fixtures import connect_memory_calendar
+from tests.clock import ahead, iso_ahead
 
 CONFIG = {'CALENDAR_RETRY_ATTEMPTS': 2, 'CALENDAR_BACKOFF_BASE': 0.001,
           'CALENDAR_RETRY_MAX_DELAY': 0.01}
@@ -28,7 +29,7 @@ def stored(world):
 
 def fill(world, count):
     for i in range(count):
-        world.calendar.add(world.event(f'ev{i}', start=datetime.datetime(2026, 12, 1, 9)
+        world.calendar.add(world.event(f'ev{i}', start=ahead(days=1, hour=9)
                                        + datetime.timedelta(hours=i)))
 
 
@@ -136,7 +137,7 @@ def test_r21_a_calendar_write_refused_after_a_disconnect_does_not_ask_to_reconne
 
     writing.provider.insert_event = revoked_while_inserting
     response = caller.post('/meetings', json={
-        'title': 'Demo call', 'start': '2026-12-01T15:00:00Z', 'end': '2026-12-01T15:30:00Z',
+        'title': 'Demo call', 'start': iso_ahead(), 'end': iso_ahead(minute=30),
         'attendees': [{'email': 'buyer@client.com'}]})
     assert response.status_code == 201, response.json
     with db.connection_context():

@@ -15,10 +15,11 @@ from server.db import db
 from server.models import CalendarOutbox, Contact, Meeting
 from server.services import outbox
 from server.sync import runner
+from tests.clock import ahead, iso_ahead
 from tests.fakes.fixtures import FAST_RETRIES, TEST_ENCRYPTION_KEY, connect_to_fake
 
 FAULTS = (429, 500, 'timeout', 410, 'lost')
-START = datetime.datetime(2027, 3, 1, 9, 0)
+START = ahead(days=90, hour=9)
 
 
 @pytest.fixture
@@ -125,8 +126,8 @@ def test_fault_test_crm_equals_ground_truth_without_duplicates(app, google, call
     scheduled = []
     for n in range(8):
         response = caller.post('/meetings', json={
-            'title': f'From the CRM {n}', 'start': f'2027-04-0{n + 1}T10:00:00Z',
-            'end': f'2027-04-0{n + 1}T11:00:00Z',
+            'title': f'From the CRM {n}', 'start': iso_ahead(days=120 + n, hour=10),
+            'end': iso_ahead(days=120 + n, hour=11),
             'attendees': [{'email': contacts[n]}, {'email': f'guest{n}@else.example'}]})
         assert response.status_code == 201, response.json
         scheduled.append(response.json['id'])

@@ -4,9 +4,10 @@ import datetime
 from server.calendars.base import Attendee, CalendarEvent
 from server.sync import rules
 from server.sync.rules import Existing, RuleContext, decide
+from tests.clock import ahead, today
 
-CONNECTED = datetime.datetime(2026, 11, 1, 9, 0)
-START = datetime.datetime(2026, 12, 1, 15, 0)
+CONNECTED = today(9, days=-30)
+START = ahead()
 
 
 def event(**fields):
@@ -48,10 +49,11 @@ def test_r4_event_created_before_connection_is_skipped():
 
 def test_r4_event_created_in_the_same_second_as_the_connection_is_synced():
     """Google reports `created` to the second: 12:00:00.000 after connecting at 12:00:00.800."""
-    connected = datetime.datetime(2026, 11, 26, 12, 0, 0, 800000)
-    same_second = event(created=datetime.datetime(2026, 11, 26, 12, 0, 0))
+    noon = today(12, days=-5)
+    connected = noon + datetime.timedelta(microseconds=800000)
+    same_second = event(created=noon)
     assert rules.r4_created_after_connection(same_second, connected)
-    earlier = event(created=datetime.datetime(2026, 11, 26, 11, 59, 59))
+    earlier = event(created=noon - datetime.timedelta(seconds=1))
     assert not rules.r4_created_after_connection(earlier, connected)
 
 

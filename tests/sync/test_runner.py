@@ -6,6 +6,7 @@ from server.calendars.base import TransientError
 from server.db import db
 from server.models import CalendarConnection, Meeting
 from server.sync import runner
+from tests.clock import ahead
 
 CONFIG = {'CALENDAR_RETRY_ATTEMPTS': 4, 'CALENDAR_BACKOFF_BASE': 0.001,
           'CALENDAR_RETRY_MAX_DELAY': 0.05}
@@ -21,7 +22,7 @@ def connection(world):
 
 def fill(world, count, prefix='ev'):
     for i in range(count):
-        world.calendar.add(world.event(f'{prefix}{i}', start=datetime.datetime(2026, 12, 1, 9)
+        world.calendar.add(world.event(f'{prefix}{i}', start=ahead(days=1, hour=9)
                                        + datetime.timedelta(hours=i)))
 
 

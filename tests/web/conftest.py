@@ -7,6 +7,7 @@ from werkzeug.security import generate_password_hash
 from server.db import db
 from server.models import Company, Contact, Deal, Ticket
 from server.services import meetings, notes, users
+from tests.clock import ahead
 
 CSRF = 'test-csrf-token'
 PASSWORD = 'correct horse battery'
@@ -73,8 +74,13 @@ def crm(rep):
 
 
 def at(days, hour=10):
-    """A naive-UTC datetime ``days`` from 2030-01-07 at ``hour``:00."""
-    return datetime.datetime(2030, 1, 7, hour) + datetime.timedelta(days=days)
+    """A naive-UTC datetime ``days`` after a week from today, at ``hour``:00."""
+    return ahead(days=7 + days, hour=hour)
+
+
+def local_input(value):
+    """A datetime as a datetime-local form field writes it ('2026-12-08T10:00')."""
+    return value.strftime('%Y-%m-%dT%H:%M')
 
 
 def schedule(user, title, start, attendees=(), **associations):

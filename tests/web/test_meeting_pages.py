@@ -1,19 +1,21 @@
 """The schedule form (R5), the meeting page, notes (R20) and deleting (R6, B3)."""
 import datetime
+import zoneinfo
 
 import pytest
 
 from server.models import (Meeting, MeetingAttendee, MeetingCompany, MeetingContact, MeetingDeal,
                            MeetingTicket, Note)
 from server.services.hooks import meeting_hooks
-from tests.web.conftest import Browser, add_note, at, make_user, schedule
+from tests.web.conftest import Browser, add_note, at, local_input, make_user, schedule
 
 deleted_calls = []
 # The calendar layer follows deletions through this hook (B3); record what it is told.
 meeting_hooks.on('deleted')(
     lambda meeting, user, cancel_in_calendar: deleted_calls.append((meeting.id, cancel_in_calendar)))
 
-FORM = {'title': 'Quarterly review', 'start': '2030-03-04T09:30', 'end': '2030-03-04T10:15',
+START, END = at(30, hour=9) + datetime.timedelta(minutes=30), at(30) + datetime.timedelta(minutes=15)
+FORM = {'title': 'Quarterly review', 'start': local_input(START), 'end': local_input(END),
         'attendees': 'hank@globex.example, Guest@Else.example\nthird@else.example',
         'description': 'Agenda: numbers', 'video_link': 'https://meet.example.com/abc'}
 
@@ -33,8 +35,7 @@ def test_r5_schedule_form_creates_the_meeting_with_attendees_and_association(bro
     meeting = Meeting.get(Meeting.title == 'Quarterly review')
     assert response.headers['Location'] == f'/meetings/{meeting.id}'
     assert (meeting.user_id, meeting.account_id, meeting.source) == (rep.id, rep.account_id, 'crm')
-    assert meeting.start == datetime.datetime(2030, 3, 4, 9, 30)
-    assert meeting.end == datetime.datetime(2030, 3, 4, 10, 15)
+    assert (meeting.start, meeting.end) == (START, END)
     assert meeting.description == 'Agenda: numbers'
     assert meeting.video_link == 'https://meet.example.com/abc'
     attendees = {a.email: a.contact_id for a in MeetingAttendee.select().where(
@@ -64,7 +65,9 @@ def test_r5_times_are_read_in_the_users_time_zone(client, crm):
     response = Browser(client, berlin).post(f'/contacts/{crm["contact"].id}/meetings', FORM)
     assert response.status_code == 302
     meeting = Meeting.get(Meeting.title == 'Quarterly review')
-    assert meeting.start == datetime.datetime(2030, 3, 4, 8, 30)  # 09:30 CET is 08:30 UTC
+    # 09:30 in Berlin is 08:30 UTC in winter, 07:30 in summer.
+    berlin_start = START.replace(tzinfo=zoneinfo.ZoneInfo('Europe/Berlin'))
+    assert meeting.start == berlin_start.astimezone(datetime.timezone.utc).replace(tzinfo=None)
     page = Browser(client, berlin).get(f'/meetings/{meeting.id}').get_data(as_text=True)
     assert '09:30' in page and 'Europe/Berlin' in page
 
@@ -73,7 +76,7 @@ def test_r5_times_are_read_in_the_users_time_zone(client, crm):
     ({'title': ''}, 'title', 'This field is required.'),
     ({'start': ''}, 'start', 'This field is required.'),
     ({'start': 'next tuesday'}, 'start', 'Enter a date and time.'),
-    ({'end': '2030-03-04T09:00'}, 'end', 'Must be after start.'),
+    ({'end': local_input(START - datetime.timedelta(minutes=30))}, 'end', 'Must be after start.'),
     ({'attendees': 'hank@globex.example, not-an-email'}, 'attendees', 'not-an-email: Not a valid email address.'),
     ({'video_link': 'ftp://files.example/x'}, 'video_link', 'Not a valid URL.'),
     ({'title': 'x' * 501}, 'title', 'Length must be between 1 and 500.'),
@@ -89,7 +92,7 @@ def test_r5_bad_schedule_form_shows_field_messages_and_writes_nothing(
     assert 'aria-invalid="true"' in page
     # What the user typed is kept.
     assert 'Agenda: numbers</textarea>' in page
-    assert 'hank@globex.example, ' in page and 'value="2030-03-04T' in page
+    assert 'hank@globex.example, ' in page and f'value="{local_input(START)[:11]}' in page
     assert Meeting.select().count() == 0 and MeetingAttendee.select().count() == 0
 
 

@@ -8,6 +8,7 @@ from server.db import db
 from server.models import CalendarConnection, Contact, Meeting, utcnow
 from server.sync import channels
 from tests.fakes.memory_provider import MemoryCalendar, MemoryProvider
+from tests.clock import ahead
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def connect(caller, provider, channel_id='chan-1', token='s3cret'):
 
 
 def add_event(calendar, event_id='ev1'):
-    start = datetime.datetime(2026, 12, 1, 15)
+    start = ahead()
     calendar.add(CalendarEvent(event_id, title='Demo', start=start,
                                end=start + datetime.timedelta(hours=1),
                                attendees=[Attendee('buyer@client.com')]))
