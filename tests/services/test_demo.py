@@ -1,6 +1,8 @@
 """The demo workspace built by server.services.demo.seed()."""
 import datetime
 
+import pytest
+
 from server.db import db
 from server.models import (Account, Company, Contact, Deal, Meeting, MeetingAttendee, MeetingContact,
                            Note, Ticket, User)
@@ -64,3 +66,24 @@ def test_seed_is_idempotent_and_reset_rebuilds(app):
         demo.seed(reset=True, now=NOW)
         assert Note.select().count() > 0 and Contact.select().count() == 50
         assert Meeting.select().count() == 16 and Account.select().count() == 1
+
+
+@pytest.mark.parametrize('day', [
+    datetime.datetime(2028, 2, 29, 8, 0),   # a leap day, a Tuesday morning
+    datetime.datetime(2028, 12, 31, 23, 50),  # New Year's Eve, ten to midnight (a Sunday)
+    datetime.datetime(2029, 3, 24, 16, 20),   # a Saturday afternoon
+])
+def test_the_demo_seeded_on_any_day_has_a_week_of_meetings_from_that_day(app, clock, day):
+    """`./run` seeds with the real clock: whatever the day or hour, two meetings were just held,
+    two come up in the next hours, the rest of the week follows, and only meetings already held
+    have notes (issue 14)."""
+    clock.move_to(day.replace(tzinfo=datetime.timezone.utc))
+    with db.connection_context():
+        demo.seed()
+        starts = sorted(m.start for m in Meeting.select())
+        assert starts[0] < day < starts[-1] < day + datetime.timedelta(days=7)
+        hours = datetime.timedelta(hours=4)
+        assert sum(1 for s in starts if day - hours < s < day) == 2
+        assert sum(1 for s in starts if day < s < day + hours) == 2
+        held = [m.id for m in Meeting.select() if m.start < day]
+        assert Note.select().where(Note.meeting.not_in(held)).count() == 0
