@@ -28,12 +28,22 @@ def as_datetime(value):
     return datetime.datetime(value.year, value.month, value.day)
 
 
-def zone(event):
-    return UTC if event.time_zone in ('UTC', '') else zoneinfo.ZoneInfo(event.time_zone)
+def zone(name):
+    return UTC if name in ('UTC', '') else zoneinfo.ZoneInfo(name)
 
 
 def local_start(event):
-    return as_datetime(event.start).replace(tzinfo=UTC).astimezone(zone(event))
+    return as_datetime(event.start).replace(tzinfo=UTC).astimezone(zone(event.time_zone))
+
+
+def first_start(rule, zone_name, after, hour=10, minute=0):
+    """Naive UTC: the first local ``hour``:``minute`` from ``after`` (naive UTC) on that fits
+    ``rule`` (an RRULE without 'RRULE:'): where a series of that rule can start."""
+    local = after.replace(tzinfo=UTC).astimezone(zone(zone_name)).replace(
+        hour=hour, minute=minute, second=0, microsecond=0)
+    bounded = ';'.join(p for p in rule.split(';') if not p.startswith(('COUNT', 'UNTIL')))
+    first = rrule.rrulestr('RRULE:' + bounded, dtstart=local)[0]
+    return first.astimezone(UTC).replace(tzinfo=None)
 
 
 def rule_fields(event):
@@ -104,5 +114,5 @@ def graph_recurrence(event):
     elif 'UNTIL' in fields:
         until = datetime.datetime.strptime(fields['UNTIL'].rstrip('Z'), '%Y%m%dT%H%M%S')
         span.update(type='endDate', endDate=until.replace(tzinfo=UTC).astimezone(
-            zone(event)).date().isoformat())
+            zone(event.time_zone)).date().isoformat())
     return {'pattern': pattern, 'range': span}
