@@ -213,7 +213,8 @@ def test_links_carry_their_window_which_graph_never_receives(outlook):
     for n in range(3):
         outlook.add(f'Meeting {n}')
     provider, clock = windowed(outlook, days=10)
-    start, end = rfc3339(clock.now - datetime.timedelta(days=1)), rfc3339(clock.now + datetime.timedelta(days=10))
+    start = rfc3339(clock.now - datetime.timedelta(days=1))
+    end = rfc3339(clock.now + datetime.timedelta(days=10))
     first = provider.list_changes()
     assert first.next_page.endswith('#' + urllib.parse.urlencode(
         {'windowStart': start, 'pass': 'full', 'windowEnd': end}))
