@@ -74,22 +74,30 @@ class SeriesPass:
 
     # -- cancelled weeks before their master -----------------------------------------------
     def _hold(self, events):
-        masters = None
-        kept = []
         held = self.held
+        if held:
+            for event in events:  # this page's copy of a held week is newer
+                event_id = getattr(event, 'provider_event_id', None)
+                if isinstance(event_id, str):
+                    held.pop(event_id, None)
+        # One cheap test per event (bench/sync.py: non-recurring events pay nothing more).
+        waiting = [e for e in events if getattr(e, 'recurring_event_id', None)
+                   and getattr(e, 'status', None) == 'cancelled']
+        if not waiting:
+            return events
+        masters = {e.provider_event_id for e in events
+                   if isinstance(e, CalendarEvent) and e.is_recurring_master}
+        later = {id(e) for e in waiting
+                 if isinstance(e, CalendarEvent) and isinstance(e.provider_event_id, str)
+                 and not e.is_recurring_master and e.recurring_event_id not in masters}
+        if not later:
+            return events
+        kept = []
         for event in events:
-            event_id = getattr(event, 'provider_event_id', None)
-            if held and event_id in held:
-                del held[event_id]  # this page's copy is newer
-            if (isinstance(event, CalendarEvent) and event.status == 'cancelled'
-                    and event.recurring_event_id and not event.is_recurring_master):
-                if masters is None:
-                    masters = {e.provider_event_id for e in events
-                               if isinstance(e, CalendarEvent) and e.is_recurring_master}
-                if event.recurring_event_id not in masters:
-                    held[event_id] = event
-                    continue
-            kept.append(event)
+            if id(event) in later:
+                held[event.provider_event_id] = event
+            else:
+                kept.append(event)
         return kept
 
     # -- weeks deleted before the series was seen ------------------------------------------
