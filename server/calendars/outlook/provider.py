@@ -112,6 +112,11 @@ class OutlookProvider(ClientBackedProvider):
         if page or sync_cursor:
             link = page or sync_cursor
             (url, window_end), view = unpack_link(link), link_view(link)
+            if view is None and window_end is not None:
+                # A delta link stored before links carried their start: its window started
+                # no later than its end less the window's length, so weeks before that are
+                # never taken for deleted (only a few past ones go unchecked).
+                view = CalendarView(window_end - self.window_future, window_end, False)
         else:
             url, window_end, view = self._new_window(since)
         try:
