@@ -153,9 +153,10 @@ class SeriesPass:
 
     def _cancelled_weeks(self, missing):
         user, provider = self.scope.user_id, self.scope.provider
-        logged = {s for (s,) in select_in(Meeting, ('provider_event_id',),
-                                          {'user': user, 'calendar_provider': provider},
-                                          'provider_event_id', sorted(missing))}
+        # The series' title names the week in the decision log (B4): Graph never sent one.
+        logged = dict(select_in(Meeting, ('provider_event_id', 'title'),
+                                {'user': user, 'calendar_provider': provider},
+                                'provider_event_id', sorted(missing)))
         remembered = {(series_id, start): occurrence_id
                       for occurrence_id, series_id, start in select_in(
                           SeriesOccurrence, ('occurrence_id', 'series_id', 'start'),
@@ -166,5 +167,6 @@ class SeriesPass:
                 event_id = (remembered.get((series_id, start))
                             or missing_week_id(series_id, start))
                 weeks.append(CalendarEvent(provider_event_id=event_id, status='cancelled',
+                                           title=logged[series_id],
                                            recurring_event_id=series_id, original_start=start))
         return weeks

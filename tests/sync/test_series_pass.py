@@ -19,6 +19,7 @@ from server.models import CalendarConnection, Contact, Meeting, MeetingContact, 
 from server.sync import runner
 from tests.fakes import recurrence
 from tests.fakes.fixtures import FAST_RETRIES, TEST_ENCRYPTION_KEY, connect_to_fake
+from tests.fakes.graph_fake import GraphFake
 
 UTC = datetime.timezone.utc
 HOUR = datetime.timedelta(hours=1)
@@ -96,6 +97,13 @@ def test_r13_issue_15_a_week_deleted_before_the_first_sync_is_its_own_cancelled_
                                                                    caller.user.email)
     meetings = sync(app, caller)
     assert_series_moved_and_deleted_week(meetings, master, starts, moved)
+    with db.connection_context():
+        week = Meeting.get(Meeting.status == 'cancelled').provider_event_id
+        decisions = list(SyncDecision.select().where(SyncDecision.provider_event_id == week))
+        assert [(d.decision, d.reason) for d in decisions] == [
+            ('logged', 'r13_cancelled_occurrence')]
+        if isinstance(calendar, GraphFake):  # Graph never named the week: the series does
+            assert decisions[0].title == TITLE
     assert sync(app, caller) == meetings  # nothing new: no week logged twice
 
 
