@@ -67,16 +67,58 @@ class SeriesOccurrence:
 
 
 @dataclasses.dataclass
+class SeriesPattern:
+    """A series master's recurrence as the occurrences it should have (Outlook only, R13).
+
+    ``rule`` is a dateutil ``rrule`` whose dtstart is aware, in the series' own time zone, so
+    every occurrence keeps its local time across DST changes.
+    """
+    series_id: str
+    rule: object
+    duration: datetime.timedelta
+    MAX_STARTS = 2000  # a year of a daily series on every weekday, five times over
+
+    def starts(self, window_start, window_end):
+        """Naive-UTC starts of the occurrences a calendar view of [window_start, window_end)
+        lists (those that overlap it), or None past MAX_STARTS (nothing is concluded then)."""
+        utc = datetime.timezone.utc
+        after = (window_start - self.duration).replace(tzinfo=utc)
+        found = []
+        for when in self.rule.xafter(after, inc=False):
+            when = when.astimezone(utc).replace(tzinfo=None)
+            if when >= window_end:
+                break
+            found.append(when)
+            if len(found) > self.MAX_STARTS:
+                return None
+        return found
+
+
+@dataclasses.dataclass(frozen=True)
+class CalendarView:
+    """The window a page's calendar view covers; ``complete``: the page belongs to a full
+    listing of that window (not a delta of changes)."""
+    start: datetime.datetime
+    end: datetime.datetime
+    complete: bool
+
+
+@dataclasses.dataclass
 class ChangePage:
     """One page of changes. ``next_page`` continues this pass; ``sync_cursor`` ends it.
 
-    ``occurrences`` (Outlook only) are the plain occurrences of series the page listed: the
+    Outlook only: ``occurrences`` are the plain occurrences of series the page listed: the
     sync remembers them, because Graph later reports an occurrence's deletion by its id alone.
+    ``series`` are the recurrences of those series' masters and ``view`` the window the page
+    lists: a calendar view never lists an occurrence deleted before the sync first saw it,
+    so the sync compares what a series should have with what the pass listed (R13).
     """
     events: list
     next_page: Optional[str] = None
     sync_cursor: Optional[str] = None
     occurrences: list = dataclasses.field(default_factory=list)  # list[SeriesOccurrence]
+    series: list = dataclasses.field(default_factory=list)  # list[SeriesPattern]
+    view: Optional[CalendarView] = None
 
 
 @dataclasses.dataclass

@@ -67,7 +67,8 @@ class SeriesOccurrence(BaseModel):
     start = DateTimeField()
 
     class Meta:
-        indexes = ((('user', 'occurrence_id'), True),)
+        # The second: a series' remembered weeks (server/sync/series_pass.py, migration 0017).
+        indexes = ((('user', 'occurrence_id'), True), (('user', 'series_id'), False))
 
 
 class CalendarOutbox(BaseModel):

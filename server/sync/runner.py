@@ -24,6 +24,7 @@ from server.models import CalendarConnection, utcnow
 from server.services.connections import mark_needs_reconnect, still_live
 from server.sync import occurrences
 from server.sync.engine import Scope, apply_page
+from server.sync.series_pass import SeriesPass
 
 log = logging.getLogger(__name__)
 
@@ -149,9 +150,17 @@ def _run(connection, provider, policy, owner, seconds, result, progress, sleep, 
 
     # The next page is fetched while this one is written: the provider's answer time overlaps
     # the database work. One fetch at a time, so the provider is never used concurrently.
+    def apply(events):
+        outcomes = apply_page(scope, events)
+        result.events += len(outcomes)
+        result.decisions.update(o.decision for o in outcomes)
+        if progress is not None:
+            progress(len(outcomes))
+
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as prefetch:
         cursor = connection.sync_cursor
         pending = prefetch.submit(fetch, cursor, None)
+        series = SeriesPass(scope)  # R13: what only the whole pass tells about a series
         while True:
             try:
                 changes = pending.result()
@@ -163,6 +172,7 @@ def _run(connection, provider, policy, owner, seconds, result, progress, sleep, 
                 log.info('sync cursor expired for connection %s: full resync', connection.id)
                 cursor, result.full_resync = None, True
                 pending = prefetch.submit(fetch, cursor, None)
+                series = SeriesPass(scope)
                 continue
             # R13 on Outlook: removals that name only an occurrence, resolved before the next
             # page is fetched (the lookup asks the provider, which is never used by two
@@ -173,13 +183,17 @@ def _run(connection, provider, policy, owner, seconds, result, progress, sleep, 
             # Before writing the page: the lease covers the write, and a calendar the user
             # disconnected meanwhile gets no more meetings.
             _renew(connection, owner, seconds)
+            events, ended = series.take(changes, events)
+            if ended:
+                apply(ended)
             occurrences.remember(scope, changes.occurrences)
-            outcomes = apply_page(scope, events)
-            result.events += len(outcomes)
-            result.decisions.update(o.decision for o in outcomes)
-            if progress is not None:
-                progress(len(outcomes))
+            apply(events)
             if not changes.next_page:
+                # Every page is written: the held cancelled weeks find their masters, and
+                # the weeks no page listed are decided (series_pass).
+                late = series.finish()
+                if late:
+                    apply(late)
                 if changes.sync_cursor and not _finish(connection, sync_cursor=changes.sync_cursor):
                     raise Disconnected()
                 return

@@ -137,3 +137,43 @@ def test_graph_delta_lists_only_the_window_asked_for_and_its_delta_link_keeps_it
     changes = requests.get(first['@odata.deltaLink'], headers=headers, timeout=5).json()
     assert titles(changes) == ['Inside, edited']
     assert changes['@odata.deltaLink']
+
+
+def test_graph_delta_omits_what_was_deleted_before_the_client_saw_it(graph_fake):
+    """As Graph does (issue 15): a delta reports the removal of an event or a series' week the
+    client's last round listed, and nothing at all of one created and deleted since; a series
+    master shows its recurrence as a patternedRecurrence in its Windows-named zone."""
+    import datetime
+    from tests.clock import ahead
+    owner = 'rep@acme.com'
+    headers = {'Authorization': f"Bearer {graph_fake.grant(owner)['access_token']}"}
+    store, start = graph_fake.store, ahead(days=2, hour=9)
+    seen = store.add_event(owner, 'Seen', start=start)
+    seen_series = store.add_event(owner, 'Seen series', start=start, time_zone='Europe/Berlin',
+                                  recurrence=['RRULE:FREQ=WEEKLY;COUNT=3'])
+    window = {'startDateTime': (start - datetime.timedelta(days=1)).strftime('%Y-%m-%dT%H:%M:%SZ'),
+              'endDateTime': (start + datetime.timedelta(days=30)).strftime('%Y-%m-%dT%H:%M:%SZ')}
+    first = requests.get(graph_fake.url + '/v1.0/me/calendarView/delta', timeout=5,
+                         headers=headers, params=window).json()
+    assert len(first['value']) == 4  # the event and the series' three weeks
+    unseen = store.add_event(owner, 'Unseen', start=start)
+    unseen_series = store.add_event(owner, 'Unseen series', start=start,
+                                    recurrence=['RRULE:FREQ=WEEKLY;COUNT=3'])
+    week = datetime.timedelta(days=7)
+    for event in (seen, unseen):
+        store.delete_event(event.id)
+    for series in (seen_series, unseen_series):
+        store.add_exception(series.id, start + week, cancelled=True)
+    changes = requests.get(first['@odata.deltaLink'], headers=headers, timeout=5).json()
+    removed = sorted(item['id'] for item in changes['value'] if '@removed' in item)
+    assert removed == sorted([seen.id, f'{seen_series.id}_{start + week:%Y%m%dT%H%M%SZ}'])
+    listed = [item for item in changes['value'] if '@removed' not in item]
+    assert {item['seriesMasterId'] for item in listed} == {unseen_series.id}  # weeks 1 and 3
+    master = requests.get(f'{graph_fake.url}/v1.0/me/events/{seen_series.id}', timeout=5,
+                          headers=headers).json()
+    assert master['type'] == 'seriesMaster'
+    assert master['recurrence']['pattern']['type'] == 'weekly'
+    assert master['recurrence']['range'] == {
+        'type': 'numbered', 'numberOfOccurrences': 3, 'endDate': '0001-01-01',
+        'startDate': master['recurrence']['range']['startDate'],
+        'recurrenceTimeZone': 'W. Europe Standard Time'}

@@ -2,12 +2,13 @@
 the rules need, series folding (R13), subscriptions, and the transport."""
 import datetime
 import json
+import urllib.parse
 
 import pytest
 
-from server.calendars.base import Attendee, CursorExpired, NewEvent
+from server.calendars.base import Attendee, CalendarView, CursorExpired, NewEvent
 from server.calendars.outlook import parse
-from server.calendars.outlook.provider import unpack_link
+from server.calendars.outlook.provider import link_view, unpack_link
 from server.calendars.timeutil import parse_iso, rfc3339
 from tests.fakes.harness import OutlookHarness, later
 from tests.fakes.store import FakeAttendee
@@ -208,19 +209,23 @@ def delta_windows(outlook):
             if path.endswith('/calendarView/delta') and 'startDateTime' in args]
 
 
-def test_links_carry_their_window_end_which_graph_never_receives(outlook):
+def test_links_carry_their_window_which_graph_never_receives(outlook):
     for n in range(3):
         outlook.add(f'Meeting {n}')
     provider, clock = windowed(outlook, days=10)
+    start = rfc3339(clock.now - datetime.timedelta(days=1))
     end = rfc3339(clock.now + datetime.timedelta(days=10))
     first = provider.list_changes()
-    assert first.next_page.endswith('#windowEnd=' + end.replace(':', '%3A'))
+    assert first.next_page.endswith('#' + urllib.parse.urlencode(
+        {'windowStart': start, 'pass': 'full', 'windowEnd': end}))
+    assert first.view == CalendarView(parse_iso(start), parse_iso(end), complete=True)
     events, cursor = full(provider)
     assert len(events) == 3
     assert unpack_link(cursor) == (cursor.partition('#')[0], parse_iso(end))
+    assert link_view(cursor) == CalendarView(parse_iso(start), parse_iso(end), complete=False)
     full(provider, sync_cursor=cursor)
     for _, _, args in outlook.fake.requests_log:
-        assert not any('windowEnd' in key or 'windowEnd' in value for key, value in args.items())
+        assert not any('window' in key or 'window' in value for key, value in args.items())
     assert len(delta_windows(outlook)) == 2  # the two full passes; the delta link was followed
 
 

@@ -5,7 +5,11 @@ to it unmodified. ``/me/calendarView/delta`` follows Graph's delta query: pages 
 ``@odata.nextLink``, the last page ends with ``@odata.deltaLink``; following that link returns
 only changes since, deletions as ``@removed``; a delta token the fake forgot answers 410
 ``syncStateNotFound``. Series masters are expanded into occurrences within the window, as a
-calendar view does. Graph e-mails invitations itself; the store's invitation log records them.
+calendar view does (their RRULE, in the series' time zone: tests/fakes/recurrence.py), and a
+master shows its recurrence as Graph's patternedRecurrence. As on Graph, a delta lists only
+what the client could have seen: an occurrence (or event) deleted before it was ever in a
+view the client listed is not reported at all, not even as ``@removed``. Graph e-mails
+invitations itself; the store's invitation log records them.
 """
 import datetime
 import hashlib
@@ -17,6 +21,7 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Response
 
 from server.calendars.timeutil import parse_iso
+from tests.fakes import recurrence
 from tests.fakes.server import FakeServer, Grant
 from tests.fakes.store import PRIMARY, FakeAttendee
 
@@ -39,10 +44,7 @@ def read_time(field):
     return parse_iso(field['dateTime'])
 
 
-def as_datetime(value):
-    if isinstance(value, datetime.datetime) or value is None:
-        return value
-    return datetime.datetime(value.year, value.month, value.day)
+as_datetime = recurrence.as_datetime
 
 
 class GraphFake(FakeServer):
@@ -183,20 +185,16 @@ class GraphFake(FakeServer):
             body['seriesMasterId'] = event.recurring_event_id or event.id
             original = occurrence_start if kind == 'occurrence' else event.original_start
             body['originalStart'] = original.strftime('%Y-%m-%dT%H:%M:%SZ')
+        zone = recurrence.WINDOWS_NAMES.get(event.time_zone, event.time_zone)
+        body['originalStartTimeZone'] = body['originalEndTimeZone'] = zone
         if event.recurrence:
-            body['recurrence'] = {'pattern': {'type': 'weekly'}, 'range': {'type': 'noEnd'}}
+            body['recurrence'] = recurrence.graph_recurrence(event)
         return body
 
     @staticmethod
     def occurrences(master, start, end):
-        """Occurrence starts of a simple RRULE (DAILY/WEEKLY, COUNT or unbounded) in a window."""
-        rule = dict(part.split('=', 1) for part in
-                    master.recurrence[0].replace('RRULE:', '').split(';') if '=' in part)
-        step = {'DAILY': datetime.timedelta(days=1),
-                'WEEKLY': datetime.timedelta(weeks=1)}.get(rule.get('FREQ'), datetime.timedelta(weeks=1))
-        count = int(rule.get('COUNT', 520))
-        first = as_datetime(master.start)
-        return [first + n * step for n in range(count) if start <= first + n * step < end]
+        """Starts of the series' occurrences that overlap the window [start, end)."""
+        return recurrence.occurrence_starts(master, start, end)
 
     def view_items(self, events, window_start, window_end):
         """What a calendar view lists for ``events``: (event, occurrence start or None)
@@ -285,6 +283,11 @@ class GraphFake(FakeServer):
             seq = self.store.seq
             if initial:
                 changed = [e for e in changed if not e.deleted]
+            else:
+                # Graph reports a deletion only of what the client could have seen: an event
+                # (or a series' week) created after its last round and already deleted is
+                # never listed, not even as @removed.
+                changed = [e for e in changed if not e.deleted or e.created_seq <= since]
             items = self.view_items(changed, start, end)
         return {'owner': owner, 'items': items, 'offset': 0, 'seq': seq, 'start': start,
                 'end': end}

@@ -48,6 +48,8 @@ class FakeEvent:
     attendees: list = dataclasses.field(default_factory=list)
     # A series master holds ``recurrence`` (RRULE strings); an exception names its master.
     recurrence: list = dataclasses.field(default_factory=list)
+    # The IANA zone a series recurs in: its occurrences keep their local time across DST.
+    time_zone: str = 'UTC'
     recurring_event_id: Optional[str] = None
     original_start: Optional[datetime.datetime] = None
     video_link: str = ''
@@ -55,6 +57,7 @@ class FakeEvent:
     created: datetime.datetime = dataclasses.field(default_factory=utcnow)
     updated: datetime.datetime = dataclasses.field(default_factory=utcnow)
     seq: int = 0
+    created_seq: int = 0  # the change that created it: what a delta client can have seen
     transaction_id: str = ''  # Graph's client-supplied idempotency key
 
     @property
@@ -131,7 +134,8 @@ class CalendarStore:
     # -- the ground-truth API: what "the user did in the calendar" -------------------------
     def add_event(self, owner, title='Meeting', start=None, end=None, attendees=(), organizer=None,
                   all_day=False, visibility='default', description='', location='',
-                  recurrence=None, calendar=PRIMARY, video_link='', event_id=None):
+                  recurrence=None, calendar=PRIMARY, video_link='', event_id=None,
+                  time_zone='UTC'):
         """Create an event as the user would in the calendar's own UI; return it."""
         owner = owner.lower()
         start = start or (self.clock() + datetime.timedelta(days=1)).replace(minute=0, second=0)
@@ -145,8 +149,9 @@ class CalendarStore:
                               start=start, end=end, all_day=all_day, visibility=visibility,
                               organizer=(organizer or owner).lower(), attendees=people(attendees),
                               recurrence=list(recurrence or []), video_link=video_link,
-                              created=self.clock())
+                              created=self.clock(), time_zone=time_zone)
             self._touch(event)
+            event.created_seq = event.seq
             self.events[event.id] = event
         return self._notify(event)
 
@@ -201,7 +206,8 @@ class CalendarStore:
                 organizer=master.organizer,
                 attendees=[dataclasses.replace(a) for a in master.attendees],
                 recurring_event_id=master_id, original_start=original_start,
-                video_link=master.video_link, created=master.created)
+                video_link=master.video_link, created=master.created,
+                time_zone=master.time_zone, created_seq=master.created_seq)
             if 'attendees' in changes:
                 changes['attendees'] = people(changes['attendees'])
             for name, value in changes.items():

@@ -8,7 +8,7 @@ import pytest
 
 from server.db import db, is_postgres
 from server.models import (CalendarConnection, CalendarOutbox, Meeting, MeetingAttendee,
-                           MeetingContact, SyncDecision)
+                           MeetingContact, SeriesOccurrence, SyncDecision)
 
 DROPPED = ('meeting_account_id', 'meeting_user_id', 'meetingattendee_meeting_id',
            'meetingattendee_account_id', 'meetingcontact_meeting_id',
@@ -37,6 +37,9 @@ QUERIES = {
     'decision log': lambda: SyncDecision.select().where(
         SyncDecision.user == 1, SyncDecision.account == 1).order_by(
         SyncDecision.created_at.desc(), SyncDecision.id.desc()).limit(50),
+    # R13 on Outlook: the remembered weeks of a series (server/sync/series_pass.py, 0017).
+    'remembered weeks of a series': lambda: SeriesOccurrence.select().where(
+        SeriesOccurrence.user == 1, SeriesOccurrence.series_id.in_(['a', 'b'])),
     'decisions of an event': lambda: SyncDecision.select().where(
         SyncDecision.user == 1, SyncDecision.account == 1,
         SyncDecision.provider_event_id == 'ev1'),
@@ -72,7 +75,7 @@ def test_lookups_on_sync_tables_use_an_index(app, name):
 
 
 SYNC_MODELS = (Meeting, MeetingAttendee, MeetingContact, SyncDecision, CalendarConnection,
-               CalendarOutbox)
+               CalendarOutbox, SeriesOccurrence)
 
 
 def _normal(text):

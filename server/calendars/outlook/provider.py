@@ -15,12 +15,18 @@ pass that reaches the end of the delta goes on with a fresh full pass over a new
 instead of handing out the old delta link again. That new window starts OUTLOOK_LOOKBACK_DAYS
 back, so edits and deletions of the recent past still arrive after a renewal (R9); only events
 older than that stop being followed.
+
+The fragment also carries the window's start and, for the links of a full pass, ``pass=full``:
+each page tells the sync its view (``ChangePage.view``) and the recurrences of the series it
+listed (``ChangePage.series``), so the sync can tell which weeks a series should have but the
+view never listed: weeks deleted before the sync first saw them (R13).
 """
 import datetime
 import urllib.parse
 
-from server.calendars.base import ChangePage, Channel, ClientBackedProvider, CursorExpired
-from server.calendars.outlook import parse
+from server.calendars.base import (CalendarView, ChangePage, Channel, ClientBackedProvider,
+                                   CursorExpired)
+from server.calendars.outlook import parse, recurrence
 from server.calendars.outlook.client import GraphClient, GraphError
 from server.calendars.timeutil import parse_iso, rfc3339
 
@@ -31,6 +37,8 @@ LOOKBACK = datetime.timedelta(days=90)  # how far back a renewed window starts
 # A fresh window starts when less than this share of OUTLOOK_WINDOW_DAYS is left ahead.
 RENEW_WHEN_AHEAD_LESS_THAN = 0.5
 WINDOW_END = 'windowEnd'  # the fragment key of every link: the end of its pass's window
+WINDOW_START = 'windowStart'  # ... and its start
+PASS = 'pass'  # 'full' on the links of a full pass (every instance of the window is listed)
 MAX_SUBSCRIPTION = datetime.timedelta(minutes=4230 - 30)  # Graph's limit, minus a margin
 STALE_DELTA_CODES = {'syncStateNotFound', 'syncStateInvalid', 'resyncRequired',
                      'fullSyncRequired'}
@@ -48,21 +56,40 @@ def utcnow():
     return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
 
 
-def pack_link(url, window_end):
-    """A Graph link with its pass's window end in the fragment (clients never send it)."""
+def pack_link(url, window_end, window_start=None, full=False):
+    """A Graph link with its pass's window in the fragment (clients never send it)."""
     if window_end is None:
         return url
-    return f'{url}#{urllib.parse.urlencode({WINDOW_END: rfc3339(window_end)})}'
+    fields = {}
+    if window_start is not None:
+        fields[WINDOW_START] = rfc3339(window_start)
+    if full:
+        fields[PASS] = 'full'
+    fields[WINDOW_END] = rfc3339(window_end)
+    return f'{url}#{urllib.parse.urlencode(fields)}'
+
+
+def _fragment_time(fields, key):
+    values = fields.get(key)
+    try:
+        return parse_iso(values[0]) if values else None
+    except ValueError:
+        return None
 
 
 def unpack_link(link):
     """(the Graph link to call, its window's end or None for a link stored without one)."""
     url, fragment = urllib.parse.urldefrag(link)
-    values = urllib.parse.parse_qs(fragment).get(WINDOW_END)
-    try:
-        return url, parse_iso(values[0]) if values else None
-    except ValueError:
-        return url, None
+    return url, _fragment_time(urllib.parse.parse_qs(fragment), WINDOW_END)
+
+
+def link_view(link):
+    """The CalendarView a link's pages list, or None for a link stored without its start."""
+    fields = urllib.parse.parse_qs(urllib.parse.urldefrag(link)[1])
+    start, end = _fragment_time(fields, WINDOW_START), _fragment_time(fields, WINDOW_END)
+    if start is None or end is None:
+        return None
+    return CalendarView(start, end, complete=fields.get(PASS) == ['full'])
 
 
 class OutlookProvider(ClientBackedProvider):
@@ -83,9 +110,15 @@ class OutlookProvider(ClientBackedProvider):
         """One page of calendarView/delta: the cursor is the deltaLink, a page the nextLink,
         each with its window's end in the fragment."""
         if page or sync_cursor:
-            url, window_end = unpack_link(page or sync_cursor)
+            link = page or sync_cursor
+            (url, window_end), view = unpack_link(link), link_view(link)
+            if view is None and window_end is not None:
+                # A delta link stored before links carried their start: its window started
+                # no later than its end less the window's length, so weeks before that are
+                # never taken for deleted (only a few past ones go unchecked).
+                view = CalendarView(window_end - self.window_future, window_end, False)
         else:
-            url, window_end = self._new_window(since)
+            url, window_end, view = self._new_window(since)
         try:
             body = self.client.call('GET', url, headers={
                 'Prefer': f'outlook.timezone="UTC", odata.maxpagesize={self.page_size}'})
@@ -93,29 +126,33 @@ class OutlookProvider(ClientBackedProvider):
             if error.status == 410 or error.code in STALE_DELTA_CODES:
                 raise CursorExpired(str(error)) from error
             raise
-        events, occurrences = self._events(body.get('value', []))
-        page = ChangePage(events=events, occurrences=occurrences)
+        events, occurrences, series = self._events(body.get('value', []))
+        page = ChangePage(events=events, occurrences=occurrences, series=series, view=view)
         next_link, delta_link = body.get('@odata.nextLink'), body.get('@odata.deltaLink')
+        start = view.start if view else None
         if next_link:
-            page.next_page = pack_link(next_link, window_end)
+            page.next_page = pack_link(next_link, window_end, start, view and view.complete)
         elif delta_link and self._window_runs_out(window_end):
             # This delta pass reported every change up to now, deletions included (a full
             # pass could not: it only lists what exists). The same sync goes on with a full
             # pass over a new window; the engine's upsert by event id duplicates nothing.
-            fresh, fresh_end = self._new_window(self.clock() - self.lookback)
-            page.next_page = pack_link(fresh, fresh_end)
+            fresh, fresh_end, fresh_view = self._new_window(self.clock() - self.lookback)
+            page.next_page = pack_link(fresh, fresh_end, fresh_view.start, full=True)
         elif delta_link:
-            page.sync_cursor = pack_link(delta_link, window_end)
+            page.sync_cursor = pack_link(delta_link, window_end, start)
         return page
 
     def _new_window(self, since):
-        """The first link of a full pass and its window's end: from ``since`` (the connection
-        time, or the lookback of a renewal) or a day ago, to OUTLOOK_WINDOW_DAYS ahead."""
+        """The first link of a full pass, its window's end and its view: from ``since`` (the
+        connection time, or the lookback of a renewal) or a day ago, to OUTLOOK_WINDOW_DAYS
+        ahead. The view holds the times as sent (whole seconds)."""
         now = self.clock()
         start = since or now - WINDOW_PAST
         end = max(start, now) + self.window_future
-        return '/me/calendarView/delta?' + urllib.parse.urlencode({
-            'startDateTime': rfc3339(start), 'endDateTime': rfc3339(end)}), end
+        sent = (parse_iso(rfc3339(start)), parse_iso(rfc3339(end)))
+        return ('/me/calendarView/delta?' + urllib.parse.urlencode({
+            'startDateTime': rfc3339(start), 'endDateTime': rfc3339(end)}), end,
+            CalendarView(*sent, complete=True))
 
     def _window_runs_out(self, window_end):
         """True when less than RENEW_WHEN_AHEAD_LESS_THAN of the window is left ahead. A link
@@ -125,9 +162,10 @@ class OutlookProvider(ClientBackedProvider):
         return window_end - self.clock() < self.window_future * RENEW_WHEN_AHEAD_LESS_THAN
 
     def _events(self, items):
-        """(events, occurrences): the page's events with each plain occurrence's series master
-        in its place (fetched once), and those occurrences, remembered for R13."""
-        events, masters, occurrences = [], [], []
+        """(events, occurrences, series): the page's events with each plain occurrence's series
+        master in its place (fetched once), those occurrences, remembered for R13, and the
+        masters' recurrences."""
+        events, masters, occurrences, series = [], [], [], []
         for item in items:
             if item.get('type') == 'occurrence':
                 master_id = item.get('seriesMasterId')
@@ -139,19 +177,28 @@ class OutlookProvider(ClientBackedProvider):
                 continue
             events.append(parse.parse_event(item, self.email))
         for master_id in masters:
-            master = self.get_event(master_id)
-            if master is not None:
-                events.append(master)
-        return events, occurrences
+            item = self._get_item(master_id)
+            if item is None:
+                continue
+            master = parse.parse_event(item, self.email)
+            events.append(master)
+            pattern = recurrence.series_pattern(item, master.start, master.end)
+            if pattern is not None:
+                series.append(pattern)
+        return events, occurrences, series
 
     def get_event(self, event_id):
+        item = self._get_item(event_id)
+        return parse.parse_event(item, self.email) if item is not None else None
+
+    def _get_item(self, event_id):
+        """The event's Graph JSON, or None if it does not exist."""
         try:
-            item = self.client.call('GET', '/me/events/' + urllib.parse.quote(event_id, safe=''))
+            return self.client.call('GET', '/me/events/' + urllib.parse.quote(event_id, safe=''))
         except GraphError as error:
             if error.status == 404:
                 return None
             raise
-        return parse.parse_event(item, self.email)
 
     def insert_event(self, event, send_updates=True):
         """POST /me/events; Graph e-mails the invitations itself. ``event_id`` becomes the
