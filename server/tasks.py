@@ -16,6 +16,7 @@ from huey import Huey, crontab
 from huey.storage import RedisStorage, SqliteStorage
 
 from server.db import db
+from server.services.push_status import POLL_MINUTES
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,6 @@ huey = Huey('meetside', immediate=True, utc=True)
 
 _app = None
 
-POLL_MINUTES = 5
 BUSY_RETRY_SECONDS = 5
 MAX_RESCHEDULE_SECONDS = 3600
 
@@ -75,26 +75,21 @@ def sync_user(user_id):
 
 @huey.task()
 def start_calendar(user_id):
-    """A calendar was just connected: open its push channel, then run the first sync."""
-    from server.calendars.base import ProviderError
+    """A calendar was just connected: open its push channel, run the first sync, then send the
+    calendar writes it still owes (those held while the connection needed reconnecting)."""
     from server.models import CalendarConnection
-    from server.sync import channels, runner
+    from server.services import outbox, push_status
     with task_context() as config:
         connection = CalendarConnection.get_or_none(CalendarConnection.user == user_id,
                                                     CalendarConnection.status == 'connected')
         if connection is None:
             return 'not_connected'
-        provider = None
-        try:
-            provider = runner.default_provider(connection, config)
-            channels.renew(connection, provider, config)
-        except ProviderError as error:
-            # The periodic poll and channel renewal cover for a channel we could not open.
-            log.warning('could not open a push channel for user %s: %s', user_id, error)
-        finally:
-            if provider is not None and hasattr(provider, 'close'):
-                provider.close()
+        # A channel that cannot open is recorded (Settings › Calendar); the poll covers for it.
+        push_status.open_channel(connection, config)
+        owed = outbox.owed(user_id)
     sync_user(user_id)
+    for outbox_id in owed:
+        deliver_outbox(outbox_id)
     return 'started'
 
 
@@ -121,9 +116,9 @@ def poll_connected_users():
 @huey.periodic_task(crontab(minute='17'))
 def renew_push_channels():
     """Renew push channels (Google watch, Graph subscriptions) before they expire."""
-    from server.sync import channels
+    from server.services import push_status
     with task_context() as config:
-        return channels.renew_due(config)
+        return push_status.renew_due(config)
 
 
 @huey.task()

@@ -150,6 +150,11 @@ class AuthExpired(ProviderError):
     """Credentials were refused even after a refresh: the user must reconnect."""
 
 
+class PushAddressRefused(ProviderError):
+    """The provider will not push to this address: Google (push.webhookUrlNotHttps) and Graph
+    (InvalidRequest "NotificationUrl scheme='http' is not supported") accept only https."""
+
+
 class TransientError(ProviderError):
     """429, 5xx or a timeout: retry later, after ``retry_after`` seconds if the provider said."""
 

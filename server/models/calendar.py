@@ -22,6 +22,11 @@ class CalendarConnection(BaseModel):
     sync_cursor = TextField(null=True)  # Google nextSyncToken or Graph deltaLink
     last_synced_at = DateTimeField(null=True)
     last_error = TextField(default='')
+    # Why status is needs_reconnect: 'auth_expired' (the provider refused the grant) or
+    # 'token_unreadable' (TOKEN_ENCRYPTION_KEY no longer decrypts the stored tokens), 0019.
+    reconnect_reason = CharField(max_length=30, default='')
+    # Why the provider refused a push channel ('' while push works or was never tried), 0019.
+    push_error = TextField(default='')
     channel_id = CharField(max_length=200, null=True)  # push channel / subscription id
     channel_token = CharField(max_length=200, null=True)  # verified on every webhook
     channel_resource_id = CharField(max_length=500, null=True)

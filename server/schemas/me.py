@@ -24,6 +24,10 @@ class CalendarStateSchema(Schema):
     provider = fields.String(allow_none=True)
     email = fields.String(allow_none=True)
     last_synced_at = fields.String(allow_none=True)
+    # needs_reconnect only: auth_expired (the provider refused the grant) | token_unreadable
+    # (TOKEN_ENCRYPTION_KEY no longer decrypts the stored tokens), and a sentence saying so.
+    reason = fields.String(allow_none=True)
+    message = fields.String(allow_none=True)
     connect_url = fields.String()
 
 

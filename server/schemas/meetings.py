@@ -57,6 +57,12 @@ class MeetingListItemSchema(Schema):
     attendees = fields.List(fields.Nested(AttendeeSchema), dump_only=True)
 
 
+class CalendarDeliverySchema(Schema):
+    """Whether the meeting is on its owner's calendar yet (a held or failed calendar write)."""
+    state = fields.String(dump_only=True)  # none | on_calendar | pending | changes_pending | failed
+    message = fields.String(dump_only=True)
+
+
 class MeetingSchema(FastDump, MeetingListItemSchema):
     """A whole meeting: the list's fields and everything else about it."""
     user_id = fields.Integer(dump_only=True)
@@ -72,6 +78,7 @@ class MeetingSchema(FastDump, MeetingListItemSchema):
     deal_ids = fields.List(fields.Integer(), dump_only=True)
     ticket_ids = fields.List(fields.Integer(), dump_only=True)
     note_count = fields.Integer(dump_only=True)
+    calendar_delivery = fields.Nested(CalendarDeliverySchema, dump_only=True)
 
 
 class MeetingListPageSchema(Schema):

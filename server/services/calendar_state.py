@@ -14,5 +14,5 @@ def register(provider):
 def for_user(user):
     if _state_provider is None:
         return {'connected': False, 'status': 'not_connected', 'provider': None, 'email': None,
-                'last_synced_at': None}
+                'last_synced_at': None, 'reason': None, 'message': None}
     return _state_provider(user)

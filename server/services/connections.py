@@ -73,7 +73,8 @@ def connect(user, provider, email, credentials, config):
                       access_token_enc=cipher.encrypt(credentials.access_token),
                       refresh_token_enc=cipher.encrypt(credentials.refresh_token),
                       token_expires_at=credentials.expires_at, scopes=credentials.scopes or '',
-                      status='connected', last_error='', updated_at=now)
+                      status='connected', last_error='', reconnect_reason='', push_error='',
+                      updated_at=now)
         if connection is None:
             connection = CalendarConnection.create(account=user.account_id, user=user.id,
                                                    connected_at=now, created_at=now, **fields)
@@ -128,16 +129,27 @@ def save_credentials(connection, credentials, config):
             setattr(connection, name, value)
 
 
-def mark_needs_reconnect(connection, message):
-    """The provider refused the tokens even after a refresh: the user must connect again.
+def mark_needs_reconnect(connection, message, reason='auth_expired'):
+    """The provider refused the tokens even after a refresh (``reason`` 'auth_expired'), or this
+    server cannot decrypt them ('token_unreadable'): the user must connect again.
 
-    Not on a connection the user disconnected meanwhile: the revoked grant is why the provider
-    refused, and asking to reconnect a calendar the user removed would be wrong. True if marked.
+    Syncs, channel renewals and outbox deliveries only pick 'connected' rows, so everything
+    stops retrying until the user reconnects. Not on a connection the user disconnected
+    meanwhile: the revoked grant is why the provider refused, and asking to reconnect a
+    calendar the user removed would be wrong. True if marked.
     """
-    marked = (CalendarConnection.update(status='needs_reconnect',
+    marked = (CalendarConnection.update(status='needs_reconnect', reconnect_reason=reason,
                                         last_error=(message or '')[:2000], updated_at=utcnow())
               .where(still_live(connection)).execute())
+    if marked:
+        log.warning('calendar connection %s needs reconnecting (%s): %s', connection.id, reason,
+                    message)
     return marked == 1
+
+
+def mark_tokens_unreadable(connection):
+    """TOKEN_ENCRYPTION_KEY no longer decrypts the connection's tokens: say so, stop retrying."""
+    return mark_needs_reconnect(connection, crypto.UNREADABLE_MESSAGE, reason='token_unreadable')
 
 
 def disconnect(user, config, provider_for=None):
@@ -163,7 +175,8 @@ def disconnect(user, config, provider_for=None):
         (CalendarConnection.update(status='disconnected', access_token_enc='',
                                    refresh_token_enc='', token_expires_at=None, sync_cursor=None,
                                    channel_id=None, channel_token=None, channel_resource_id=None,
-                                   channel_expires_at=None, last_error='', updated_at=utcnow())
+                                   channel_expires_at=None, last_error='', reconnect_reason='',
+                                   push_error='', updated_at=utcnow())
          .where(CalendarConnection.id == connection.id).execute())
         others = (CalendarConnection.select()
                   .where(CalendarConnection.account == connection.account_id,
@@ -214,11 +227,15 @@ def state(user):
     connection = get(user)
     if connection is None or connection.status not in LIVE_STATUSES:
         return {'connected': False, 'status': 'not_connected', 'provider': None, 'email': None,
-                'last_synced_at': None}
+                'last_synced_at': None, 'reason': None, 'message': None}
     last = connection.last_synced_at
+    reconnect = connection.status == 'needs_reconnect'
     return {'connected': connection.status == 'connected', 'status': connection.status,
             'provider': connection.provider, 'email': connection.provider_email or None,
-            'last_synced_at': last.isoformat() + 'Z' if last else None}
+            'last_synced_at': last.isoformat() + 'Z' if last else None,
+            # Why the user must reconnect, in words an admin can act on (None while connected).
+            'reason': (connection.reconnect_reason or 'auth_expired') if reconnect else None,
+            'message': (connection.last_error or None) if reconnect else None}
 
 
 def init_app(app):

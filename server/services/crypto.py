@@ -19,6 +19,14 @@ class TokenUnreadable(ServiceError):
     code = 'token_unreadable'
 
 
+# What Settings › Calendar and GET /me say about a connection whose tokens no longer decrypt.
+UNREADABLE_MESSAGE = (
+    "This server can no longer read the stored calendar tokens: they were encrypted with a "
+    "TOKEN_ENCRYPTION_KEY that is not configured any more (the key was changed or lost). Syncing "
+    "and calendar writes are paused. Reconnect the calendar to store new tokens; or, if the old "
+    "key is found, an administrator adds it to TOKEN_ENCRYPTION_KEY (after the current key) and "
+    "runs: flask --app server keys rotate")
+
 MISSING_KEY_MESSAGE = (
     'Calendar connections are disabled because TOKEN_ENCRYPTION_KEY is not set. Calendar tokens '
     'are only ever stored encrypted; an administrator must set TOKEN_ENCRYPTION_KEY to a Fernet '
@@ -32,7 +40,8 @@ class TokenCipher:
         if not keys:
             raise EncryptionKeyMissing(MISSING_KEY_MESSAGE)
         try:
-            self._fernet = MultiFernet([Fernet(k.encode()) for k in keys])
+            fernets = [Fernet(k.encode()) for k in keys]
+            self._fernet, self._primary = MultiFernet(fernets), fernets[0]
         except (ValueError, TypeError) as error:
             raise EncryptionKeyMissing(
                 'TOKEN_ENCRYPTION_KEY is not a valid Fernet key (32 url-safe base64-encoded '
@@ -50,8 +59,27 @@ class TokenCipher:
         try:
             return self._fernet.decrypt(ciphertext.encode()).decode()
         except InvalidToken as error:
-            raise TokenUnreadable('A stored calendar token cannot be decrypted with the '
-                                  'configured TOKEN_ENCRYPTION_KEY; reconnect the calendar.') from error
+            raise TokenUnreadable(UNREADABLE_MESSAGE) from error
+
+    def rotate(self, ciphertext):
+        """``ciphertext`` encrypted with the first key ('' stays ''); TokenUnreadable if no
+        configured key decrypts it."""
+        if not ciphertext:
+            return ''
+        try:
+            return self._fernet.rotate(ciphertext.encode()).decode()
+        except InvalidToken as error:
+            raise TokenUnreadable(UNREADABLE_MESSAGE) from error
+
+    def is_current(self, ciphertext):
+        """Whether ``ciphertext`` already decrypts with the first key ('' counts as current)."""
+        if not ciphertext:
+            return True
+        try:
+            self._primary.decrypt(ciphertext.encode())
+        except InvalidToken:
+            return False
+        return True
 
 
 def cipher(config):

@@ -12,7 +12,7 @@ from server.models import (Company, Contact, Deal, Meeting, MeetingAttendee, Mee
                            MeetingContact, MeetingDeal, MeetingTicket, Note, Ticket, User,
                            utcnow)
 from server.models.crm import contact_name
-from server.services import matching
+from server.services import calendar_delivery, matching
 from server.services.hooks import meeting_hooks
 from server.sync.rules import internal_emails
 
@@ -175,6 +175,7 @@ def detail(user, meeting_id):
     meeting = get_meeting(user, meeting_id)
     attach_attendees(user.account, [meeting])
     attach_details([meeting])
+    meeting.calendar_delivery = calendar_delivery.state(meeting, user)
     return meeting
 
 

@@ -21,6 +21,7 @@ from server.calendars.base import (Attendee, AuthExpired, NewEvent, ProviderErro
 from server.db import db
 from server.models import (CalendarConnection, CalendarOutbox, Meeting, MeetingAttendee, User,
                            utcnow)
+from server.services import crypto
 from server.services.hooks import meeting_hooks
 from server.sync.bulk import select_in
 from server.sync.rules import normalize_email
@@ -195,6 +196,15 @@ def deliver(outbox_id, config, provider=None):
         mark_needs_reconnect(connection, str(error))
         _mark(row, last_error=str(error)[:2000])
         return 'pending'
+    except (crypto.TokenUnreadable, crypto.EncryptionKeyMissing) as error:
+        # Nothing was sent, so this is no attempt. Unreadable tokens (TOKEN_ENCRYPTION_KEY
+        # changed or lost) mark the connection needs_reconnect: deliver_pending then leaves the
+        # row alone until the user reconnects, and reconnecting delivers it (issue 8).
+        if isinstance(error, crypto.TokenUnreadable):
+            from server.services.connections import mark_tokens_unreadable
+            mark_tokens_unreadable(connection)
+        _mark(row, last_error=error.message[:2000], attempts=row.attempts)
+        return 'pending'
     except TransientError as error:
         give_up = row.attempts + 1 >= MAX_ATTEMPTS
         _mark(row, last_error=str(error)[:2000], status='failed' if give_up else 'pending')
@@ -265,3 +275,9 @@ def forgotten(user_id, event_ids):
                                     {'user': user_id, 'action': 'forget'},
                                     'provider_event_id', list(event_ids))}
 
+
+def owed(user_id):
+    """Ids of the calendar writes still pending for ``user_id``, oldest first."""
+    return [i for (i,) in CalendarOutbox.select(CalendarOutbox.id).where(
+        CalendarOutbox.user == user_id, CalendarOutbox.status == 'pending')
+        .order_by(CalendarOutbox.id).tuples()]

@@ -1,4 +1,7 @@
-"""Push channels (Google watch, Graph subscriptions): start, renew before expiry, stop."""
+"""Push channels (Google watch, Graph subscriptions): start, renew before expiry, stop.
+
+Opening a user's channel and recording why it cannot open is server.services.push_status.
+"""
 import datetime
 import hashlib
 import hmac
@@ -55,25 +58,6 @@ def due(now=None, margin=RENEW_MARGIN):
         CalendarConnection.channel_id.is_null()
         | CalendarConnection.channel_expires_at.is_null()
         | (CalendarConnection.channel_expires_at < now + margin)))
-
-
-def renew_due(config, provider_for=None):
-    """Renew every channel that is due; return how many were renewed."""
-    from server.sync.runner import default_provider
-    provider_for = provider_for or default_provider
-    renewed = 0
-    for connection in due():
-        provider = None
-        try:
-            provider = provider_for(connection, config)
-            renew(connection, provider, config)
-            renewed += 1
-        except ProviderError as error:
-            log.warning('channel renewal failed for connection %s: %s', connection.id, error)
-        finally:
-            if provider is not None and hasattr(provider, 'close'):
-                provider.close()
-    return renewed
 
 
 def find(provider, channel_id):

@@ -21,7 +21,8 @@ import uuid
 from server.calendars.base import AuthExpired, CursorExpired, ProviderError, TransientError
 from server.calendars.retry import RetryPolicy, with_retries
 from server.models import CalendarConnection, utcnow
-from server.services.connections import mark_needs_reconnect, still_live
+from server.services import crypto
+from server.services.connections import mark_needs_reconnect, mark_tokens_unreadable, still_live
 from server.sync import occurrences
 from server.sync.engine import Scope, apply_page
 from server.sync.series_pass import SeriesPass
@@ -124,6 +125,16 @@ def sync_user(user_id, config, provider=None, progress=None, sleep=time.sleep):
         result.status, result.error = 'needs_reconnect', str(error) or 'authorization expired'
         if not mark_needs_reconnect(connection, result.error):
             result.status = 'not_connected'
+    except crypto.TokenUnreadable as error:
+        # TOKEN_ENCRYPTION_KEY changed or lost: no retry can help, reconnecting does (issue 8).
+        result.status, result.error = 'needs_reconnect', error.message
+        if not mark_tokens_unreadable(connection):
+            result.status = 'not_connected'
+    except crypto.EncryptionKeyMissing as error:
+        # No key at all: a configuration fault an administrator fixes (the tokens may well
+        # decrypt again then), so the connection is not marked; the error is shown.
+        result.status, result.error = 'failed', error.message
+        _finish(connection, last_error=result.error[:2000])
     except TransientError as error:
         result.status, result.error = 'retry_later', str(error) or 'provider unavailable'
         result.retry_after = error.retry_after

@@ -2,7 +2,7 @@
 from flask import current_app, g, render_template
 
 from server.auth import login_required
-from server.services import connections
+from server.services import connections, push_status
 from server.web import bp
 
 # Functions (user) -> dict whose items join the page's template context. The sync layer adds
@@ -30,6 +30,7 @@ def calendar_settings():
     context = {'connection': connection if state['status'] != 'not_connected' else None,
                'state': state, 'installed': installed, 'offered': offered,
                'providers': connections.PROVIDERS,
+               'push': push_status.describe(connection),
                'encryption_ready': bool(current_app.config.get('TOKEN_ENCRYPTION_KEY'))}
     for provider in context_providers:
         context.update(provider(user) or {})

@@ -419,6 +419,11 @@ class GoogleFake(FakeServer):
         if body.get('type') not in ('web_hook', 'webhook') or not body.get('address') \
                 or not body.get('id'):
             return self.error_body(400, 'required', 'Channel id, type and address are required.')
+        if self.push_address_refused(body['address']):
+            # Google's documented answer (domain push, reason webhookUrlNotHttps).
+            return self.error_body(400, 'webhookUrlNotHttps',
+                                   f"WebHook callback must be HTTPS: {body['address']}",
+                                   domain='push')
         with self.lock:
             if body['id'] in self.channels:
                 return self.error_body(400, 'channelIdNotUnique', 'Channel id not unique')

@@ -405,6 +405,12 @@ class GraphFake(FakeServer):
                    if not body.get(k)]
         if missing:
             return self.error_body(400, 'InvalidRequest', f'Missing {", ".join(missing)}.')
+        if self.push_address_refused(body['notificationUrl']):
+            # "This URL must make use of the HTTPS protocol" (subscription resource); Graph
+            # answers before it sends any validation request.
+            scheme = body['notificationUrl'].split(':', 1)[0]
+            return self.error_body(400, 'InvalidRequest',
+                                   f"NotificationUrl scheme='{scheme}' is not supported.")
         expires = parse_iso(body['expirationDateTime'])
         limit = self.now() + datetime.timedelta(minutes=MAX_SUBSCRIPTION_MINUTES)
         if expires > limit:

@@ -103,6 +103,9 @@ class FakeServer:
         self.requests_log = []  # (method, path, args) of every API call, for assertions
         self.hits = []  # (method, path) of every request, even to an address the fake lacks
         self.push_sink = None  # callable(url, headers, body) replacing real webhook delivery
+        # Google and Graph push only to https addresses; a test whose app listens on plain
+        # http (127.0.0.1) opts in to pushes there with ``allow_http_push = True``.
+        self.allow_http_push = False
         self.url_map = Map(self.rules() + self.control_rules())
         self._httpd = make_server(host, port, self.wsgi, threaded=True,
                                    request_handler=QuietHandler)
@@ -298,6 +301,10 @@ class FakeServer:
         raise NotImplementedError
 
     # -- push ------------------------------------------------------------------------------
+    def push_address_refused(self, address):
+        """Whether the provider refuses ``address`` for push: not https, unless the test opted in."""
+        return not address.lower().startswith('https://') and not self.allow_http_push
+
     def deliver(self, url, headers, body=b''):
         """POST a push notification (through ``push_sink`` when a test installed one)."""
         if self.push_sink is not None:

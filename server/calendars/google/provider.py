@@ -2,7 +2,8 @@
 import datetime
 import uuid
 
-from server.calendars.base import ChangePage, Channel, ClientBackedProvider, CursorExpired
+from server.calendars.base import (ChangePage, Channel, ClientBackedProvider, CursorExpired,
+                                   PushAddressRefused)
 from server.calendars.google import parse
 from server.calendars.google.client import GoogleClient, HttpStatusError
 from server.calendars.timeutil import rfc3339
@@ -83,7 +84,12 @@ class GoogleProvider(ClientBackedProvider):
     def watch(self, address, channel_id, token, ttl_seconds):
         body = {'id': channel_id, 'type': 'web_hook', 'address': address, 'token': token,
                 'params': {'ttl': str(int(ttl_seconds))}}
-        item = self.client.execute(self.events.watch(calendarId=CALENDAR_ID, body=body))
+        try:
+            item = self.client.execute(self.events.watch(calendarId=CALENDAR_ID, body=body))
+        except HttpStatusError as error:
+            if error.status == 400 and error.reason == 'webhookUrlNotHttps':
+                raise PushAddressRefused(str(error)) from error
+            raise
         expires = None
         if item.get('expiration'):
             expires = datetime.datetime.fromtimestamp(

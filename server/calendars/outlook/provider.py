@@ -25,7 +25,7 @@ import datetime
 import urllib.parse
 
 from server.calendars.base import (CalendarView, ChangePage, Channel, ClientBackedProvider,
-                                   CursorExpired)
+                                   CursorExpired, PushAddressRefused)
 from server.calendars.outlook import parse, recurrence
 from server.calendars.outlook.client import GraphClient, GraphError
 from server.calendars.timeutil import parse_iso, rfc3339
@@ -228,7 +228,13 @@ class OutlookProvider(ClientBackedProvider):
         body = {'changeType': 'created,updated,deleted', 'notificationUrl': address,
                 'resource': '/me/events', 'clientState': token,
                 'expirationDateTime': rfc3339(self._expiry(ttl_seconds))}
-        item = self.client.call('POST', '/subscriptions', json=body)
+        try:
+            item = self.client.call('POST', '/subscriptions', json=body)
+        except GraphError as error:
+            # Graph's code is a generic InvalidRequest; the address's scheme is what it refused.
+            if error.status == 400 and not address.lower().startswith('https://'):
+                raise PushAddressRefused(str(error)) from error
+            raise
         return self._channel(item, token)
 
     def renew(self, channel, ttl_seconds):
