@@ -87,7 +87,41 @@ def seed_demo(reset):
         click.echo(f'API token for {admin.email} (shown once): {plaintext}')
 
 
+@click.group('keys')
+def keys_cli():
+    """Manage TOKEN_ENCRYPTION_KEY, the key(s) calendar tokens are encrypted with."""
+
+
+@keys_cli.command('rotate')
+@click.option('--batch-size', type=click.IntRange(1, 5000), default=None,
+              help='Connections re-encrypted per transaction [default: 200].')
+def rotate_keys(batch_size):
+    """Re-encrypt every stored calendar token with the first key of TOKEN_ENCRYPTION_KEY.
+
+    Put the new key first (TOKEN_ENCRYPTION_KEY=new,old), restart, run this; once it reports
+    nothing unreadable that the old key should read, remove the old key.
+    """
+    from flask import current_app
+    from server.services import crypto, key_rotation
+    try:
+        result = key_rotation.rotate(current_app.config,
+                                     batch_size=batch_size or key_rotation.BATCH_SIZE)
+    except crypto.EncryptionKeyMissing as error:
+        raise click.ClickException(error.message)
+    click.echo(f'Rotated {result.rotated} connection(s) to the first key; '
+               f'{result.current} already current; {result.unreadable} unreadable '
+               f'({result.batches} batch(es)).')
+    if result.restored:
+        click.echo(f'{result.restored} connection(s) that needed reconnecting because their '
+                   'tokens were unreadable are connected again.')
+    if result.unreadable:
+        click.echo(f'{result.unreadable} connection(s) have tokens no configured key decrypts: '
+                   'their users must reconnect (Settings › Calendar says so).')
+    else:
+        click.echo('Every stored token uses the first key: the other keys can be removed.')
+
+
 def init_app(app):
-    for group in (users_cli, tokens_cli, demo_cli):
+    for group in (users_cli, tokens_cli, demo_cli, keys_cli):
         app.cli.add_command(group)
 

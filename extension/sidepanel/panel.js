@@ -74,11 +74,13 @@ async function showSignedOut() {
 }
 
 // R21: without a connected calendar there are no meetings to show; say so and link to Settings.
+// Tokens the server can no longer decrypt (its key changed) need the same reconnect, said so.
 function showNotConnected(me) {
   const reconnect = me.calendar.status === 'needs_reconnect';
   replace(statusScreen('not-connected',
     reconnect ? t('reconnectTitle') : t('notConnectedTitle'),
-    reconnect ? t('reconnectText') : t('notConnectedText'),
+    reconnect ? t(me.calendar.reason === 'token_unreadable' ? 'reconnectKeyText' : 'reconnectText')
+      : t('notConnectedText'),
     [{ label: reconnect ? t('reconnect') : t('connectCalendar'),
       onclick: () => openTab(me.calendar.connect_url || me.urls.settings_calendar) }]));
 }
