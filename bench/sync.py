@@ -161,6 +161,7 @@ def bench_push(directory, pushes, contacts):
     """(d): Google push -> webhook -> queue -> worker -> meeting on the contact's timeline."""
     from tests.fakes.google_fake import GoogleFake
     fake = GoogleFake().start()
+    fake.allow_http_push = True  # Google pushes only to https; this bench app is on plain http
     app, user = workspace(directory, 'push', contacts)
     logging.getLogger('werkzeug').setLevel(logging.ERROR)  # no line per webhook request
     http = make_server('127.0.0.1', 0, app, threaded=True)

@@ -18,6 +18,7 @@ def live(request, app, tmp_path):
     """The app on a real port, a real queue and a worker consuming it; the provider's fake."""
     fake = request.getfixturevalue('google_fake' if request.param == 'google' else 'graph_fake')
     fake.provider = request.param
+    fake.allow_http_push = True  # the app listens on plain http at 127.0.0.1
     server = make_server('127.0.0.1', 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
