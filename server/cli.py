@@ -1,5 +1,6 @@
 """Command-line tools: users, tokens and the demo workspace."""
 import click
+from flask.cli import AppGroup
 
 from server.db import db
 from server.models import User
@@ -87,7 +88,7 @@ def seed_demo(reset):
         click.echo(f'API token for {admin.email} (shown once): {plaintext}')
 
 
-@click.group('keys')
+@click.group('keys', cls=AppGroup)
 def keys_cli():
     """Manage TOKEN_ENCRYPTION_KEY, the key(s) calendar tokens are encrypted with."""
 
