@@ -241,11 +241,13 @@ def test_r20_enter_posts_a_note_shown_at_once_and_on_every_contact_timeline(exte
     assert confirmed.nth(2).locator('.body').inner_text() == 'Carl again'
 
 
-@pytest.mark.parametrize('status', ['missing', 'needs_reconnect'])
+@pytest.mark.parametrize('status', ['missing', 'needs_reconnect', 'token_unreadable'])
 def test_r21_not_connected_says_so_and_links_to_settings_calendar(extension, server, world, status):
     with db.connection_context():
         if status == 'missing':
             CalendarConnection.delete().execute()
+        elif status == 'token_unreadable':  # issue 8: the server's key no longer reads the tokens
+            CalendarConnection.update(status='needs_reconnect', reconnect_reason=status).execute()
         else:
             CalendarConnection.update(status=status).execute()
     extension.sign_in(server, world.token)
@@ -254,6 +256,7 @@ def test_r21_not_connected_says_so_and_links_to_settings_calendar(extension, ser
     box.wait_for()
     assert ('Connect your calendar' if status == 'missing' else 'Reconnect your calendar') in box.inner_text()
     assert panel.locator('button.meeting').count() == 0
+    assert ('encryption key changed' in box.inner_text()) == (status == 'token_unreadable')
     if status == 'missing':
         screenshot(panel, 'not-connected')
     with extension.context.expect_page() as opened:
