@@ -137,3 +137,15 @@ def test_issue8_a_missing_key_fails_the_sync_with_the_admin_message_and_marks_no
     assert result.status == 'failed' and 'TOKEN_ENCRYPTION_KEY is not set' in result.error
     stored = connection()
     assert stored.status == 'connected' and 'TOKEN_ENCRYPTION_KEY' in stored.last_error
+
+
+def test_issue8_a_missing_key_holds_a_scheduled_meeting_without_counting_attempts(
+        app, caller, lost_key):
+    app.config['TOKEN_ENCRYPTION_KEY'] = ''
+    meeting = schedule(caller)
+    with db.connection_context():
+        [row] = CalendarOutbox.select()
+    assert (row.status, row.attempts) == ('pending', 0)
+    assert 'TOKEN_ENCRYPTION_KEY is not set' in row.last_error
+    assert caller.get(f"/meetings/{meeting['id']}").json['calendar_delivery']['state'] == 'pending'
+    assert connection().status == 'connected'  # the admin sets the key; nobody must reconnect
