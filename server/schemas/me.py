@@ -1,5 +1,5 @@
 """Schemas for the caller's own identity and account."""
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 
 class MeUserSchema(Schema):
@@ -26,7 +26,8 @@ class CalendarStateSchema(Schema):
     last_synced_at = fields.String(allow_none=True)
     # needs_reconnect only: auth_expired (the provider refused the grant) | token_unreadable
     # (TOKEN_ENCRYPTION_KEY no longer decrypts the stored tokens), and a sentence saying so.
-    reason = fields.String(allow_none=True)
+    reason = fields.String(allow_none=True,
+                           validate=validate.OneOf(['auth_expired', 'token_unreadable']))
     message = fields.String(allow_none=True)
     connect_url = fields.String()
 

@@ -59,7 +59,8 @@ class MeetingListItemSchema(Schema):
 
 class CalendarDeliverySchema(Schema):
     """Whether the meeting is on its owner's calendar yet (a held or failed calendar write)."""
-    state = fields.String(dump_only=True)  # none | on_calendar | pending | changes_pending | failed
+    state = fields.String(dump_only=True, validate=validate.OneOf(
+        ['none', 'on_calendar', 'pending', 'changes_pending', 'failed']))
     message = fields.String(dump_only=True)
 
 
