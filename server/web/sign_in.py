@@ -2,19 +2,17 @@
 from flask import (current_app, flash, g, make_response, redirect, render_template, request,
                    session, url_for)
 
+from server.auth import end_sessions, start_session as _start_session
 from server.services import users
+from flask_limiter.errors import RateLimitExceeded
+
 from server.web import bp, magic_links
 from server.web.redirects import safe_next
-
-
-def _start_session(user):
-    # A fresh session on sign-in: nothing an attacker planted before survives it.
-    session.clear()
-    session['user_id'] = user.id
-    session.permanent = True
+from server.web.sign_in_limits import limited
 
 
 @bp.route('/sign-in', methods=['GET', 'POST'])
+@limited
 def sign_in():
     """Sign in with e-mail and password."""
     next_url = safe_next(request.values.get('next'), url_for('web.home'))
@@ -30,6 +28,16 @@ def sign_in():
         flash('Wrong e-mail or password.', 'error')
         return render_template('sign_in.html', email=email, next_url=next_url), 401
     return render_template('sign_in.html', email=email, next_url=next_url)
+
+
+@bp.errorhandler(RateLimitExceeded)
+def _too_many_attempts(error):
+    """The sign-in form again, saying why it refuses and for how long (flask-limiter adds
+    Retry-After and the X-RateLimit-* headers)."""
+    flash('Too many sign-in attempts. Wait a few minutes, then try again.', 'error')
+    email = (request.form.get('email') or '').strip()
+    next_url = safe_next(request.values.get('next'), url_for('web.home'))
+    return render_template('sign_in.html', email=email, next_url=next_url), 429
 
 
 def _link_refused():
@@ -67,7 +75,9 @@ def sign_in_link(token):
 
 @bp.route('/sign-out', methods=['POST'])
 def sign_out():
-    """Sign out and forget the session."""
+    """Sign out: end the session on the server, not just in this browser."""
+    if g.web_user is not None:
+        end_sessions(g.web_user)
     session.clear()
     flash('You are signed out.', 'info')
     return redirect(url_for('web.sign_in'))
