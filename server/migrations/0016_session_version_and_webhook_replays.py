@@ -1,11 +1,11 @@
 """Sign-out that ends the session on the server, and webhook notifications counted once.
 
 - ``user.session_version``: every web session carries the version it was started under; Sign out
-  moves it, so a copied session cookie stops working (server/web/sessions.py).
+  moves it, so a copied session cookie stops working (server/auth.py).
 - ``calendar_connection.channel_message_number``: the highest X-Goog-Message-Number seen on the
   current Google channel; a notification at or below it is a replay.
 - ``webhook_receipt``: fingerprints of recently accepted Outlook notifications; an identical
-  copy within the replay window is dropped (server/web/webhook_replays.py).
+  copy within the replay window is dropped (server/sync/replays.py).
 """
 from peewee import *  # noqa: F403 (generated migration style)
 
