@@ -1,11 +1,10 @@
 """Signing in and out: e-mail + password, or a magic link printed by the CLI."""
 from flask import (current_app, flash, g, make_response, redirect, render_template, request,
                    session, url_for)
+from flask_limiter.errors import RateLimitExceeded
 
 from server.auth import end_sessions, start_session as _start_session
 from server.services import users
-from flask_limiter.errors import RateLimitExceeded
-
 from server.web import bp, magic_links
 from server.web.redirects import safe_next
 from server.web.sign_in_limits import limited
@@ -46,25 +45,39 @@ def _link_refused():
     return redirect(url_for('web.sign_in'))
 
 
-@bp.route('/sign-in/link/<token>', methods=['GET', 'POST'])
-def sign_in_link(token):
+def link_url(public_url, token):
+    """The sign-in link for ``token``: the token rides in the URL fragment, which browsers never
+    send, so it appears in no server's, proxy's or access log's record of the request."""
+    return public_url.rstrip('/') + url_for('web.sign_in_link') + '#token=' + token
+
+
+def _private(page):
+    response = make_response(page)
+    # The link is a credential until used: keep it out of caches and Referer headers.
+    response.headers['Cache-Control'] = 'no-store'
+    response.headers['Referrer-Policy'] = 'no-referrer'
+    return response
+
+
+@bp.route('/sign-in/link', methods=['GET', 'POST'])
+def sign_in_link():
     """Sign in with a single-use link from `flask web sign-in-link`.
 
-    GET only asks "Sign in as ...?": mail scanners and link previews fetch links, and must not
-    spend them. The button POSTs with the session's CSRF token (set by that GET), so another
-    site cannot sign a visitor into the sender's account with a link of its own.
+    GET serves a page whose script (sign-in-link.js) posts the fragment's token back. That POST
+    only asks "Sign in as ...?": mail scanners and link previews fetch links, and must not spend
+    them. Its button POSTs again with ``step=confirm``, which spends the link. Both carry the
+    session's CSRF token (set by the GET), so another site cannot sign a visitor into the
+    sender's account with a link of its own.
     """
     secret_key = current_app.config['SECRET_KEY']
     if request.method != 'POST':  # HEAD too: it skips the CSRF check, so it must not spend
+        return _private(render_template('sign_in_link.html', email=None, token=''))
+    token = request.form.get('token', '')
+    if request.form.get('step') != 'confirm':
         user = magic_links.holder(secret_key, token)
         if user is None:
             return _link_refused()
-        response = make_response(render_template('sign_in_link.html', email=user.email,
-                                                  token=token))
-        # The link is a credential until used: keep it out of caches and Referer headers.
-        response.headers['Cache-Control'] = 'no-store'
-        response.headers['Referrer-Policy'] = 'no-referrer'
-        return response
+        return _private(render_template('sign_in_link.html', email=user.email, token=token))
     user = magic_links.redeem(secret_key, token)
     if user is None:
         return _link_refused()
