@@ -80,6 +80,8 @@ def from_environment(instance_path):
         'EXTENSION_ORIGINS': env_list('EXTENSION_ORIGINS', [EXTENSION_ORIGIN]),
         'PUBLIC_URL': env_str('PUBLIC_URL', 'http://127.0.0.1:5000'),
         'MAX_CONTENT_LENGTH': env_int('MAX_CONTENT_LENGTH', 256 * 1024),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none).
+        'TRUSTED_PROXIES': env_int('TRUSTED_PROXIES', 0),
         # Web sessions: signed out after this long without a request (each request renews it) ...
         'PERMANENT_SESSION_LIFETIME': datetime.timedelta(
             minutes=env_int('SESSION_IDLE_MINUTES', 12 * 60)),

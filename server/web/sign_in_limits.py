@@ -31,6 +31,8 @@ def email_key():
 
 
 def address_key():
+    # The client's address: the peer's, or the X-Forwarded-For entry of the TRUSTED_PROXIES
+    # nearest proxies (werkzeug's ProxyFix, set up in create_app); never a header anyone sends.
     return f'{_prefix()}:address:{get_remote_address() or ""}'
 
 
@@ -57,4 +59,6 @@ def limited(view):
 def init_app(app):
     app.config.setdefault('RATELIMIT_STORAGE_URI', app.config.get('REDIS_URL') or 'memory://')
     app.config.setdefault('RATELIMIT_HEADERS_ENABLED', True)
+    # Redis down: count in this process's memory meanwhile rather than answer 500 to sign-ins.
+    app.config.setdefault('RATELIMIT_IN_MEMORY_FALLBACK_ENABLED', True)
     limiter.init_app(app)

@@ -105,3 +105,23 @@ def test_issue8_unknown_emails_take_as_long_as_known_ones(app, anonymous):
     known, unknown = statistics.median(known), statistics.median(unknown)
     assert known > 0.01, f'the known account should cost a real hash ({known * 1000:.1f} ms)'
     assert 0.5 < unknown / known < 2, f'known {known * 1000:.1f} ms, unknown {unknown * 1000:.1f} ms'
+
+
+def _from(client, forwarded_for, email):
+    return client.post('/sign-in', data={'email': email, 'password': 'wrong', 'csrf_token': CSRF},
+                       headers={'X-Forwarded-For': forwarded_for})
+
+
+def test_issue8_the_address_limit_ignores_x_forwarded_for_unless_a_proxy_is_trusted(_schema, rep):
+    """Without TRUSTED_PROXIES a forged header buys no fresh limit; behind one trusted proxy
+    each client behind it has its own."""
+    client = make_app().test_client()
+    Browser(client)
+    statuses = [_from(client, f'10.0.0.{i}', f'n{i}@acme.example').status_code for i in range(21)]
+    assert statuses[-1] == 429
+    proxied = make_app(TRUSTED_PROXIES=1).test_client()
+    Browser(proxied)
+    statuses = [_from(proxied, f'10.0.0.{i}', f'n{i}@acme.example').status_code for i in range(21)]
+    assert set(statuses) == {401}
+    assert [_from(proxied, '10.0.0.99', f'm{i}@acme.example').status_code
+            for i in range(21)][-1] == 429
