@@ -7,6 +7,7 @@ from server.auth import end_sessions, start_session as _start_session
 from server.services import users
 from server.web import bp, magic_links
 from server.web.redirects import safe_next
+from server.web import sign_in_limits
 from server.web.sign_in_limits import limited
 
 
@@ -33,7 +34,8 @@ def sign_in():
 def _too_many_attempts(error):
     """The sign-in form again, saying why it refuses and for how long (flask-limiter adds
     Retry-After and the X-RateLimit-* headers)."""
-    flash('Too many sign-in attempts. Wait a few minutes, then try again.', 'error')
+    flash(f'Too many sign-in attempts. Wait {sign_in_limits.minutes_to_wait()}, then try again.',
+          'error')
     email = (request.form.get('email') or '').strip()
     next_url = safe_next(request.values.get('next'), url_for('web.home'))
     return render_template('sign_in.html', email=email, next_url=next_url), 429

@@ -28,7 +28,7 @@ def test_issue8_wrong_passwords_for_one_email_are_limited_with_a_429_page(anonym
     response = attempt(anonymous, ' RITA@acme.example ', PASSWORD)  # the same account, as typed
     assert response.status_code == 429
     assert response.mimetype == 'text/html'
-    assert b'Too many sign-in attempts' in response.data
+    assert b'Too many sign-in attempts. Wait 1 minute, then try again.' in response.data
     assert b'name="password"' in response.data  # still the form, with what was typed
     assert int(response.headers['Retry-After']) > 0
     with anonymous.client.session_transaction() as session:
