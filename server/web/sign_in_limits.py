@@ -6,7 +6,6 @@ passes, right password or not. The counters live in Redis when REDIS_URL is set 
 gunicorn worker), else in each process's memory.
 """
 import hashlib
-import math
 import time
 
 from flask import current_app, request
@@ -62,7 +61,7 @@ def minutes_to_wait():
     """'3 minutes': until the limit this request broke lets attempts through again."""
     current = limiter.current_limit
     seconds = current.reset_at - time.time() if current is not None else 60
-    minutes = max(1, math.ceil(seconds / 60))
+    minutes = max(1, round(seconds / 60))
     return f'{minutes} minute' + ('' if minutes == 1 else 's')
 
 
