@@ -19,6 +19,13 @@ def create_app(config=None):
     else:
         app.config.update(config)
 
+    proxies = int(app.config.get('TRUSTED_PROXIES') or 0)
+    if proxies:
+        # The client's address and scheme as the trusted proxies saw them (sign-in rate limits
+        # count per client address); with none, the headers are ignored: anyone can send them.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
     from server import auth, db, extensions
     db.init_app(app)
     extensions.init_app(app)

@@ -1,5 +1,7 @@
 """Who is calling: bearer tokens for the API, the signed session for web pages."""
+import datetime
 import functools
+import time
 
 from flask import current_app, g, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
@@ -68,12 +70,51 @@ def current_user():
     return g.get('user')
 
 
+# What a web session carries besides the user's id: the user's session version it was started
+# under (Sign out moves it) and when the user signed in (the absolute limit counts from there).
+SESSION_VERSION, SIGNED_IN_AT = 'sv', 'at'
+
+
+def start_session(user, now=None):
+    """Sign ``user`` in on this browser: a fresh session, nothing planted before survives it."""
+    session.clear()
+    session['user_id'] = user.id
+    session[SESSION_VERSION] = user.session_version
+    session[SIGNED_IN_AT] = int(now if now is not None else time.time())
+    # Permanent: the cookie expires after PERMANENT_SESSION_LIFETIME without a request, and every
+    # request renews it (SESSION_REFRESH_EACH_REQUEST), so the idle limit slides.
+    session.permanent = True
+
+
+def end_sessions(user):
+    """Sign out on the server: every session started before this (and any copy of its cookie)
+    stops working, because its version no longer matches the user's."""
+    User.update(session_version=User.session_version + 1).where(User.id == user.id).execute()
+    session.clear()
+
+
+def _session_is_current(user):
+    if session.get(SESSION_VERSION, 0) != user.session_version:
+        return False  # signed out since (on any browser)
+    signed_in_at = session.get(SIGNED_IN_AT)
+    if not isinstance(signed_in_at, int):
+        # A session from before the absolute limit existed: it starts counting now.
+        session[SIGNED_IN_AT] = int(time.time())
+        return True
+    max_age = current_app.config['SESSION_MAX_AGE']
+    return time.time() - signed_in_at <= max_age.total_seconds()
+
+
 def load_session_user():
     """before_request: the signed-in web user, if any, into g.web_user."""
     g.web_user = None
     user_id = session.get('user_id')  # API requests have the null session: always None
     if user_id is not None:
-        g.web_user = User.get_or_none(User.id == user_id, User.is_active == True)  # noqa: E712
+        user = User.get_or_none(User.id == user_id, User.is_active == True)  # noqa: E712
+        if user is not None and _session_is_current(user):
+            g.web_user = user
+        else:
+            session.clear()  # and the response drops the cookie
 
 
 def login_required(view):
@@ -87,6 +128,9 @@ def login_required(view):
 
 
 def init_app(app):
+    # Over https the session cookie never travels in clear text.
+    if app.config['PUBLIC_URL'].lower().startswith('https://'):
+        app.config['SESSION_COOKIE_SECURE'] = True
     app.session_interface = SessionInterface()
     app.before_request(authenticate_api_request)
     app.before_request(load_session_user)

@@ -1,4 +1,5 @@
 """Settings read from the environment through small typed helpers."""
+import datetime
 import os
 import secrets
 
@@ -79,6 +80,13 @@ def from_environment(instance_path):
         'EXTENSION_ORIGINS': env_list('EXTENSION_ORIGINS', [EXTENSION_ORIGIN]),
         'PUBLIC_URL': env_str('PUBLIC_URL', 'http://127.0.0.1:5000'),
         'MAX_CONTENT_LENGTH': env_int('MAX_CONTENT_LENGTH', 256 * 1024),
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none).
+        'TRUSTED_PROXIES': env_int('TRUSTED_PROXIES', 0),
+        # Web sessions: signed out after this long without a request (each request renews it) ...
+        'PERMANENT_SESSION_LIFETIME': datetime.timedelta(
+            minutes=env_int('SESSION_IDLE_MINUTES', 12 * 60)),
+        # ... and in any case this long after signing in.
+        'SESSION_MAX_AGE': datetime.timedelta(hours=env_int('SESSION_MAX_AGE_HOURS', 7 * 24)),
         # Megabytes of encoded GET /meetings pages each worker process keeps (0: none).
         'MEETINGS_CACHE_MB': env_int('MEETINGS_CACHE_MB', 16),
         'TOKEN_ENCRYPTION_KEY': env_str('TOKEN_ENCRYPTION_KEY'),

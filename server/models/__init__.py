@@ -2,7 +2,7 @@
 from server.models.account import Account, ApiToken, User
 from server.models.base import BaseModel, utcnow
 from server.models.calendar import (CalendarConnection, CalendarOutbox, SeriesOccurrence,
-                                    SyncDecision)
+                                    SyncDecision, WebhookReceipt)
 from server.models.crm import Company, Contact, Deal, Ticket
 from server.models.meeting import (Meeting, MeetingAttendee, MeetingCompany, MeetingContact,
                                    MeetingDeal, MeetingTicket, Note)
@@ -10,7 +10,7 @@ from server.models.meeting import (Meeting, MeetingAttendee, MeetingCompany, Mee
 ALL_MODELS = [
     Account, User, ApiToken, Company, Contact, Deal, Ticket,
     Meeting, MeetingAttendee, MeetingContact, MeetingCompany, MeetingDeal, MeetingTicket, Note,
-    CalendarConnection, SyncDecision, CalendarOutbox, SeriesOccurrence,
+    CalendarConnection, SyncDecision, CalendarOutbox, SeriesOccurrence, WebhookReceipt,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ['ALL_MODELS', 'BaseModel', 'utcnow']

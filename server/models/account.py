@@ -39,6 +39,9 @@ class User(BaseModel):
     # Moved by database triggers when one of the user's meetings or its attendees changes
     # (migration 0010): a cached meetings list of an older version is stale.
     meetings_version = IntegerField(default=0, constraints=[SQL('DEFAULT 0')])
+    # Every web session carries the version it started under; Sign out moves it, which ends
+    # that session (and any copy of its cookie) on the server (migration 0016).
+    session_version = IntegerField(default=0, constraints=[SQL('DEFAULT 0')])
 
 
 class ApiToken(BaseModel):

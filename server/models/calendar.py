@@ -1,5 +1,5 @@
 """Calendar connections, the sync decision log (B4) and the CRM-to-calendar outbox."""
-from peewee import (CharField, DateTimeField, ForeignKeyField, IntegerField, TextField)
+from peewee import (BigIntegerField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField)
 
 from server.models.account import Account, User
 from server.models.base import BaseModel, utcnow
@@ -31,6 +31,8 @@ class CalendarConnection(BaseModel):
     channel_token = CharField(max_length=200, null=True)  # verified on every webhook
     channel_resource_id = CharField(max_length=500, null=True)
     channel_expires_at = DateTimeField(null=True)
+    # The highest X-Goog-Message-Number accepted on the current channel: at or below is a replay.
+    channel_message_number = BigIntegerField(null=True)
     # A lease, not a process-local mutex: one sync per user across every worker (0004).
     sync_lock_owner = CharField(max_length=100, null=True)
     sync_lock_until = DateTimeField(null=True)
@@ -39,6 +41,16 @@ class CalendarConnection(BaseModel):
 
     class Meta:
         indexes = ((('channel_id',), False), (('status', 'last_synced_at'), False))
+
+
+class WebhookReceipt(BaseModel):
+    """An Outlook notification accepted recently (its content's sha256): a copy is a replay."""
+    connection = ForeignKeyField(CalendarConnection, on_delete='CASCADE', index=False)
+    fingerprint = CharField(max_length=64)
+    received_at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        indexes = ((('connection', 'fingerprint'), True),)
 
 
 class SyncDecision(BaseModel):

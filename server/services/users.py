@@ -1,4 +1,6 @@
 """Accounts and users."""
+import secrets
+
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from server.db import db
@@ -22,12 +24,30 @@ def create(email, account_name, name='', password=None, role=None, website_domai
                            password_hash=generate_password_hash(password) if password else '')
 
 
+_dummy_hash = None
+
+
+def _dummy_password_hash():
+    """A hash made the way real passwords are hashed (werkzeug's default, scrypt), made once."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = generate_password_hash(secrets.token_urlsafe(16))
+    return _dummy_hash
+
+
 def check_password(email, password):
-    """Return the active user with these credentials, or None."""
+    """Return the active user with these credentials, or None.
+
+    An e-mail without an account (or without a password) costs one hash verification all the
+    same, against a dummy hash, so the time taken does not tell which e-mails have accounts.
+    """
     email = (email or '').strip().lower()
     if '\x00' in email or len(email) > 254:
-        return None  # never a user's (and PostgreSQL refuses NUL in a parameter: a 500)
-    user = User.get_or_none(User.email == email, User.is_active == True)  # noqa: E712
-    if user is None or not user.password_hash or not check_password_hash(user.password_hash, password or ''):
+        email = None  # never a user's (and PostgreSQL refuses NUL in a parameter: a 500)
+    user = email and User.get_or_none(User.email == email, User.is_active == True)  # noqa: E712
+    if not user or not user.password_hash:
+        check_password_hash(_dummy_password_hash(), password or '')
+        return None
+    if not check_password_hash(user.password_hash, password or ''):
         return None
     return user

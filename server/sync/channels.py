@@ -37,9 +37,11 @@ def renew(connection, provider, config):
         old = Channel(id=connection.channel_id, token='',
                       resource_id=connection.channel_resource_id or '',
                       expires_at=connection.channel_expires_at)
+    # A new channel numbers its messages afresh (X-Goog-Message-Number): forget the old count.
     (CalendarConnection.update(channel_id=channel.id, channel_token=secret_digest(channel.token),
                                channel_resource_id=channel.resource_id or '',
-                               channel_expires_at=channel.expires_at, updated_at=utcnow())
+                               channel_expires_at=channel.expires_at, channel_message_number=None,
+                               updated_at=utcnow())
      .where(CalendarConnection.id == connection.id).execute())
     if old is not None:
         try:
@@ -60,13 +62,39 @@ def due(now=None, margin=RENEW_MARGIN):
         | (CalendarConnection.channel_expires_at < now + margin)))
 
 
+def _possible_id(channel_id):
+    # Never one of ours (and PostgreSQL refuses NUL in a parameter: a 500).
+    return bool(channel_id) and '\x00' not in channel_id and len(channel_id) <= 200
+
+
 def find(provider, channel_id):
     """The connected calendar a push channel (or Graph subscription) id belongs to, or None."""
-    if not channel_id or '\x00' in channel_id or len(channel_id) > 200:
-        return None  # never one of ours (and PostgreSQL refuses NUL in a parameter: a 500)
-    return CalendarConnection.get_or_none(CalendarConnection.provider == provider,
-                                          CalendarConnection.channel_id == channel_id,
-                                          CalendarConnection.status == 'connected')
+    return find_many(provider, [channel_id]).get(channel_id)
+
+
+def find_many(provider, channel_ids):
+    """{channel id: connected calendar} for those of ``channel_ids`` that are ours: one query."""
+    wanted = sorted({c for c in channel_ids if _possible_id(c)})
+    if not wanted:
+        return {}
+    return {connection.channel_id: connection for connection in CalendarConnection.select().where(
+        CalendarConnection.provider == provider, CalendarConnection.channel_id.in_(wanted),
+        CalendarConnection.status == 'connected')}
+
+
+def accept_message_number(connection, number):
+    """Record Google's X-Goog-Message-Number for this channel; False if it is a replay.
+
+    Google numbers each channel's messages in increasing (not consecutive) order, so a number at
+    or below the highest one accepted was already handled: a copy, or a late one whose change
+    the later message's sync has already read. Compare-and-set, so of concurrent copies only one
+    is accepted."""
+    query = CalendarConnection.update(channel_message_number=number).where(
+        CalendarConnection.id == connection.id,
+        CalendarConnection.channel_id == connection.channel_id,
+        CalendarConnection.channel_message_number.is_null()
+        | (CalendarConnection.channel_message_number < number))
+    return query.execute() == 1
 
 
 def secret_digest(token):

@@ -27,12 +27,14 @@ def _http_error(error):
 
 
 def init_app(app):
-    from server.web import cli, template_helpers
+    from server.web import cli, headers, sign_in_limits, template_helpers
     from server.web import pages, sign_in, record_pages, meeting_pages  # noqa: F401 (routes)
     from server.web import extension_auth  # noqa: F401 (routes)
     from server.web import calendar_settings, integrations, token_settings  # noqa: F401 (routes)
     integrations.init_app(app)
     template_helpers.init_app(app)
+    sign_in_limits.init_app(app)
+    headers.init_app(app)
     # Cross-site form posts then carry no session at all: a second guard besides the CSRF token.
     if app.config.get('SESSION_COOKIE_SAMESITE') is None:
         app.config['SESSION_COOKIE_SAMESITE'] = 'Lax'

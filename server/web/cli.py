@@ -2,11 +2,12 @@
 import datetime
 
 import click
-from flask import current_app, url_for
+from flask import current_app
 from flask.cli import AppGroup
 
 from server.models import User
 from server.web import magic_links
+from server.web.sign_in import link_url
 
 
 # An AppGroup runs its commands inside the application context (config, url_for).
@@ -25,5 +26,4 @@ def sign_in_link(email, minutes):
     token = magic_links.issue(current_app.config['SECRET_KEY'], user,
                               max_age=datetime.timedelta(minutes=minutes))
     with current_app.test_request_context():
-        path = url_for('web.sign_in_link', token=token)
-    click.echo(current_app.config['PUBLIC_URL'].rstrip('/') + path)
+        click.echo(link_url(current_app.config['PUBLIC_URL'], token))

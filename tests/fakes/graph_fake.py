@@ -486,7 +486,10 @@ class GraphFake(FakeServer):
                 'subscriptionExpirationDateTime': subscription['expires'].strftime(
                     '%Y-%m-%dT%H:%M:%S.0000000Z'),
                 'resource': f'Users/{self.user_id(event.owner)}/Events/{event.id}',
-                'resourceData': {'@odata.type': '#Microsoft.Graph.Event', 'id': event.id},
+                # As Graph sends them: the etag moves with every change of the event.
+                'resourceData': {'@odata.type': '#Microsoft.Graph.Event',
+                                 '@odata.id': f'Users/{self.user_id(event.owner)}/Events/{event.id}',
+                                 '@odata.etag': f'W/"{event.seq}"', 'id': event.id},
                 'tenantId': secrets.token_hex(4)}]}
             self.deliver(subscription['url'], {'Content-Type': 'application/json'},
                          json.dumps(body).encode())

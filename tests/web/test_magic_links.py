@@ -1,19 +1,37 @@
-"""The demo's magic sign-in link: printed by the CLI, single-use and expiring; GET only asks."""
+"""The demo's magic sign-in link: printed by the CLI, single-use and expiring; opening it only
+asks. The token rides in the URL fragment (issue 8 §4: never in a logged URL)."""
 import datetime
 import re
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from server.models import User, utcnow
 from server.web import magic_links
 from tests.web.conftest import PASSWORD
 
 
-def link_path(runner, email):
+PATH = '/sign-in/link'
+
+
+def link_token(runner, email):
+    """The token of the link the CLI prints (in its fragment: a browser never sends it)."""
     result = runner.invoke(args=['web', 'sign-in-link', '--email', email])
     assert result.exit_code == 0, result.output
-    url = result.output.strip()
-    assert url.startswith('http://127.0.0.1:5000/sign-in/link/')
-    return urlsplit(url).path
+    url = urlsplit(result.output.strip())
+    assert url.path == PATH and not url.query
+    return parse_qs(url.fragment)['token'][0]
+
+
+def _form_csrf(page):
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+
+
+def open_link(client, token):
+    """What a browser does with the link: GET the page, then (sign-in-link.js) post the
+    fragment's token with the page's CSRF token. Returns the answer: the "Sign in as ...?"
+    page, or a redirect."""
+    page = client.get(PATH)
+    assert page.status_code == 200
+    return client.post(PATH, data={'csrf_token': _form_csrf(page), 'token': token})
 
 
 def signed_in_user(client):
@@ -21,48 +39,53 @@ def signed_in_user(client):
         return session.get('user_id')
 
 
-def follow(client, path):
+def follow(client, token):
     """Open the link as a person does: the confirmation page, then its button (with its CSRF
-    token); return the POST's response, or the GET's when there was no page to confirm."""
-    page = client.get(path)
+    token); return the button's response, or the first answer when there was nothing to confirm."""
+    page = open_link(client, token)
     if page.status_code != 200:
         return page
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
-    return client.post(path, data={'csrf_token': csrf})
+    return client.post(PATH, data={'csrf_token': _form_csrf(page), 'token': token,
+                                   'step': 'confirm'})
 
 
 def test_cli_prints_a_link_that_signs_the_user_in(runner, anonymous, rep):
-    response = follow(anonymous.client, link_path(runner, 'RITA@acme.example'))
+    response = follow(anonymous.client, link_token(runner, 'RITA@acme.example'))
     assert response.status_code == 303 and response.headers['Location'] == '/'
     assert signed_in_user(anonymous.client) == rep.id
     assert User.get_by_id(rep.id).last_sign_in_at is not None
 
 
 def test_opening_the_link_only_asks_and_spends_nothing(runner, client, rep):
-    """A mail scanner prefetching the link (GET, HEAD) leaves it working for the person."""
-    path = link_path(runner, rep.email)
+    """A mail scanner prefetching the link (GET, HEAD, even running its script) leaves it
+    working for the person."""
+    token = link_token(runner, rep.email)
     for _ in range(3):
-        page = client.get(path)
+        page = open_link(client, token)
         assert page.status_code == 200
         text = page.get_data(as_text=True)
-        assert f'Sign in as {rep.email}' in text and f'action="{path}"' in text
-        assert page.headers['Cache-Control'] == 'no-store'
-        assert page.headers['Referrer-Policy'] == 'no-referrer'
-    assert client.head(path).status_code == 200
+        assert f'Sign in as {rep.email}' in text and f'action="{PATH}"' in text
+        assert 'name="step" value="confirm"' in text
+        for response in (page, client.get(PATH)):
+            assert response.headers['Cache-Control'] == 'no-store'
+            assert response.headers['Referrer-Policy'] == 'no-referrer'
+    assert client.head(PATH).status_code == 200
     assert signed_in_user(client) is None
     assert User.get_by_id(rep.id).last_sign_in_at is None
-    assert follow(client, path).headers['Location'] == '/'
+    assert follow(client, token).headers['Location'] == '/'
     assert signed_in_user(client) == rep.id
 
 
 def test_the_confirming_post_needs_the_sessions_csrf_token(runner, client, rep):
     """Login CSRF: another site posting its own link must not sign the visitor in."""
-    path = link_path(runner, rep.email)
-    assert client.post(path).status_code == 400
-    assert client.post(path, data={'csrf_token': 'guessed'}).status_code == 400
+    token = link_token(runner, rep.email)
+    for step in ('check', 'confirm'):
+        data = {'token': token, 'step': step}
+        assert client.post(PATH, data=data).status_code == 400
+        assert client.post(PATH, data=dict(data, csrf_token='guessed')).status_code == 400
     assert signed_in_user(client) is None
     assert User.get_by_id(rep.id).last_sign_in_at is None  # refused posts spend nothing
-    assert follow(client, path).headers['Location'] == '/'
+    assert follow(client, token).headers['Location'] == '/'
 
 
 def test_cli_refuses_an_unknown_user(runner, app):
@@ -72,10 +95,12 @@ def test_cli_refuses_an_unknown_user(runner, app):
 
 
 def test_a_link_works_only_once(runner, client, rep):
-    path = link_path(runner, rep.email)
-    assert follow(client, path).headers['Location'] == '/'
+    token = link_token(runner, rep.email)
+    assert follow(client, token).headers['Location'] == '/'
     client.post('/sign-out', data={'csrf_token': _csrf(client)})
-    for response in (client.get(path), client.post(path, data={'csrf_token': _csrf(client)})):
+    for step in ('check', 'confirm'):
+        response = client.post(PATH, data={'csrf_token': _csrf(client), 'token': token,
+                                           'step': step})
         assert response.headers['Location'] == '/sign-in'
     assert signed_in_user(client) is None
     assert b'expired or was already used' in client.get('/sign-in').data
@@ -91,13 +116,13 @@ def test_an_expired_link_is_refused(app, client, rep):
     issued = utcnow() - datetime.timedelta(minutes=61)
     token = magic_links.issue(app.config['SECRET_KEY'], rep,
                               max_age=datetime.timedelta(minutes=60), now=issued)
-    assert client.get(f'/sign-in/link/{token}').headers['Location'] == '/sign-in'
-    assert client.post(f'/sign-in/link/{token}',
-                       data={'csrf_token': _csrf(client)}).headers['Location'] == '/sign-in'
+    assert open_link(client, token).headers['Location'] == '/sign-in'
+    assert client.post(PATH, data={'csrf_token': _csrf(client), 'token': token,
+                                   'step': 'confirm'}).headers['Location'] == '/sign-in'
     assert signed_in_user(client) is None
     fresh = magic_links.issue(app.config['SECRET_KEY'], rep, max_age=datetime.timedelta(minutes=60),
                               now=utcnow() - datetime.timedelta(minutes=59))
-    assert follow(client, f'/sign-in/link/{fresh}').headers['Location'] == '/'
+    assert follow(client, fresh).headers['Location'] == '/'
 
 
 def test_signing_in_with_the_password_spends_older_links(app, anonymous, rep):
@@ -110,11 +135,19 @@ def test_signing_in_with_the_password_spends_older_links(app, anonymous, rep):
 
 def test_a_tampered_or_foreign_link_is_refused(app, client, rep):
     token = magic_links.issue(app.config['SECRET_KEY'], rep)
-    assert client.get(f'/sign-in/link/{token[:-2]}xx').headers['Location'] == '/sign-in'
+    assert open_link(client, f'{token[:-2]}xx').headers['Location'] == '/sign-in'
     other_key = magic_links.issue('another-secret', rep)
-    assert client.get(f'/sign-in/link/{other_key}').headers['Location'] == '/sign-in'
-    assert client.get('/sign-in/link/garbage').headers['Location'] == '/sign-in'
+    assert open_link(client, other_key).headers['Location'] == '/sign-in'
+    assert open_link(client, 'garbage').headers['Location'] == '/sign-in'
+    assert open_link(client, '').headers['Location'] == '/sign-in'
     assert signed_in_user(client) is None
+
+
+def test_issue8_the_old_token_in_the_path_form_is_gone(app, client, rep):
+    """A token in the URL path would be written to every access log on the way."""
+    token = magic_links.issue(app.config['SECRET_KEY'], rep)
+    assert client.get(f'{PATH}/{token}').status_code == 404
+    assert User.get_by_id(rep.id).last_sign_in_at is None
 
 
 def test_a_link_of_a_deactivated_user_is_refused(app, rep):

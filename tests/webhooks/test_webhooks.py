@@ -7,6 +7,7 @@ from server.calendars.base import Attendee, CalendarEvent
 from server.db import db
 from server.models import CalendarConnection, Contact, Meeting, utcnow
 from server.sync import channels
+from tests.clock import ahead
 from tests.fakes.memory_provider import MemoryCalendar, MemoryProvider
 from tests.clock import ahead
 
