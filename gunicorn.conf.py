@@ -28,6 +28,10 @@ keepalive = int(os.environ.get('GUNICORN_KEEPALIVE', 5))
 # A worker whose main loop has not checked in for this long is replaced; with threads the
 # loop keeps checking in while requests run, so this only catches a truly stuck worker.
 timeout = 30
+# Request lines up to gunicorn's 1 MiB cap (0 = "unlimited" there): the app refuses URLs over
+# server.extensions.MAX_URI_BYTES itself, in the API's JSON error shape, where gunicorn's
+# default (4094 bytes) answered with an HTML page no API client can read (issue 8).
+limit_request_line = 0
 
 
 def post_worker_init(worker):

@@ -1,64 +1,13 @@
 """Issue 9 §2: a server a browser cannot stall -- the real gunicorn, as ./run starts it
 (gunicorn.conf.py), with idle and half-sent connections open against it."""
-import os
-import pathlib
 import socket
-import subprocess
-import sys
-import tempfile
 import time
 
-import pytest
 import requests
 
-from tests.conftest import DATABASE_URL
+from tests.gunicorn import served  # noqa: F401 -- the fixture
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
 IDLE, HALF = 20, 5
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-class Gunicorn:
-    """gunicorn in its own process on a free 127.0.0.1 port; ``options`` replace the config."""
-
-    def __init__(self, *options):
-        self.port = free_port()
-        self.url = f'http://127.0.0.1:{self.port}'
-        self.log = tempfile.NamedTemporaryFile(prefix='meetside-gunicorn-', suffix='.log')
-        env = dict(os.environ, DATABASE_URL=DATABASE_URL, SECRET_KEY='test',
-                   PUBLIC_URL=self.url, HUEY_IMMEDIATE='1')
-        self.process = subprocess.Popen(
-            [sys.executable, '-m', 'gunicorn', *options, '--bind', f'127.0.0.1:{self.port}',
-             'server:create_app()'], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                if requests.get(self.url + '/api/v1/health', timeout=1).status_code == 200:
-                    return
-            except requests.RequestException:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError('gunicorn did not come up:\n' + self.output())
-
-    def output(self):
-        self.log.flush()
-        with open(self.log.name, errors='replace') as log:
-            return log.read()[-3000:]
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
 
 
 def stalling_clients(port):
@@ -81,18 +30,6 @@ def answers_within(url, seconds, **kwargs):
     except requests.Timeout:
         return None
     return response.status_code, time.monotonic() - started
-
-
-@pytest.fixture
-def served(app, caller):
-    servers = []
-
-    def serve(*options):
-        servers.append(Gunicorn(*options))
-        return servers[-1]
-    yield serve
-    for server in servers:
-        server.stop()
 
 
 def test_issue9_idle_and_half_sent_connections_do_not_stall_the_server(served, caller):
@@ -121,3 +58,18 @@ def test_issue9_the_old_sync_workers_are_stalled_by_the_same_clients(served):
     finally:
         for sock in sockets:
             sock.close()
+
+
+def test_issue8_a_url_too_long_gets_the_apis_json_414_from_the_real_server(served, caller):
+    """gunicorn's own limit (4094 bytes) answered with an HTML page; now the app reads request
+    lines up to its own limit and answers 414 in the API's error shape (issue 8 §5)."""
+    server = served()
+    for length in (5000, 9000, 60_000):
+        response = requests.get(f'{server.url}/api/v1/meetings?q={"x" * length}',
+                                headers=caller.headers, timeout=5)
+        assert response.headers['Content-Type'] == 'application/json', (length, response.text[:200])
+        body = response.json()
+        if length < 8192 - 100:
+            assert response.status_code == 422 and 'q' in body['errors']  # its maxLength
+        else:
+            assert response.status_code == 414 and body['code'] == 'uri_too_long'
