@@ -34,6 +34,8 @@ class Gunicorn:
                    PUBLIC_URL=self.url, HUEY_IMMEDIATE='1')
         self.process = subprocess.Popen(
             [sys.executable, '-m', 'gunicorn', *options, '--bind', f'127.0.0.1:{self.port}',
+             # gunicorn's control socket has one path per user: parallel servers would share it.
+             '--no-control-socket',
              'server:create_app()'], cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and self.process.poll() is None:
