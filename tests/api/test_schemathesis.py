@@ -22,7 +22,7 @@ CONFIG = ROOT / 'tests' / 'api' / 'schemathesis.toml'
 SEED = 7
 
 
-def test_issue8_schemathesis_finds_no_failure_on_the_documented_api(served, caller):
+def test_issue8_schemathesis_finds_no_failure_on_the_documented_api(served, caller, tmp_path):
     server = served()
     command = [
         sys.executable, '-m', 'schemathesis.cli', '--config-file', str(CONFIG), 'run',
@@ -32,7 +32,8 @@ def test_issue8_schemathesis_finds_no_failure_on_the_documented_api(served, call
         '--phases', 'fuzzing,stateful', '--max-examples', '8',
         '--seed', str(SEED), '--generation-deterministic',
         '--workers', '1', '--request-timeout', '5', '--no-color']
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60,
+    # Run in a scratch directory: schemathesis keeps a .schemathesis/ cache where it runs.
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60,
                             env=dict(os.environ, SCHEMATHESIS_TELEMETRY='false'))
     summary = result.stdout[-6000:]
     assert result.returncode == 0, summary + '\n' + server.output()
