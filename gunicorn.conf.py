@@ -1,5 +1,37 @@
-"""gunicorn settings, read by gunicorn from the working directory (./run, bench/api.py)."""
+"""gunicorn settings, read by gunicorn from the working directory (./run, bench/api.py, the
+deployment). Each may be overridden on the command line or with the environment below.
+
+The worker model (issue 9): threaded workers ("gthread"), not gunicorn's default sync ones.
+A sync worker serves one connection at a time and blocks reading it, so a browser's idle,
+pre-opened connections (Chromium opens several per origin and sends nothing on them for a
+while) or a client that sends half a request tied up both workers: the panel froze for 17-32 s
+and gunicorn logged WORKER TIMEOUT. A gthread worker waits for a request's first bytes in a
+thread for at most 5 s, then parks the connection in its poller, where an idle or kept-alive
+connection costs no thread at all; a client stalled in the middle of a request holds one thread,
+of many. Threads rather than gevent/eventlet: the app, peewee and the calendar clients are plain
+blocking code, and need no monkey-patching this way.
+"""
 import gc
+import os
+
+worker_class = 'gthread'
+workers = int(os.environ.get('WEB_CONCURRENCY', 2))
+# Many threads per worker: a thread waiting on a slow client costs a little memory, not CPU.
+# 32 per worker keeps a browser's worth of idle connections plus a few stalled ones (the test:
+# 20 + 5, all on one worker in the worst case) from delaying a real request. Only requests
+# that run hold a database connection; the pool (server/db.py, DATABASE_POOL_SIZE per worker)
+# makes the others wait their turn for one rather than opening one per thread.
+threads = int(os.environ.get('GUNICORN_THREADS', 32))
+# Bounded keep-alive: an idle kept-alive connection waits in the poller (no thread) and is
+# closed after this many seconds, so idle connections cannot pile up either.
+keepalive = int(os.environ.get('GUNICORN_KEEPALIVE', 5))
+# A worker whose main loop has not checked in for this long is replaced; with threads the
+# loop keeps checking in while requests run, so this only catches a truly stuck worker.
+timeout = 30
+# Request lines up to gunicorn's 1 MiB cap (0 = "unlimited" there): the app refuses URLs over
+# server.extensions.MAX_URI_BYTES itself, in the API's JSON error shape, where gunicorn's
+# default (4094 bytes) answered with an HTML page no API client can read (issue 8).
+limit_request_line = 0
 
 
 def post_worker_init(worker):

@@ -1,4 +1,5 @@
-"""API benchmark: gunicorn (2 workers) on a seeded database, driven at 16 connections.
+"""API benchmark: gunicorn as ./run starts it (gunicorn.conf.py: 2 threaded workers) on a seeded
+database, driven at 16 connections.
 
 Prints req/s, p50 and p99 for /health, GET /meetings (20 meetings x 5 attendees, contacts
 matched; served from the cache of unchanged pages, then again with that cache off, i.e. built
@@ -12,6 +13,7 @@ import atexit
 import os
 import platform
 import random
+import runpy
 import shutil
 import socket
 import statistics
@@ -42,9 +44,10 @@ def parse_args():
     parser.add_argument('--no-scale', action='store_true', help='skip the 100k and 1M runs')
     parser.add_argument('--duration', type=int, default=10, help='seconds per load run')
     parser.add_argument('--connections', type=int, default=16)
-    parser.add_argument('--workers', type=int, default=2)
-    parser.add_argument('--worker-class', default='sync')
-    parser.add_argument('--threads', type=int, default=1)
+    # Unset, each comes from gunicorn.conf.py: the worker model ./run serves with (issue 9).
+    parser.add_argument('--workers', type=int)
+    parser.add_argument('--worker-class')
+    parser.add_argument('--threads', type=int)
     return parser.parse_args()
 
 
@@ -63,8 +66,11 @@ class Server:
         env = dict(os.environ, DATABASE_URL=url, **{k: str(v) for k, v in settings.items()})
         self.log_path = os.path.join(log_dir, f'gunicorn-{self.port}.log')
         self.log = open(self.log_path, 'w')
-        command = [sys.executable, '-m', 'gunicorn', '--workers', str(args.workers),
-                   '--worker-class', args.worker_class, '--threads', str(args.threads),
+        overrides = [(flag, value) for flag, value in [
+            ('--workers', args.workers), ('--worker-class', args.worker_class),
+            ('--threads', args.threads)] if value is not None]
+        command = [sys.executable, '-m', 'gunicorn', '--config', 'gunicorn.conf.py',
+                   *[part for pair in overrides for part in map(str, pair)],
                    '--bind', f'127.0.0.1:{self.port}', 'server:create_app()']
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log,
                                         stderr=subprocess.STDOUT)
@@ -204,7 +210,10 @@ def main():
     row(['---', '---'])
     for name, value in machine(url):
         row([name, value])
-    row(['gunicorn', f'{args.workers} workers, {args.worker_class}, {args.threads} thread(s)'])
+    conf = runpy.run_path(os.path.join(ROOT, 'gunicorn.conf.py'))
+    row(['gunicorn', f'{args.workers or conf["workers"]} workers, '
+                     f'{args.worker_class or conf["worker_class"]}, '
+                     f'{args.threads or conf["threads"]} thread(s)'])
     row(['Connections', str(args.connections)])
 
     with Server(url, args, scratch) as server:

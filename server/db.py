@@ -13,6 +13,8 @@ db = DatabaseProxy()
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), 'migrations')
 # Row ids are PostgreSQL SERIALs (32-bit): a bigger number overflows in the driver (a 500).
 MAX_ID = 2**31 - 1
+# How long a request waits for a pooled connection when all are in use by other threads.
+POOL_WAIT_SECONDS = 10
 
 
 def parse_sqlite_datetime(raw):
@@ -44,9 +46,12 @@ def is_postgres():
 def connect_url(url, pool_size=8):
     """Open a peewee Database for ``url`` with this project's settings."""
     if url.startswith(('postgres://', 'postgresql://')):
-        # A pool keeps one connection per worker thread warm between requests.
+        # A pool keeps connections warm between requests. gunicorn runs many threads per
+        # worker (gunicorn.conf.py), more than the pool holds: a request finding every
+        # connection taken waits for one (POOL_WAIT_SECONDS) instead of failing at once.
         url = url.replace('://', '+pool://', 1)
-        return db_url.connect(url, max_connections=pool_size, stale_timeout=300)
+        return db_url.connect(url, max_connections=pool_size, stale_timeout=300,
+                              timeout=POOL_WAIT_SECONDS)
     options = {}
     if url.startswith('sqlite:///'):
         path = url[len('sqlite:///'):]
@@ -56,7 +61,7 @@ def connect_url(url, pool_size=8):
             # a whole /health request. The pool hands a connection to one thread at a time.
             url = url.replace('sqlite://', 'sqlite+pool://', 1)
             options = {'max_connections': pool_size, 'stale_timeout': 300,
-                       'check_same_thread': False}
+                       'timeout': POOL_WAIT_SECONDS, 'check_same_thread': False}
         options['detect_types'] = sqlite3.PARSE_DECLTYPES
     database = db_url.connect(url, pragmas={
         'journal_mode': 'wal',

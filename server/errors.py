@@ -37,7 +37,7 @@ class Forbidden(ServiceError):
 
 STATUS_CODES = {
     400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found',
-    405: 'method_not_allowed', 409: 'conflict', 413: 'payload_too_large',
+    405: 'method_not_allowed', 409: 'conflict', 413: 'payload_too_large', 414: 'uri_too_long',
     415: 'unsupported_media_type', 422: 'validation_error', 429: 'too_many_requests',
     500: 'internal_error', 503: 'unavailable',
 }

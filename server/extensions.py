@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and initialised in create_app."""
-from flask import jsonify, request
+from apispec import BasePlugin
+from flask import abort, jsonify, request
 from flask_cors import CORS
 from flask_smorest import Api as SmorestApi
 from flask_smorest.spec.plugins import integerconverter2paramschema
@@ -7,7 +8,13 @@ from werkzeug.routing import IntegerConverter
 
 from server.db import MAX_ID
 from server.errors import ServiceError, flatten_field_errors, payload
+from server.schemas.base import PatchSchema
 from server.schemas.errors import ErrorSchema
+
+# The longest request target (path and query) the app reads. gunicorn's own limit is raised
+# far above it (gunicorn.conf.py), so a longer URL gets the API's JSON 414, not gunicorn's
+# HTML page; no client of ours comes near it (the longest query is a few hundred bytes).
+MAX_URI_BYTES = 8192
 
 
 class Api(SmorestApi):
@@ -40,6 +47,27 @@ class Api(SmorestApi):
         self._app.register_error_handler(ServiceError, handle_service_error)
 
 
+class PatchBodyPlugin(BasePlugin):
+    """Documents what PatchSchema enforces: a PATCH body names at least one field."""
+
+    def schema_helper(self, name, definition, **kwargs):
+        schema = kwargs.get('schema')
+        schema = schema if isinstance(schema, type) else type(schema)
+        if isinstance(schema, type) and issubclass(schema, PatchSchema) \
+                and schema.requires_a_change():
+            return {'minProperties': 1}
+        return None
+
+
+def refuse_long_uris():
+    """A request target longer than MAX_URI_BYTES is a 414 (JSON under /api/)."""
+    environ = request.environ
+    target = environ.get('RAW_URI') or environ.get('REQUEST_URI') or (
+        environ.get('PATH_INFO', '') + '?' + environ.get('QUERY_STRING', ''))
+    if len(target) > MAX_URI_BYTES:
+        abort(414, description=f'The URL is longer than {MAX_URI_BYTES} bytes.')
+
+
 def handle_service_error(error):
     response = jsonify(payload(error.status, error.message, error.errors, error.code))
     response.status_code = error.status
@@ -54,7 +82,7 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
-api = Api()
+api = Api(spec_kwargs={'extra_plugins': [PatchBodyPlugin()]})
 cors = CORS()
 
 
@@ -67,6 +95,7 @@ def init_app(app):
     # Every operation takes a bearer token unless its view is marked @public.
     app.config.setdefault('API_SPEC_OPTIONS', {'security': [{'bearerAuth': []}]})
     app.url_map.converters['int'] = IdConverter
+    app.before_request(refuse_long_uris)
     api.init_app(app)
     api.register_converter(IdConverter, integerconverter2paramschema)
     api.spec.components.security_scheme(

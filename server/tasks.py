@@ -20,8 +20,11 @@ from server.services.push_status import POLL_MINUTES
 
 log = logging.getLogger(__name__)
 
-# Configured from the app's settings by ``configure``; in-memory until then.
-huey = Huey('meetside', immediate=True, utc=True)
+# Configured from the app's settings by ``configure``; in-memory until then. No task's return
+# value is read by anyone, so none is stored: huey otherwise keeps each one in its result store
+# forever (16,243 rows after one afternoon, issue 8). Tasks return their outcome for
+# call_local() and the tests.
+huey = Huey('meetside', immediate=True, utc=True, results=False)
 
 _app = None
 

@@ -94,3 +94,44 @@ def test_row_loader_builds_the_instances_peewee_builds(caller):
             value, want = getattr(loaded, name), getattr(fetched, name)
             assert (value, type(value)) == (want, type(want)), name
         assert loaded.user.email == user.email  # relations still load on demand
+
+
+def test_issue9_more_request_threads_than_pooled_connections_wait_their_turn(app):
+    """gunicorn runs 32 threads per worker over a pool of DATABASE_POOL_SIZE connections: a
+    thread finding every connection taken waits for one (never MaxConnectionsExceeded, a 500),
+    each thread gets a connection of its own, and SQLite runs in WAL mode."""
+    import threading
+    import time
+
+    from server.db import connect_url
+    from tests.conftest import DATABASE_URL
+    pool = connect_url(DATABASE_URL, pool_size=2)
+    held, errors, lock = set(), [], threading.Lock()
+
+    def request():
+        try:
+            pool.connect()
+            try:
+                with lock:
+                    assert id(pool.connection()) not in held  # not shared with another thread
+                    held.add(id(pool.connection()))
+                pool.execute_sql('SELECT 1')
+                time.sleep(0.1)
+                with lock:
+                    held.discard(id(pool.connection()))
+            finally:
+                pool.close()
+        except Exception as error:  # noqa: BLE001 -- collected for the assertion below
+            errors.append(error)
+    threads = [threading.Thread(target=request) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    try:
+        assert errors == []
+        if 'sqlite' in DATABASE_URL:
+            with pool.connection_context():
+                assert pool.execute_sql('PRAGMA journal_mode').fetchone()[0] == 'wal'
+    finally:
+        pool.close_all()

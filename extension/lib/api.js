@@ -11,6 +11,11 @@ export class ApiError extends Error {
   }
 }
 
+// Every request gives up after this long: a server that accepts the connection and never
+// answers (stalled, or a captive portal) must end in the error state with Retry, never in an
+// endless skeleton (issue 9). Counted until the body is read, which can stall too.
+export const REQUEST_TIMEOUT_MS = 10000;
+
 export async function api(path, { method = 'GET', body, query } = {}) {
   const { serverUrl, token } = await getSettings();
   if (!token) throw new ApiError('auth', 401, 'Not signed in');
@@ -20,19 +25,39 @@ export async function api(path, { method = 'GET', body, query } = {}) {
   }
   const headers = { Authorization: `Bearer ${token}` };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let response;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
   try {
-    response = await fetch(url, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch (error) {
-    throw new ApiError('offline', 0, error.message);
+    let response;
+    try {
+      response = await fetch(url, {
+        method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+        signal: controller.signal,
+      });
+    } catch (error) {
+      throw offline(error, controller);
+    }
+    if (response.status === 204) return null;
+    let data = null;
+    try {
+      data = await response.json();
+    } catch (error) {
+      if (controller.signal.aborted) throw offline(error, controller);
+    }
+    if (response.ok) return data;
+    const kind = response.status === 401 ? 'auth' : response.status >= 500 ? 'offline' : 'http';
+    throw new ApiError(kind, response.status, data?.message || response.statusText, data?.errors);
+  } finally {
+    clearTimeout(timer);
   }
-  if (response.status === 204) return null;
-  const data = await response.json().catch(() => null);
-  if (response.ok) return data;
-  const kind = response.status === 401 ? 'auth' : response.status >= 500 ? 'offline' : 'http';
-  throw new ApiError(kind, response.status, data?.message || response.statusText, data?.errors);
+}
+
+// A network failure or a timeout: both 'offline' (retry later; the notes outbox keeps the note),
+// a timeout marked so the panel can say the server did not answer.
+function offline(error, controller) {
+  const failure = new ApiError('offline', 0, error.message);
+  failure.timedOut = controller.signal.aborted;
+  return failure;
 }
 
 // Attendee e-mails go into a path segment; keep '@' readable but escape everything else.

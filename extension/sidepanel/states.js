@@ -16,6 +16,7 @@ export function stateBox({ name, title, text, actions = [] }) {
 }
 
 export function errorMessage(error) {
+  if (error.timedOut) return t('errorTimeout');
   if (error.kind === 'offline') return t('errorOffline');
   return t('errorGeneric', [error.message]);
 }

@@ -1,7 +1,7 @@
 """Schemas for the caller's account settings."""
 from marshmallow import fields, validate
 
-from server.schemas.base import Schema
+from server.schemas.base import PatchSchema, Schema
 from server.schemas.fields import Domain, UTCDateTime
 
 
@@ -15,7 +15,7 @@ class AccountSchema(Schema):
     created_at = UTCDateTime(dump_only=True)
 
 
-class AccountPatchSchema(Schema):
+class AccountPatchSchema(PatchSchema):
     name = fields.String(validate=validate.Length(min=1, max=200))
     website_domain = Domain(validate=validate.Length(max=253))
     connected_domains = fields.List(Domain(validate=validate.Length(min=1)),

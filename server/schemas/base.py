@@ -1,4 +1,5 @@
-"""The base of every input schema: refuses text PostgreSQL cannot store."""
+"""The base of every input schema: refuses text PostgreSQL cannot store; PATCH bodies must
+change something."""
 from collections.abc import Mapping
 
 from marshmallow import Schema as MarshmallowSchema
@@ -29,4 +30,26 @@ class Schema(MarshmallowSchema):
             bad = sorted(str(key) for key in data if has_nul(key) or has_nul(data[key]))
             if bad:
                 raise ValidationError({key: [NUL_MESSAGE] for key in bad})
+        return data
+
+
+CHANGE_MESSAGE = 'Send at least one field to change.'
+
+
+class PatchSchema(Schema):
+    """The body of a PATCH: every field optional, but at least one of them sent.
+
+    An empty (or missing) PATCH body is a 422, not a silent 200 that changed nothing; the
+    OpenAPI document says so with ``minProperties: 1`` (server.extensions.PatchBodyPlugin).
+    A subclass with required fields (the matching POST body) is checked by those instead.
+    """
+
+    @classmethod
+    def requires_a_change(cls):
+        return not any(field.required for field in cls._declared_fields.values())
+
+    @pre_load
+    def refuse_no_change(self, data, **kwargs):
+        if self.requires_a_change() and isinstance(data, Mapping) and not data:
+            raise ValidationError(CHANGE_MESSAGE)
         return data

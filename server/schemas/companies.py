@@ -1,7 +1,7 @@
 """Schemas for companies."""
 from marshmallow import fields, validate
 
-from server.schemas.base import Schema
+from server.schemas.base import PatchSchema, Schema
 from server.schemas.fields import Domain, UTCDateTime
 from server.schemas.records import RecordQuerySchema, page_schema
 
@@ -13,7 +13,7 @@ class CompanySchema(Schema):
     created_at = UTCDateTime(dump_only=True)
 
 
-class CompanyPatchSchema(Schema):
+class CompanyPatchSchema(PatchSchema):
     name = fields.String(validate=validate.Length(min=1, max=200))
     domain = Domain(validate=validate.Length(max=253))
 

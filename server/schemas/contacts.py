@@ -1,7 +1,7 @@
 """Schemas for contacts: output, input (create), patch and list query kept apart."""
 from marshmallow import fields, validate
 
-from server.schemas.base import Schema
+from server.schemas.base import PatchSchema, Schema
 from server.schemas.fields import Id, LowerEmail, UTCDateTime
 from server.schemas.records import RecordQuerySchema, page_schema
 
@@ -20,7 +20,7 @@ class ContactSchema(Schema):
     created_at = UTCDateTime(dump_only=True)
 
 
-class ContactPatchSchema(Schema):
+class ContactPatchSchema(PatchSchema):
     email = LowerEmail(validate=validate.Length(max=254))
     first_name = fields.String(validate=validate.Length(max=100))
     last_name = fields.String(validate=validate.Length(max=100))

@@ -1,7 +1,7 @@
 """Schemas for deals."""
 from marshmallow import fields, validate
 
-from server.schemas.base import Schema
+from server.schemas.base import PatchSchema, Schema
 from server.schemas.fields import Id, UTCDateTime
 from server.schemas.records import RecordQuerySchema, page_schema
 
@@ -27,7 +27,7 @@ class DealSchema(Schema):
     created_at = UTCDateTime(dump_only=True)
 
 
-class DealPatchSchema(Schema):
+class DealPatchSchema(PatchSchema):
     name = fields.String(validate=validate.Length(min=1, max=200))
     stage = fields.String(validate=validate.OneOf(DEAL_STAGES))
     amount = fields.Decimal(places=2, validate=_AMOUNT, metadata=_AMOUNT_DOC)

@@ -1,9 +1,9 @@
 """Schemas for meetings and their attendees: query, input and output kept apart."""
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from server.schemas.base import Schema
+from server.schemas.base import PatchSchema, Schema
 from server.schemas.fastdump import FastDump
-from server.schemas.fields import Id, LowerEmail, UTCDateTime
+from server.schemas.fields import Cursor, Id, LowerEmail, UTCDateTime
 
 _URL = validate.URL(schemes={'http', 'https'}, require_tld=False)
 
@@ -91,7 +91,7 @@ class MeetingListPageSchema(Schema):
 class MeetingQuerySchema(Schema):
     start_from = UTCDateTime(data_key='from')
     start_to = UTCDateTime(data_key='to')
-    cursor = fields.String(validate=validate.Length(max=200))
+    cursor = Cursor(200)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     q = fields.String(validate=validate.Length(max=200))
 
@@ -127,7 +127,7 @@ class MeetingInSchema(Schema):
         _check_times(data)
 
 
-class MeetingPatchSchema(Schema):
+class MeetingPatchSchema(PatchSchema):
     title = fields.String(validate=validate.Length(min=1, max=500))
     start = UTCDateTime()
     end = UTCDateTime()

@@ -1,7 +1,7 @@
 """Schemas for meeting notes."""
 from marshmallow import fields, validate
 
-from server.schemas.base import Schema
+from server.schemas.base import PatchSchema, Schema
 from server.schemas.fastdump import FastDump
 from server.schemas.fields import UTCDateTime
 
@@ -32,5 +32,5 @@ class NoteInSchema(Schema):
         r'^[A-Za-z0-9_-]{8,64}$', error='Use 8-64 letters, digits, "-" or "_" (a UUID fits).'))
 
 
-class NotePatchSchema(Schema):
+class NotePatchSchema(PatchSchema):
     body = fields.String(required=True, validate=validate.Length(min=1, max=20000))

@@ -2,6 +2,7 @@
 from marshmallow import fields, validate
 
 from server.schemas.base import Schema
+from server.schemas.fields import Cursor
 from server.schemas.meetings import MeetingSchema
 from server.schemas.notes import NoteSchema
 
@@ -10,12 +11,12 @@ class RecordQuerySchema(Schema):
     q = fields.String(validate=validate.Length(max=200),
                       metadata={'description': 'Search: every word must appear; a whole '
                                                'e-mail address is matched exactly.'})
-    cursor = fields.String(validate=validate.Length(max=1000))
+    cursor = Cursor(1000)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class TimelineQuerySchema(Schema):
-    cursor = fields.String(validate=validate.Length(max=200))
+    cursor = Cursor(200)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 

@@ -1,7 +1,7 @@
 """Schemas for tickets."""
 from marshmallow import fields, validate
 
-from server.schemas.base import Schema
+from server.schemas.base import PatchSchema, Schema
 from server.schemas.fields import Id, UTCDateTime
 from server.schemas.records import RecordQuerySchema, page_schema
 
@@ -17,7 +17,7 @@ class TicketSchema(Schema):
     created_at = UTCDateTime(dump_only=True)
 
 
-class TicketPatchSchema(Schema):
+class TicketPatchSchema(PatchSchema):
     subject = fields.String(validate=validate.Length(min=1, max=300))
     status = fields.String(validate=validate.OneOf(TICKET_STATUSES))
     description = fields.String(validate=validate.Length(max=20000))

@@ -72,8 +72,11 @@ def sample(spec, schema):
     if schema.get('enum'):
         return schema['enum'][0]
     if kind == 'object':
-        return {name: sample(spec, schema['properties'][name])
-                for name in schema.get('required', [])}
+        names = list(schema.get('required', []))
+        # A PATCH body names at least one field (minProperties): the first ones optional.
+        names += [n for n in schema.get('properties', {}) if n not in names][
+            :max(0, schema.get('minProperties', 0) - len(names))]
+        return {name: sample(spec, schema['properties'][name]) for name in names}
     if kind == 'array':
         return [sample(spec, schema.get('items'))] * schema.get('minItems', 0)
     if kind == 'integer' or kind == 'number':

@@ -31,7 +31,7 @@ def test_periodic_poll_syncs_connected_users_not_synced_lately(wired):
 
 def test_a_busy_user_is_synced_again_shortly_after(wired):
     assert runner.acquire(wired.connection.id, 'another-worker')
-    assert tasks.sync_user(wired.user.id)() == 'busy'
+    assert tasks.sync_user.call_local(wired.user.id) == 'busy'
     [again] = tasks.huey.scheduled()
     assert again.name.endswith('sync_user') and again.args == (wired.user.id,)
     assert again.eta > datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
@@ -98,5 +98,33 @@ def test_a_queued_sync_runs_in_the_worker(app, wired, tmp_path):
     finally:
         consumer.stop(graceful=True)
         thread.join(10)
+        app.config['HUEY_IMMEDIATE'] = True
+        tasks.configure(app)
+
+
+def test_issue8_the_worker_keeps_no_task_results(app, wired, tmp_path):
+    """Issue 8 §5: nothing reads a task's return value, so huey's result store stays empty
+    (it held 16,243 rows after an afternoon). A real SQLite queue and consumer."""
+    app.config.update(HUEY_IMMEDIATE=False, HUEY_SQLITE_PATH=str(tmp_path / 'huey.sqlite3'))
+    tasks.configure(app)
+    for _ in range(3):
+        tasks.sync_user(wired.user.id)
+    tasks.poll_connected_users()
+    assert tasks.huey.pending_count() == 4
+    consumer = tasks.huey.create_consumer(workers=1, worker_type='thread', periodic=False)
+    consumer._set_signal_handlers = lambda: None  # not the main thread
+    thread = threading.Thread(target=consumer.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and tasks.huey.pending_count():
+            time.sleep(0.05)
+        assert tasks.huey.pending_count() == 0
+    finally:
+        consumer.stop(graceful=True)  # lets the last task finish (and store, were it to)
+        thread.join(10)
+    try:
+        assert tasks.huey.result_count() == 0
+    finally:
         app.config['HUEY_IMMEDIATE'] = True
         tasks.configure(app)

@@ -2,7 +2,7 @@
 import datetime
 
 from server.calendars.base import Attendee, CalendarEvent
-from server.calendars.links import link_in_location, place_video_link
+from server.calendars.links import link_in_location, place_video_link, split_video_link
 from server.calendars.timeutil import parse_iso, rfc3339
 
 
@@ -42,11 +42,13 @@ def parse_event(item):
     end, _ = parse_time(item.get('end'))
     original_start, _ = parse_time(item.get('originalStartTime'))
     organizer = item.get('organizer') or {}
+    # The "Video call" paragraph event_body added is ours, not the user's text (issue 8).
+    description, placed_link = split_video_link(item.get('description', ''))
     return CalendarEvent(
         provider_event_id=item['id'],
         status=item.get('status', 'confirmed'),
         title=item.get('summary', ''),
-        description=item.get('description', ''),
+        description=description,
         location=item.get('location', ''),
         start=start, end=end, all_day=all_day,
         visibility=item.get('visibility', 'default'),
@@ -58,7 +60,7 @@ def parse_event(item):
         recurring_event_id=item.get('recurringEventId'),
         original_start=original_start,
         html_link=item.get('htmlLink', ''),
-        video_link=video_link(item),
+        video_link=video_link(item) or placed_link,
         ical_uid=item.get('iCalUID', ''),
     )
 

@@ -1,6 +1,6 @@
 """Microsoft Graph event resources <-> the neutral types of server.calendars.base."""
 from server.calendars.base import Attendee, CalendarEvent, SeriesOccurrence
-from server.calendars.links import link_in_location, place_video_link
+from server.calendars.links import link_in_location, place_video_link, split_video_link
 from server.calendars.timeutil import parse_iso
 
 RESPONSES = {'none': 'needsAction', 'notResponded': 'needsAction', 'organizer': 'accepted',
@@ -53,11 +53,14 @@ def parse_event(item, own_email=''):
     organizer = (((item.get('organizer') or {}).get('emailAddress') or {}).get('address')
                  or '').lower()
     kind = item.get('type', 'singleInstance')
+    # The "Video call" paragraph event_body added is ours, not the user's text (issue 8).
+    description, placed_link = split_video_link(
+        (item.get('body') or {}).get('content') or item.get('bodyPreview') or '')
     return CalendarEvent(
         provider_event_id=item['id'],
         status='cancelled' if item.get('isCancelled') else 'confirmed',
         title=item.get('subject') or '',
-        description=((item.get('body') or {}).get('content') or item.get('bodyPreview') or ''),
+        description=description,
         location=((item.get('location') or {}).get('displayName') or ''),
         start=parse_time(item.get('start')), end=parse_time(item.get('end')),
         all_day=bool(item.get('isAllDay')),
@@ -71,7 +74,7 @@ def parse_event(item, own_email=''):
         recurring_event_id=item.get('seriesMasterId') if kind in ('exception', 'occurrence') else None,
         original_start=parse_iso(item.get('originalStart')),
         html_link=item.get('webLink') or '',
-        video_link=video_link(item),
+        video_link=video_link(item) or placed_link,
         ical_uid=item.get('iCalUId') or '',
     )
 

@@ -1,0 +1,75 @@
+"""Issue 9 §2: a server a browser cannot stall -- the real gunicorn, as ./run starts it
+(gunicorn.conf.py), with idle and half-sent connections open against it."""
+import socket
+import time
+
+import requests
+
+from tests.gunicorn import served  # noqa: F401 -- the fixture
+
+IDLE, HALF = 20, 5
+
+
+def stalling_clients(port):
+    """20 connections that send nothing (a browser's pre-opened ones) and 5 that send half a
+    request and stop; returned so the caller keeps them open."""
+    sockets = []
+    for n in range(IDLE + HALF):
+        sock = socket.create_connection(('127.0.0.1', port), timeout=5)
+        if n >= IDLE:
+            sock.sendall(b'GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: ')
+        sockets.append(sock)
+    time.sleep(0.5)  # every one accepted by now, and the half requests read
+    return sockets
+
+
+def answers_within(url, seconds, **kwargs):
+    started = time.monotonic()
+    try:
+        response = requests.get(url, timeout=seconds, **kwargs)
+    except requests.Timeout:
+        return None
+    return response.status_code, time.monotonic() - started
+
+
+def test_issue9_idle_and_half_sent_connections_do_not_stall_the_server(served, caller):
+    """With gunicorn.conf.py (what ./run and bench/api.py use), /health and /meetings answer
+    within 1 s while 20 idle and 5 half-sent connections are open."""
+    server = served()
+    sockets = stalling_clients(server.port)
+    try:
+        for path, headers in [('/api/v1/health', {}), ('/api/v1/meetings', caller.headers),
+                              ('/api/v1/health', {}), ('/api/v1/meetings', caller.headers)]:
+            answer = answers_within(server.url + path, 1.0, headers=headers)
+            assert answer is not None, f'{path} did not answer within 1 s\n{server.output()}'
+            assert answer[0] == 200, (path, answer)
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def test_issue9_the_old_sync_workers_are_stalled_by_the_same_clients(served):
+    """The configuration before issue 9 (2 sync workers, no config file): the same clients
+    tie up both workers, so /health does not answer within 1 s -- what the test above guards."""
+    server = served('--config', '/dev/null', '--workers', '2', '--worker-class', 'sync')
+    sockets = stalling_clients(server.port)
+    try:
+        assert answers_within(server.url + '/api/v1/health', 1.0) is None
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def test_issue8_a_url_too_long_gets_the_apis_json_414_from_the_real_server(served, caller):
+    """gunicorn's own limit (4094 bytes) answered with an HTML page; now the app reads request
+    lines up to its own limit and answers 414 in the API's error shape (issue 8 §5)."""
+    server = served()
+    for length in (5000, 9000, 60_000):
+        response = requests.get(f'{server.url}/api/v1/meetings?q={"x" * length}',
+                                headers=caller.headers, timeout=5)
+        assert response.headers['Content-Type'] == 'application/json', (length, response.text[:200])
+        body = response.json()
+        if length < 8192 - 100:
+            assert response.status_code == 422 and 'q' in body['errors']  # its maxLength
+        else:
+            assert response.status_code == 414 and body['code'] == 'uri_too_long'
