@@ -45,4 +45,5 @@ def create_app(config=None):
     from server.sync import init_app as init_sync
     init_sync(app)
 
+    db.retry_views(app)  # last: every view, the API's and the pages', is registered by now
     return app

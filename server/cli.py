@@ -2,7 +2,7 @@
 import click
 from flask.cli import AppGroup
 
-from server.db import db
+from server.db import write_transaction
 from server.models import User
 from server.services import tokens
 
@@ -20,7 +20,7 @@ def users_cli():
 def create_user(email, account_name, name, password):
     """Create a user (and its account if new) and print an API token once."""
     from server.services import users
-    with db.atomic():
+    with write_transaction():
         user = users.create(email=email, account_name=account_name, name=name, password=password)
         _, plaintext = tokens.issue(user, name='cli')
     click.echo(f'Created {user.email} in account "{user.account.name}".')

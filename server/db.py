@@ -1,14 +1,20 @@
 """The database: declared unconfigured, bound from DATABASE_URL in create_app."""
+import contextlib
 import datetime
+import functools
+import logging
 import os
+import random
 import sqlite3
+import time
 
 import click
-from peewee import BooleanField, DatabaseProxy
+from peewee import BooleanField, DatabaseProxy, OperationalError
 from playhouse import db_url
 from playhouse.migrations import Runner
 
 db = DatabaseProxy()
+log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), 'migrations')
 # Row ids are PostgreSQL SERIALs (32-bit): a bigger number overflows in the driver (a 500).
@@ -89,6 +95,91 @@ def bind(url, pool_size=8):
             db.obj.close()
     db.initialize(connect_url(url, pool_size))
     return db.obj
+
+
+# -- write transactions ----------------------------------------------------------------------
+# A transaction that reads and then writes must not take SQLite's write lock only at its first
+# write: in WAL mode another connection's commit since its read makes the upgrade fail at
+# once with "database is locked" (SQLITE_BUSY_SNAPSHOT; busy_timeout cannot help). BEGIN
+# IMMEDIATE takes the lock up front, so writers queue on busy_timeout instead. PostgreSQL
+# runs such transactions concurrently, and what still collides (a deadlock, a serialization
+# failure) is retried whole by ``retrying``.
+
+RETRY_ATTEMPTS = 5
+RETRY_BASE_SECONDS = 0.05
+# SQLSTATEs PostgreSQL documents as "retry the transaction": serialization_failure,
+# deadlock_detected.
+RETRYABLE_SQLSTATES = ('40001', '40P01')
+
+
+def write_transaction():
+    """One write transaction (``with write_transaction(): ...``), every write of it or none.
+
+    SQLite: BEGIN IMMEDIATE when it is the outermost transaction (the write lock up front);
+    inside another transaction, a savepoint as ``db.atomic()``.
+    """
+    if not is_postgres() and not db.in_transaction():
+        return db.atomic(lock_type='IMMEDIATE')
+    return db.atomic()
+
+
+def lock_row(model, row_id):
+    """Inside a write transaction: hold ``model``'s row ``row_id`` until commit, so writers of
+    the same row (and readers that must see it whole) queue one behind the other. PostgreSQL
+    takes a row lock (SELECT ... FOR UPDATE); SQLite's BEGIN IMMEDIATE already serializes
+    every writer (peewee refuses FOR UPDATE there)."""
+    if row_id is not None and is_postgres():
+        list(model.select(model._meta.primary_key).where(
+            model._meta.primary_key == row_id).for_update())
+
+
+def is_retryable(error):
+    """Is ``error`` a transient conflict with another transaction (retrying may succeed)?"""
+    # peewee wraps the driver's exception: the original is its first argument.
+    originals = [error, error.__cause__, error.__context__,
+                 *(a for a in error.args[:1] if isinstance(a, BaseException))]
+    if any(getattr(e, 'pgcode', None) in RETRYABLE_SQLSTATES for e in originals):
+        return True
+    return isinstance(error, OperationalError) and 'database is locked' in str(error)
+
+
+def retrying(function):
+    """Run ``function`` again (bounded, with jittered backoff) when its transaction failed on
+    a deadlock, a serialization failure or SQLite's lock: the one place such conflicts are
+    retried, so they never reach a user as a 500 or end a task. Only the outermost call
+    retries (a nested one's transaction is its caller's); the function must be safe to run
+    again after a rolled-back attempt (its writes were all undone)."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        if db.in_transaction():
+            return function(*args, **kwargs)
+        for attempt in range(1, RETRY_ATTEMPTS + 1):
+            try:
+                return function(*args, **kwargs)
+            except Exception as error:
+                if attempt == RETRY_ATTEMPTS or not is_retryable(error) or db.in_transaction():
+                    raise
+                log.info('retrying %s after a conflicting transaction (attempt %d): %s',
+                         function.__qualname__, attempt, error)
+                rollback_if_open()
+                time.sleep(RETRY_BASE_SECONDS * 2 ** (attempt - 1) * (0.5 + random.random()))
+    return wrapper
+
+
+def retry_views(app):
+    """Every view of ``app`` runs again when its transaction lost a conflict (``retrying``),
+    before any error reaches the user. Call once all blueprints are registered."""
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint != 'static':
+            app.view_functions[endpoint] = retrying(view)
+
+
+def rollback_if_open():
+    """After a failed statement outside atomic(): PostgreSQL refuses every later statement of
+    an aborted transaction until it is rolled back."""
+    with contextlib.suppress(Exception):
+        if not db.is_closed() and is_postgres():
+            db.rollback()
 
 
 class Prepared:

@@ -15,7 +15,7 @@ from flask.cli import AppGroup, with_appcontext
 from huey import Huey, crontab
 from huey.storage import RedisStorage, SqliteStorage
 
-from server.db import db
+from server.db import db, retrying
 from server.services.push_status import POLL_MINUTES
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ def sync_user(user_id):
     """Sync one user's calendar; come back later when the provider or the lease says so."""
     from server.sync import runner
     with task_context() as config:
-        result = runner.sync_user(user_id, config)
+        result = retrying(runner.sync_user)(user_id, config)
     if result.status == 'busy':
         # Another worker is syncing this user and may have listed before this change arrived.
         sync_user.schedule((user_id,), delay=int(config.get('SYNC_BUSY_RETRY_SECONDS',
@@ -124,12 +124,20 @@ def renew_push_channels():
         return push_status.renew_due(config)
 
 
+DELIVERY_BUSY_RETRY_SECONDS = 1
+
+
 @huey.task()
 def deliver_outbox(outbox_id):
     """Send one CRM change to the calendar (R5, B1, B3); safe to run more than once."""
     from server.services import outbox
     with task_context() as config:
-        return outbox.deliver(outbox_id, config)
+        status = retrying(outbox.deliver)(outbox_id, config)
+    if status == 'busy':
+        # Another delivery of the same event is under way and may carry this change too: look
+        # again in a moment (its lease is short, so this ends).
+        deliver_outbox.schedule((outbox_id,), delay=DELIVERY_BUSY_RETRY_SECONDS)
+    return status
 
 
 @huey.periodic_task(crontab(minute='*'))

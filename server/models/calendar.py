@@ -101,6 +101,8 @@ class CalendarOutbox(BaseModel):
     last_error = TextField(default='')
     created_at = DateTimeField(default=utcnow)
     done_at = DateTimeField(null=True)
+    # The lease of the delivery sending it: one delivery per event at a time (migration 0018).
+    claimed_until = DateTimeField(null=True)
 
     class Meta:
         indexes = ((('status', 'created_at'), False),)

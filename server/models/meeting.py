@@ -32,6 +32,9 @@ class Meeting(BaseModel):
     # R15: a synced event later made private keeps its meeting but gets no more changes.
     frozen = BooleanField(default=False)
     started_at = DateTimeField(null=True)
+    # When the calendar last answered one of our writes of this meeting (B1): the sync does not
+    # let a page listed before then overwrite the CRM's meeting (migration 0018).
+    calendar_acked_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
 

@@ -7,7 +7,7 @@ import logging
 
 from server.calendars import revocation
 from server.calendars.base import Credentials, ProviderError
-from server.db import db
+from server.db import write_transaction
 from server.errors import Conflict, NotFound
 from server.models import Account, CalendarConnection, utcnow
 from server.services import crypto
@@ -59,7 +59,7 @@ def connect(user, provider, email, credentials, config):
     cipher = crypto.cipher(config)
     now = utcnow()
     email = (email or '').strip().lower()
-    with db.atomic():
+    with write_transaction():
         # One conditional UPDATE claims the account for this provider: two users connecting
         # different providers at the same moment cannot both win.
         claimed = (Account.update(calendar_provider=provider)
@@ -171,7 +171,7 @@ def disconnect(user, config, provider_for=None):
     if connection.channel_id:
         _stop_channel(connection, config, provider_for)
     _revoke_grant(connection, config)
-    with db.atomic():
+    with write_transaction():
         (CalendarConnection.update(status='disconnected', access_token_enc='',
                                    refresh_token_enc='', token_expires_at=None, sync_cursor=None,
                                    channel_id=None, channel_token=None, channel_resource_id=None,

@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from peewee import fn
 
-from server.db import db
+from server.db import write_transaction
 from server.models import SyncDecision, User, utcnow
 
 DEFAULT_RETENTION_DAYS = 90
@@ -40,7 +40,7 @@ def prune(days, now=None, batch_size=BATCH_SIZE):
         while True:
             rows = _superseded(user_id, cutoff, after, batch_size)
             if rows:
-                with db.atomic():
+                with write_transaction():
                     deleted += (SyncDecision.delete()
                                 .where(SyncDecision.id.in_([row_id for row_id, _ in rows]))
                                 .execute())

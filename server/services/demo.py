@@ -7,7 +7,7 @@ import datetime
 import random
 from decimal import Decimal
 
-from server.db import db
+from server.db import write_transaction
 from server.models import (Account, Company, Contact, Deal, Meeting, MeetingCompany, MeetingDeal,
                            MeetingTicket, Note, Ticket, utcnow)
 from server.services import users
@@ -74,7 +74,7 @@ def find():
 def seed(reset=False, now=None):
     """Create the demo workspace and return its account; an existing one is kept unless reset."""
     now = now or utcnow()
-    with db.atomic():
+    with write_transaction():
         existing = find()
         if existing is not None and not reset:
             return existing

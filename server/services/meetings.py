@@ -6,7 +6,7 @@ import datetime
 from peewee import JOIN, Tuple, fn
 
 from server.calendars.links import http_url
-from server.db import MAX_ID, Prepared, db, row_loader
+from server.db import MAX_ID, Prepared, lock_row, row_loader, write_transaction
 from server.errors import NotFound, ValidationFailed
 from server.models import (Company, Contact, Deal, Meeting, MeetingAttendee, MeetingCompany,
                            MeetingContact, MeetingDeal, MeetingTicket, Note, Ticket, User,
@@ -232,7 +232,7 @@ def schedule(user, data):
     """Create a meeting from the CRM (R5): the activity, its attendees and associations."""
     _check_record_ids(user.account_id, data)
     now = utcnow()
-    with db.atomic():
+    with write_transaction():
         meeting = Meeting.create(
             account=user.account_id, user=user.id, created_by=user.id, title=data['title'],
             start=data['start'], end=data['end'], description=data.get('description', ''),
@@ -259,7 +259,8 @@ def update(user, meeting_id, changes):
         raise ValidationFailed('The meeting must end after it starts.', {'end': ['Must be after start.']})
     if changes:
         changes = dict(changes, updated_at=utcnow())
-        with db.atomic():
+        with write_transaction():
+            lock_row(Meeting, meeting.id)  # one writer of a meeting at a time (B1)
             Meeting.update(**changes).where(Meeting.id == meeting.id).execute()
             meeting_hooks.run('updated', meeting, user)
         meeting_hooks.run_after_commit('updated', meeting, user)
@@ -269,7 +270,10 @@ def update(user, meeting_id, changes):
 def add_attendees(user, meeting_id, attendees):
     """Add attendees in the CRM; the calendar push (B1) hangs off the 'attendees_added' hook."""
     meeting = get_meeting(user, meeting_id)
-    with db.atomic():
+    with write_transaction():
+        # Concurrent adds to one meeting queue here, so each reads the attendees the one
+        # before it wrote (positions, duplicates) and the outbox reads them whole (B1).
+        lock_row(Meeting, meeting.id)
         present = {r.email for r in MeetingAttendee.select(MeetingAttendee.email).where(
             MeetingAttendee.meeting == meeting.id)}
         new = []
@@ -292,7 +296,7 @@ def add_attendees(user, meeting_id, attendees):
 def delete(user, meeting_id, cancel_in_calendar=False):
     """Delete the CRM meeting; the calendar event stays unless asked (R6, B3)."""
     meeting = get_meeting(user, meeting_id)
-    with db.atomic():
+    with write_transaction():
         meeting_hooks.run('deleted', meeting, user, cancel_in_calendar=cancel_in_calendar)
         meeting.delete_instance()
     meeting_hooks.run_after_commit('deleted', meeting, user, cancel_in_calendar=cancel_in_calendar)
@@ -315,7 +319,7 @@ def add_attendee_as_contact(user, meeting_id, email):
         raise ValidationFailed('Members of your own organisation are not added as contacts (R12).',
                                {'email': ['Internal attendee.']})
     first, _, last = (attendee.display_name or '').strip().partition(' ')
-    with db.atomic():
+    with write_transaction():
         # Insert-or-ignore on the unique (account, email) index, then read: two Add clicks racing
         # each other (or a colleague adding the same person) end with one contact, never a 500.
         created = bool(Contact.insert(account=user.account_id, email=email, first_name=first,

@@ -1,7 +1,7 @@
 """Meeting notes (R20): idempotent by client_id so a retried POST never stores twice (B2)."""
 from peewee import IntegrityError, Value
 
-from server.db import Prepared, db
+from server.db import Prepared, write_transaction
 from server.errors import Conflict, Forbidden, NotFound
 from server.models import Meeting, Note, User, utcnow
 from server.services.meetings import get_meeting
@@ -41,7 +41,7 @@ def add(user, meeting_id, body, client_id=None):
     try:
         # Insert first: a new client_id is the common case, so it costs no look-up; the unique
         # (author, client_id) index catches a retry, even one racing the first POST.
-        with db.atomic():
+        with write_transaction():
             rows = _insert_note.raw_rows(user.account_id, int(meeting_id), user.id, body,
                                          client_id, now, now)
     except IntegrityError:

@@ -18,7 +18,7 @@ from peewee import JOIN
 
 from server.calendars.base import (Attendee, AuthExpired, NewEvent, ProviderError,
                                    TransientError)
-from server.db import db
+from server.db import lock_row, retrying, rollback_if_open, write_transaction
 from server.models import (CalendarConnection, CalendarOutbox, Meeting, MeetingAttendee, User,
                            utcnow)
 from server.services import crypto
@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
 RETRY_AFTER = datetime.timedelta(seconds=30)  # leave fresh rows to their after-commit job
+LEASE = datetime.timedelta(seconds=60)  # a delivery's hold on its event (a crashed one expires)
 
 _local = threading.local()
 
@@ -147,8 +148,7 @@ def subscribe():
 
 # -- delivery: after commit, in a job ---------------------------------------------------------
 
-def _new_event(row):
-    data = json.loads(row.payload or '{}')
+def _new_event(row, data):
     return NewEvent(title=data['title'], start=datetime.datetime.fromisoformat(data['start']),
                     end=datetime.datetime.fromisoformat(data['end']),
                     description=data.get('description', ''), location=data.get('location', ''),
@@ -158,38 +158,102 @@ def _new_event(row):
                     event_id=row.provider_event_id or '')
 
 
+@retrying
 def _claim(row):
-    """Take the row for this attempt; a concurrent worker that read it too gets nothing."""
-    return CalendarOutbox.update(attempts=CalendarOutbox.attempts + 1).where(
-        CalendarOutbox.id == row.id, CalendarOutbox.status == 'pending',
-        CalendarOutbox.attempts == row.attempts).execute() == 1
+    """Take the row for this attempt and read what to send; return (status, payload, covered).
+
+    'busy' while another delivery of the same event holds its lease (the caller comes back),
+    'lost' when a concurrent worker took this row. The payload is the meeting as it is now,
+    not as it was when the row was written: the calendar gets every attendee added since, and
+    the pending patches of the event written before this read are delivered with it
+    (``covered``): one calendar call, never an older list after a newer one (B1).
+    """
+    with write_transaction():
+        # The CRM's writes of this meeting take the same lock: this read sees them whole.
+        lock_row(Meeting, row.meeting_id)
+        now = utcnow()
+        busy = CalendarOutbox.select(CalendarOutbox.id).where(
+            CalendarOutbox.user == row.user_id,
+            CalendarOutbox.provider_event_id == row.provider_event_id,
+            CalendarOutbox.id != row.id, CalendarOutbox.claimed_until > now).exists()
+        if busy:
+            return 'busy', None, []
+        taken = CalendarOutbox.update(attempts=CalendarOutbox.attempts + 1,
+                                      claimed_until=now + LEASE).where(
+            CalendarOutbox.id == row.id, CalendarOutbox.status == 'pending',
+            CalendarOutbox.attempts == row.attempts).execute() == 1
+        if not taken:
+            return 'lost', None, []
+        payload, covered = json.loads(row.payload or '{}'), []
+        meeting = Meeting.get_or_none(Meeting.id == row.meeting_id) if row.meeting_id else None
+        if meeting is not None and row.action in ('insert', 'patch'):
+            _, payload = _snapshot(meeting.id, User.get_by_id(row.user_id))
+            covered = [i for (i,) in CalendarOutbox.select(CalendarOutbox.id).where(
+                CalendarOutbox.user == row.user_id, CalendarOutbox.status == 'pending',
+                CalendarOutbox.provider_event_id == row.provider_event_id,
+                CalendarOutbox.action == 'patch', CalendarOutbox.id != row.id).tuples()]
+        return 'claimed', payload, covered
 
 
+@retrying
 def _mark(row, **fields):
-    CalendarOutbox.update(**fields).where(CalendarOutbox.id == row.id).execute()
+    """Record the attempt's end (releasing its lease)."""
+    with write_transaction():
+        CalendarOutbox.update(claimed_until=None, **fields).where(
+            CalendarOutbox.id == row.id).execute()
+
+
+@retrying
+def _acknowledge(row, covered, event, connection):
+    """The calendar took the write: this row and the ones it covered are done, and the meeting
+    remembers when (the sync's echoes listed before then are older than this write)."""
+    with write_transaction():
+        if row.action == 'insert':
+            _link(row, event, connection)
+        now = utcnow()
+        CalendarOutbox.update(status='done', done_at=now, last_error='', claimed_until=None).where(
+            CalendarOutbox.id == row.id).execute()
+        if covered:
+            CalendarOutbox.update(status='done', done_at=now, last_error='').where(
+                CalendarOutbox.id.in_(covered), CalendarOutbox.status == 'pending').execute()
+        if row.meeting_id is not None:
+            Meeting.update(calendar_acked_at=now).where(Meeting.id == row.meeting_id).execute()
 
 
 def deliver(outbox_id, config, provider=None):
-    """Send one outbox row (after the earlier rows of its meeting); return its status."""
+    """Send one outbox row (after the earlier rows of its meeting); return its status:
+    'done', 'pending' (try again later), 'busy' (another delivery of its event is under way:
+    come back in a moment), 'failed' or 'missing'."""
     row = CalendarOutbox.get_or_none(CalendarOutbox.id == outbox_id)
     if row is None or row.status != 'pending':
         return row.status if row else 'missing'
-    earlier = (CalendarOutbox.select(CalendarOutbox.id).where(
+    # A list, not a cursor left open while the earlier rows are written (SQLite would hold
+    # its read snapshot across those writes).
+    earlier = [i for (i,) in CalendarOutbox.select(CalendarOutbox.id).where(
         CalendarOutbox.user == row.user_id, CalendarOutbox.status == 'pending',
         CalendarOutbox.id < row.id, CalendarOutbox.provider_event_id == row.provider_event_id)
-        .order_by(CalendarOutbox.id))
-    for (earlier_id,) in earlier.tuples():
-        if deliver(earlier_id, config, provider) != 'done':
-            return 'pending'  # order matters: never patch or delete before the insert
+        .order_by(CalendarOutbox.id).tuples()]
+    for earlier_id in earlier:
+        status = deliver(earlier_id, config, provider)
+        if status != 'done':
+            return 'busy' if status == 'busy' else 'pending'  # never patch before the insert
+    if earlier:
+        # An earlier insert or patch read the meeting after this row was written: covered.
+        row = CalendarOutbox.get_by_id(outbox_id)
+        if row.status != 'pending':
+            return row.status
     connection = _connection(row.user_id)
-    if connection is None or not _claim(row):
+    if connection is None:
         return 'pending'
+    status, payload, covered = _claim(row)
+    if status != 'claimed':
+        return 'busy' if status == 'busy' else 'pending'
     owned = provider is None
     try:
         if owned:
             from server.sync.runner import default_provider
             provider = default_provider(connection, config)
-        _send(row, provider, connection)
+        event = _send(row, payload, provider)
     except AuthExpired as error:
         # Not if the user disconnected meanwhile: their revoked grant is why (see connections).
         from server.services.connections import mark_needs_reconnect
@@ -213,60 +277,79 @@ def deliver(outbox_id, config, provider=None):
         log.warning('calendar write %s failed: %s', row.id, error)
         _mark(row, last_error=str(error)[:2000], status='failed')
         return 'failed'
+    except BaseException:
+        _mark(row)  # release the lease at once: the next attempt need not wait for it
+        raise
     finally:
         if owned and provider is not None and hasattr(provider, 'close'):
             provider.close()
-    _mark(row, status='done', done_at=utcnow(), last_error='')
+    _acknowledge(row, covered, event, connection)
     return 'done'
 
 
-def _send(row, provider, connection):
+def _send(row, payload, provider):
     if row.action == 'insert':
         event = None
         if row.attempts > 0:
             # An earlier attempt may have created the event and lost the answer.
             event = provider.get_event(row.provider_event_id)
         if event is None:
-            event = provider.insert_event(_new_event(row), send_updates=True)
-        _link(row, event, connection)
-    elif row.action == 'patch':
-        provider.patch_event(row.provider_event_id, _new_event(row), send_updates=True)
-    elif row.action == 'delete':
+            event = provider.insert_event(_new_event(row, payload), send_updates=True)
+        return event
+    if row.action == 'patch':
+        return provider.patch_event(row.provider_event_id, _new_event(row, payload),
+                                    send_updates=True)
+    if row.action == 'delete':
         provider.delete_event(row.provider_event_id, send_updates=True)
+    return None
 
 
 def _link(row, event, connection):
-    """Store the created event on the meeting, so its echo from the sync updates this meeting."""
-    with db.atomic():
-        if event.provider_event_id != row.provider_event_id:
-            # A provider that chose its own id: later rows and any echo logged meanwhile follow.
-            CalendarOutbox.update(provider_event_id=event.provider_event_id).where(
-                CalendarOutbox.user == row.user_id, CalendarOutbox.status == 'pending',
-                CalendarOutbox.provider_event_id == row.provider_event_id).execute()
-            Meeting.delete().where(
-                Meeting.user == row.user_id, Meeting.calendar_provider == connection.provider,
-                Meeting.provider_event_id == event.provider_event_id, Meeting.source == 'calendar',
-                Meeting.id != row.meeting_id).execute()
-        if row.meeting_id is not None:
-            Meeting.update(calendar_provider=connection.provider,
-                           provider_event_id=event.provider_event_id,
-                           calendar_link=event.html_link or '', updated_at=utcnow()).where(
-                Meeting.id == row.meeting_id).execute()
+    """Store the created event on the meeting, so its echo from the sync updates this meeting
+    (inside ``_acknowledge``'s transaction)."""
+    if event.provider_event_id != row.provider_event_id:
+        # A provider that chose its own id: later rows and any echo logged meanwhile follow.
+        CalendarOutbox.update(provider_event_id=event.provider_event_id).where(
+            CalendarOutbox.user == row.user_id, CalendarOutbox.status == 'pending',
+            CalendarOutbox.provider_event_id == row.provider_event_id).execute()
+        Meeting.delete().where(
+            Meeting.user == row.user_id, Meeting.calendar_provider == connection.provider,
+            Meeting.provider_event_id == event.provider_event_id, Meeting.source == 'calendar',
+            Meeting.id != row.meeting_id).execute()
+    if row.meeting_id is not None:
+        Meeting.update(calendar_provider=connection.provider,
+                       provider_event_id=event.provider_event_id,
+                       calendar_link=event.html_link or '', updated_at=utcnow()).where(
+            Meeting.id == row.meeting_id).execute()
 
 
 def deliver_pending(config, provider_for=None):
-    """Retry rows still owed (failed attempts, or a crash between commit and enqueue)."""
+    """Retry rows still owed (failed attempts, or a crash between commit and enqueue).
+
+    One row's failure is logged and never stops the others."""
     stale = utcnow() - RETRY_AFTER
-    rows = (CalendarOutbox.select(CalendarOutbox.id)
-            .join(CalendarConnection, JOIN.INNER,
-                  on=(CalendarConnection.user == CalendarOutbox.user))
-            .where(CalendarOutbox.status == 'pending', CalendarOutbox.created_at < stale,
-                   CalendarConnection.status == 'connected')
-            .order_by(CalendarOutbox.id).limit(500))
+    ids = [i for (i,) in CalendarOutbox.select(CalendarOutbox.id)
+           .join(CalendarConnection, JOIN.INNER,
+                 on=(CalendarConnection.user == CalendarOutbox.user))
+           .where(CalendarOutbox.status == 'pending', CalendarOutbox.created_at < stale,
+                  CalendarConnection.status == 'connected')
+           .order_by(CalendarOutbox.id).limit(500).tuples()]
     done = 0
-    for (outbox_id,) in rows.tuples():
-        done += deliver(outbox_id, config) == 'done'
+    for outbox_id in ids:
+        try:
+            done += retrying(deliver)(outbox_id, config) == 'done'
+        except Exception:
+            log.exception('calendar write %s failed; the other rows go on', outbox_id)
+            rollback_if_open()
     return done
+
+
+def unacknowledged(user_id, event_ids):
+    """The event ids among ``event_ids`` with a CRM insert or patch the calendar has not
+    acknowledged yet (B1: until then the CRM's meeting is the truth)."""
+    return {e for (e,) in select_in(CalendarOutbox, ('provider_event_id',),
+                                    {'user': user_id, 'status': 'pending'},
+                                    'provider_event_id', list(event_ids))}
 
 
 def forgotten(user_id, event_ids):

@@ -11,7 +11,7 @@ import re
 
 from peewee import JOIN, IntegrityError, Tuple, fn
 
-from server.db import db, is_postgres
+from server.db import is_postgres, write_transaction
 from server.errors import Conflict, NotFound, ValidationFailed
 from server.models import (Company, Contact, Deal, Meeting, MeetingAttendee, MeetingCompany,
                            MeetingContact, MeetingDeal, MeetingTicket, Note, Ticket, User)
@@ -188,7 +188,7 @@ def _save(user, kind_name, record_id, changes):
     """Create (no ``record_id``) or update a record and run the kind's follow-up, atomically."""
     kind = KINDS[kind_name]
     try:
-        with db.atomic():
+        with write_transaction():
             if record_id is None:
                 record_id = kind.model.create(account=user.account_id, **changes).id
             else:
@@ -217,7 +217,7 @@ def delete_record(user, kind_name, record_id):
     """Delete a record; its meeting associations go with it (ON DELETE CASCADE)."""
     kind = KINDS[kind_name]
     record = get_record(user, kind_name, record_id)
-    with db.atomic():
+    with write_transaction():
         kind.model.delete().where(kind.model.id == record.id).execute()
 
 

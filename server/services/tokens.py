@@ -3,7 +3,7 @@ import datetime
 import hashlib
 import secrets
 
-from server.db import Prepared, db, row_loader
+from server.db import Prepared, row_loader, write_transaction
 from server.errors import NotFound
 from server.models import Account, ApiToken, User, utcnow
 
@@ -92,7 +92,7 @@ def issue_replacing(user, name, installation=None):
     """
     earlier = (ApiToken.installation == installation if installation is not None
                else (ApiToken.name == name) & ApiToken.installation.is_null())
-    with db.atomic():
+    with write_transaction():
         _revoke_where(user, earlier)
         return issue(user, name=name, installation=installation)
 

@@ -3,7 +3,7 @@ import secrets
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from server.db import db
+from server.db import write_transaction
 from server.errors import Conflict
 from server.models import Account, User
 
@@ -11,7 +11,7 @@ from server.models import Account, User
 def create(email, account_name, name='', password=None, role=None, website_domain=''):
     """Create a user in the named account, creating the account (with this user as admin)."""
     email = email.strip().lower()
-    with db.atomic():
+    with write_transaction():
         if User.select().where(User.email == email).exists():
             raise Conflict(f'A user with e-mail {email} already exists.', {'email': ['Taken.']})
         account = Account.get_or_none(Account.name == account_name)

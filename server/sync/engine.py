@@ -15,7 +15,7 @@ import logging
 import operator
 import types
 
-from server.db import db
+from server.db import is_postgres, retrying, write_transaction
 from server.models import (Account, Contact, Meeting, MeetingAttendee, MeetingContact,
                            SyncDecision, User, utcnow)
 from server.services import outbox
@@ -77,8 +77,19 @@ def _cut(value, length):
 class _Stored:
     """The meetings and attendees already in the database for a page's events."""
 
-    def __init__(self, scope, event_ids):
-        names = ('id', 'provider_event_id', 'source', 'frozen') + MEETING_FIELDS
+    def __init__(self, scope, event_ids, listed_at=None):
+        # B1, in this order: the CRM's meetings of the page locked (PostgreSQL; a CRM write
+        # of one of them, which takes the same lock, is either committed and seen below or
+        # waits for this page), then the writes the calendar still owes, then the meetings.
+        if is_postgres():
+            list(Meeting.select(Meeting.id).where(
+                Meeting.user == scope.user_id, Meeting.calendar_provider == scope.provider,
+                Meeting.source == 'crm', is_in(Meeting.provider_event_id, event_ids))
+                .order_by(Meeting.id).for_update())
+        self.unacknowledged = outbox.unacknowledged(scope.user_id, event_ids)
+        self.listed_at = listed_at
+        names = ('id', 'provider_event_id', 'source', 'frozen',
+                 'calendar_acked_at') + MEETING_FIELDS
         self.meetings = {}
         for row in select_in(Meeting, names, {'user': scope.user_id,
                                               'calendar_provider': scope.provider},
@@ -110,7 +121,18 @@ class _Stored:
             unchanged = (all(getattr(meeting, k) == v for k, v in wanted.items())
                          and self.attendees[meeting.id] == rows)
         return rules.Existing(meeting_id=meeting.id, source=meeting.source, frozen=meeting.frozen,
-                              status=meeting.status, unchanged=unchanged)
+                              status=meeting.status, unchanged=unchanged,
+                              awaiting_calendar=self.awaiting_calendar(meeting))
+
+    def awaiting_calendar(self, meeting):
+        """B1: the CRM's meeting has a write the calendar has not answered, or answered after
+        this page was asked for (so the page may show the event as it was before it)."""
+        if meeting.source != 'crm':
+            return False
+        if meeting.provider_event_id in self.unacknowledged:
+            return True
+        acked = meeting.calendar_acked_at
+        return acked is not None and self.listed_at is not None and acked >= self.listed_at
 
 
 class _Plan:
@@ -143,13 +165,17 @@ def _gc_paused():
             gc.enable()
 
 
-def apply_page(scope, events, now=None):
-    """Apply ``events`` (CalendarEvents) for ``scope``; return one Outcome per event."""
+@retrying
+def apply_page(scope, events, now=None, listed_at=None):
+    """Apply ``events`` (CalendarEvents) for ``scope``; return one Outcome per event.
+
+    ``listed_at``: when the page was asked for (before the provider answered). A CRM meeting
+    whose write the calendar acknowledged after that keeps the CRM's version (B1)."""
     with _gc_paused():
-        return _apply_page(scope, events, now)
+        return _apply_page(scope, events, now, listed_at)
 
 
-def _apply_page(scope, events, now):
+def _apply_page(scope, events, now, listed_at=None):
     now = now or utcnow()
     stamp = stored_datetime(now)  # every row of the page carries it: converted once
     latest = {}
@@ -169,8 +195,8 @@ def _apply_page(scope, events, now):
         (members if member else events).append(event)
     events += members
     wanted.discard('')
-    with db.atomic():
-        stored = _Stored(scope, wanted)
+    with write_transaction():
+        stored = _Stored(scope, wanted, listed_at)
         people = _people(events)
         contact_ids, internal = _match(scope, people, stored)
         plan, outcomes = _Plan(), []
@@ -255,7 +281,7 @@ def _decide(context, scope, event, rows, stored, page_masters, plan, stamp):
         plan.deletes.add(meeting.id)
     elif reason == 'r15_made_private':
         plan.freezes.add(meeting.id)
-    elif decision in (LOGGED, UPDATED) and reason != 'r9_unchanged':
+    elif decision in (LOGGED, UPDATED) and reason not in ('r9_unchanged', 'b1_awaiting_calendar'):
         if event.status == 'cancelled':
             row, people = _cancelled_occurrence(event, meeting, master_meeting, master_event,
                                                 stored)

@@ -29,6 +29,8 @@ REASONS = {
     'r15_frozen': 'The event is private: its meeting is kept but no longer updated.',
     'r6_deleted_in_crm': 'Its meeting was deleted in the CRM; the calendar event was kept.',
     'invalid_event': 'The calendar sent incomplete or inconsistent data for this event.',
+    'b1_awaiting_calendar': 'The meeting was changed in the CRM and the calendar had not '
+                            'confirmed that change yet, so the CRM\'s version was kept.',
 }
 
 
@@ -40,6 +42,9 @@ class Existing:
     frozen: bool = False
     status: str = 'scheduled'
     unchanged: bool = False  # the meeting already holds exactly what the event says
+    # B1: a CRM change of this meeting the calendar has not acknowledged, or acknowledged
+    # after this event was listed: the event may predate it.
+    awaiting_calendar: bool = False
 
 
 @dataclasses.dataclass(slots=True)  # one per event of every page: slots make it cheaper
@@ -199,6 +204,9 @@ def decide(event, context):
         return SKIPPED, 'invalid_event'
     if existing is not None and existing.frozen:
         return SKIPPED, 'r15_frozen'
+    if existing is not None and existing.awaiting_calendar:
+        # An echo of (or older than) our own write: it must not undo what the CRM added since.
+        return UPDATED, 'b1_awaiting_calendar'
     if existing is None and context.deleted_in_crm:
         return SKIPPED, 'r6_deleted_in_crm'
     if event.status == 'cancelled':

@@ -155,14 +155,15 @@ def _run(connection, provider, policy, owner, seconds, result, progress, sleep, 
     since = scope.connected_at - lookback if scope.connected_at else None
 
     def fetch(cursor, page):
-        return with_retries(lambda: provider.list_changes(
+        listed_at = utcnow()  # before the provider answers: what B1 compares acks with
+        return listed_at, with_retries(lambda: provider.list_changes(
             sync_cursor=cursor, page=page, since=None if cursor else since),
             policy, sleep=sleep)
 
     # The next page is fetched while this one is written: the provider's answer time overlaps
     # the database work. One fetch at a time, so the provider is never used concurrently.
-    def apply(events):
-        outcomes = apply_page(scope, events)
+    def apply(events, listed_at):
+        outcomes = apply_page(scope, events, listed_at=listed_at)
         result.events += len(outcomes)
         result.decisions.update(o.decision for o in outcomes)
         if progress is not None:
@@ -172,9 +173,11 @@ def _run(connection, provider, policy, owner, seconds, result, progress, sleep, 
         cursor = connection.sync_cursor
         pending = prefetch.submit(fetch, cursor, None)
         series = SeriesPass(scope)  # R13: what only the whole pass tells about a series
+        first_listed = None  # when this pass's first page was asked for (B1)
         while True:
             try:
-                changes = pending.result()
+                listed_at, changes = pending.result()
+                first_listed = first_listed or listed_at
             except CursorExpired:
                 if cursor is None:
                     raise  # a full pass cannot expire; something else is wrong
@@ -183,7 +186,7 @@ def _run(connection, provider, policy, owner, seconds, result, progress, sleep, 
                 log.info('sync cursor expired for connection %s: full resync', connection.id)
                 cursor, result.full_resync = None, True
                 pending = prefetch.submit(fetch, cursor, None)
-                series = SeriesPass(scope)
+                series, first_listed = SeriesPass(scope), None
                 continue
             # R13 on Outlook: removals that name only an occurrence, resolved before the next
             # page is fetched (the lookup asks the provider, which is never used by two
@@ -196,15 +199,15 @@ def _run(connection, provider, policy, owner, seconds, result, progress, sleep, 
             _renew(connection, owner, seconds)
             events, ended = series.take(changes, events)
             if ended:
-                apply(ended)
+                apply(ended, first_listed)  # held since an earlier page: its listing time
             occurrences.remember(scope, changes.occurrences)
-            apply(events)
+            apply(events, listed_at)
             if not changes.next_page:
                 # Every page is written: the held cancelled weeks find their masters, and
                 # the weeks no page listed are decided (series_pass).
                 late = series.finish()
                 if late:
-                    apply(late)
+                    apply(late, first_listed)
                 if changes.sync_cursor and not _finish(connection, sync_cursor=changes.sync_cursor):
                     raise Disconnected()
                 return
