@@ -105,6 +105,7 @@ def bind(url, pool_size=8):
 # runs such transactions concurrently, and what still collides (a deadlock, a serialization
 # failure) is retried whole by ``retrying``.
 
+NO_KEY_UPDATE = 'FOR NO KEY UPDATE'  # the row lock an UPDATE of non-key columns takes
 RETRY_ATTEMPTS = 5
 RETRY_BASE_SECONDS = 0.05
 # SQLSTATEs PostgreSQL documents as "retry the transaction": serialization_failure,
@@ -126,11 +127,12 @@ def write_transaction():
 def lock_row(model, row_id):
     """Inside a write transaction: hold ``model``'s row ``row_id`` until commit, so writers of
     the same row (and readers that must see it whole) queue one behind the other. PostgreSQL
-    takes a row lock (SELECT ... FOR UPDATE); SQLite's BEGIN IMMEDIATE already serializes
-    every writer (peewee refuses FOR UPDATE there)."""
+    takes a row lock (FOR NO KEY UPDATE: inserts of rows that reference it, whose foreign-key
+    checks share the key, go on); SQLite's BEGIN IMMEDIATE already serializes every writer
+    (peewee refuses FOR UPDATE there)."""
     if row_id is not None and is_postgres():
         list(model.select(model._meta.primary_key).where(
-            model._meta.primary_key == row_id).for_update())
+            model._meta.primary_key == row_id).for_update(NO_KEY_UPDATE))
 
 
 def is_retryable(error):

@@ -208,6 +208,7 @@ def _acknowledge(row, covered, event, connection):
     """The calendar took the write: this row and the ones it covered are done, and the meeting
     remembers when (the sync's echoes listed before then are older than this write)."""
     with write_transaction():
+        lock_row(Meeting, row.meeting_id)  # first, as _claim does: one lock order
         if row.action == 'insert':
             _link(row, event, connection)
         now = utcnow()

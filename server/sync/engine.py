@@ -15,7 +15,7 @@ import logging
 import operator
 import types
 
-from server.db import is_postgres, retrying, write_transaction
+from server.db import NO_KEY_UPDATE, is_postgres, retrying, write_transaction
 from server.models import (Account, Contact, Meeting, MeetingAttendee, MeetingContact,
                            SyncDecision, User, utcnow)
 from server.services import outbox
@@ -85,7 +85,7 @@ class _Stored:
             list(Meeting.select(Meeting.id).where(
                 Meeting.user == scope.user_id, Meeting.calendar_provider == scope.provider,
                 Meeting.source == 'crm', is_in(Meeting.provider_event_id, event_ids))
-                .order_by(Meeting.id).for_update())
+                .order_by(Meeting.id).for_update(NO_KEY_UPDATE))
         self.unacknowledged = outbox.unacknowledged(scope.user_id, event_ids)
         self.listed_at = listed_at
         names = ('id', 'provider_event_id', 'source', 'frozen',
