@@ -71,7 +71,8 @@ def test_b1_concurrent_adds_keep_every_attendee(product):
     for gap, (meeting_id, event_id, emails, missing_in_answer, contact_answers,
                add_answers) in rounds:
         _settled(product, meeting_id, event_id, emails)
-        crm = {a['email'] for a in product.call('GET', f'/meetings/{meeting_id}').json()['attendees']}
+        detail = product.call('GET', f'/meetings/{meeting_id}').json()
+        crm = {a['email'] for a in detail['attendees']}
         event = product.fake.store.events[event_id]
         on_event = {a.email for a in event.attendees}
         invites = collections.Counter(
@@ -87,7 +88,8 @@ def test_b1_concurrent_adds_keep_every_attendee(product):
         }
     print('B1 rounds:', report)
     expected = {'crm': ADDS, 'calendar': ADDS, 'invited_once': ADDS, 'invited_more': 0,
-                'missing_in_answer': 0, 'add_not_200': 0, 'add_contact_201': ADDS, 'add_contact_other': {}}
+                'missing_in_answer': 0, 'add_not_200': 0, 'add_contact_201': ADDS,
+                'add_contact_other': {}}
     assert report == {gap: expected for gap in GAPS_MS}, (
         report, product.processes.worker_log()[-4000:])
     assert not product.processes.unhandled_task_errors()
