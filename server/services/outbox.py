@@ -248,7 +248,7 @@ def deliver(outbox_id, config, provider=None):
         return 'pending'
     status, payload, covered = _claim(row)
     if status != 'claimed':
-        return 'busy' if status == 'busy' else 'pending'
+        return 'busy'  # another delivery has it (or its event) now: look again shortly
     owned = provider is None
     try:
         if owned:

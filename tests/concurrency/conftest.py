@@ -46,6 +46,8 @@ class Product:
 def product(app, google_fake, tmp_path):
     """gunicorn + the worker on the tests' database; the rep's Google calendar connected (push
     channel open, first sync done)."""
+    # Google pushes only to https; the product here is plain http on 127.0.0.1, so opt in.
+    google_fake.allow_http_push = True
     config = dict(google_fake.config(), TOKEN_ENCRYPTION_KEY=TEST_ENCRYPTION_KEY,
                   CALENDAR_HTTP_TIMEOUT=5)
     processes = Processes(DATABASE_URL, tmp_path / 'product', env=config)

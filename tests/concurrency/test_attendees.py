@@ -81,6 +81,8 @@ def test_b1_concurrent_adds_keep_every_attendee(product):
             'crm': len(crm & set(emails)), 'calendar': len(on_event & set(emails)),
             'invited_once': sum(1 for e in emails if invites[e] == 1),
             'invited_more': sum(1 for e in emails if invites[e] > 1),
+            'cancelled': sum(1 for i in product.fake.store.invitations_for(event_id)
+                             if i.kind == 'cancel'),
             'missing_in_answer': len(missing_in_answer), 'add_not_200': sum(
                 n for status, n in add_answers.items() if status != 200),
             'add_contact_201': contact_answers[201], 'add_contact_other': dict(
@@ -88,6 +90,7 @@ def test_b1_concurrent_adds_keep_every_attendee(product):
         }
     print('B1 rounds:', report)
     expected = {'crm': ADDS, 'calendar': ADDS, 'invited_once': ADDS, 'invited_more': 0,
+                'cancelled': 0,
                 'missing_in_answer': 0, 'add_not_200': 0, 'add_contact_201': ADDS,
                 'add_contact_other': {}}
     assert report == {gap: expected for gap in GAPS_MS}, (
