@@ -10,7 +10,7 @@ its tokens would not decrypt is connected again once a restored old key reads th
 """
 import dataclasses
 
-from server.db import db, is_postgres
+from server.db import write_transaction
 from server.models import CalendarConnection, utcnow
 from server.services import crypto
 
@@ -32,7 +32,7 @@ def rotate(config, batch_size=BATCH_SIZE):
     result = RotationResult()
     after = 0
     while True:
-        with _writing():
+        with write_transaction():  # it reads, then writes: SQLite's lock up front
             rows = list(CalendarConnection
                         .select(CalendarConnection.id, CalendarConnection.status,
                                 CalendarConnection.reconnect_reason,
@@ -49,11 +49,6 @@ def rotate(config, batch_size=BATCH_SIZE):
                 _rotate_row(cipher, row, result)
         after = rows[-1].id
 
-
-def _writing():
-    """A transaction that takes SQLite's write lock when it begins: this one reads, then writes,
-    and a deferred one could not upgrade its lock while a sync writes (``database is locked``)."""
-    return db.atomic() if is_postgres() else db.atomic(lock_type='IMMEDIATE')
 
 
 def _rotate_row(cipher, row, result):
