@@ -51,6 +51,15 @@ def _connection(user_id):
                                           CalendarConnection.status == 'connected')
 
 
+def _calendar(user_id):
+    """The calendar the user's CRM changes are owed to: connected, or waiting for the user to
+    reconnect it (an expired grant, unreadable tokens). What is owed to the latter is held,
+    not dropped, and delivered once reconnected (tasks.start_calendar)."""
+    return CalendarConnection.get_or_none(
+        CalendarConnection.user == user_id,
+        CalendarConnection.status.in_(('connected', 'needs_reconnect')))
+
+
 def _snapshot(meeting_id, user):
     """The meeting as the calendar should show it, taken inside the CRM's transaction."""
     meeting = Meeting.get_by_id(meeting_id)
@@ -96,7 +105,7 @@ def _pushable(meeting, user, connection):
 
 def on_scheduled(meeting, user):
     """R5: owe the calendar an insert (with invitations) and tie the meeting to its event id."""
-    connection = _connection(user.id)
+    connection = _calendar(user.id)
     if connection is None:
         return
     event_id = new_event_id()
@@ -109,7 +118,7 @@ def on_scheduled(meeting, user):
 def on_changed(meeting, user, emails=None):
     """B1 (and plain edits): owe the calendar a patch carrying the whole attendee list."""
     user = _owner(meeting, user)
-    connection = _connection(user.id)
+    connection = _calendar(user.id)
     current, payload = _snapshot(meeting.id, user)
     if _pushable(current, user, connection):
         _write(user, meeting.id, 'patch', current.provider_event_id, payload)
@@ -122,7 +131,7 @@ def on_deleted(meeting, user, cancel_in_calendar=False):
     if current is None or not current.provider_event_id:
         return
     user = _owner(current, user)
-    connection = _connection(user.id)
+    connection = _calendar(user.id)
     if cancel_in_calendar and _pushable(current, user, connection):
         _write(user, None, 'delete', current.provider_event_id)
     _write(user, None, 'forget', current.provider_event_id, status='done')

@@ -63,9 +63,30 @@ def test_r5_scheduling_inserts_the_event_once_with_invitations(app, caller, cale
 
 def test_r5_without_a_connected_calendar_nothing_is_owed(app, caller, calendar):
     with db.connection_context():
-        CalendarConnection.update(status='needs_reconnect').execute()
+        CalendarConnection.update(status='disconnected').execute()
     schedule(caller)
     assert outbox_rows() == [] and calendar.live() == {}
+
+
+def test_r5_b9_a_meeting_scheduled_while_the_calendar_needs_reconnecting_is_held_then_sent(
+        app, caller, calendar):
+    """B9: the scheduling is not lost because the grant expired: it waits, spending no attempt,
+    and reaching the calendar once, with its invitations, after the user reconnects."""
+    with db.connection_context():
+        CalendarConnection.update(status='needs_reconnect').execute()
+    meeting = schedule(caller)
+    added = caller.post(f"/meetings/{meeting['id']}/attendees",
+                        json={'attendees': [{'email': 'late@client.com'}]})
+    assert added.status_code == 200
+    assert outbox_rows() == [('insert', 'pending', 0), ('patch', 'pending', 0)]
+    assert calendar.live() == {}
+    with db.connection_context():
+        CalendarConnection.update(status='connected').execute()
+        ids = [r.id for r in CalendarOutbox.select().order_by(CalendarOutbox.id)]
+        assert [outbox.deliver(i, app.config) for i in ids] == ['done', 'done']
+    [event] = calendar.live().values()
+    assert sorted(calendar.invitations_for(event.provider_event_id)) == [
+        'buyer@client.com', 'colleague@acme.com', 'late@client.com']
 
 
 def test_b1_attendees_added_later_are_invited(app, caller, calendar):
