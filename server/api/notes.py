@@ -13,7 +13,7 @@ blp = Blueprint('notes', __name__, description='Meeting notes')
 class MeetingNotes(MethodView):
     @blp.response(200, NoteListSchema)
     def get(self, meeting_id):
-        """List a meeting's notes, oldest first."""
+        """List a meeting's notes, in the order they were typed (typed_at)."""
         return {'items': notes.list_for_meeting(g.user, meeting_id)}
 
     # An instance: webargs would build one per request from the class (see api/meetings.py).
@@ -22,7 +22,8 @@ class MeetingNotes(MethodView):
     @blp.alt_response(200, schema=NoteSchema, description='Same client_id: the stored note')
     def post(self, data, meeting_id):
         """Add a note; repeating a client_id returns the stored note (200)."""
-        note, created = notes.add(g.user, meeting_id, data['body'], data.get('client_id'))
+        note, created = notes.add(g.user, meeting_id, data['body'], data.get('client_id'),
+                                  data.get('typed_at'))
         return note, 201 if created else 200
 
 

@@ -114,8 +114,12 @@ class Note(BaseModel):
     body = TextField()
     # Chosen by the client; a retried POST with the same id returns the first note (B2).
     client_id = CharField(max_length=64, null=True)
+    # When the user typed it (the client's clock, checked by the API); created_at is when the
+    # server stored it, which for a note typed offline is later (B9, R20).
+    typed_at = DateTimeField(default=utcnow)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
 
     class Meta:
-        indexes = ((('author', 'client_id'), True), (('meeting', 'created_at'), False))
+        indexes = ((('author', 'client_id'), True), (('meeting', 'created_at'), False),
+                   (('meeting', 'typed_at'), False))

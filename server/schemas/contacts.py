@@ -6,6 +6,12 @@ from server.schemas.fields import Id, LowerEmail, UTCDateTime
 from server.schemas.records import RecordQuerySchema, page_schema
 
 
+class OwnerSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    email = fields.String(dump_only=True)
+
+
 class ContactSchema(Schema):
     id = fields.Integer(dump_only=True)
     email = fields.String(dump_only=True)
@@ -17,6 +23,9 @@ class ContactSchema(Schema):
     company = fields.Function(lambda c: c.company.name if c.company_id else None, dump_only=True)
     job_title = fields.String(dump_only=True)
     owner_id = fields.Integer(dump_only=True, allow_none=True)
+    # Who the owner is, so a client can name them (not "User #2"); null without an owner.
+    owner = fields.Function(lambda c: OwnerSchema().dump(c.owner) if c.owner_id else None,
+                            dump_only=True)
     created_at = UTCDateTime(dump_only=True)
 
 

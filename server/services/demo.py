@@ -209,7 +209,7 @@ def _meetings(rng, account, alex, sam, companies, contacts, strangers, deals, no
             for i, body in enumerate(rng.sample(NOTES, rng.choice((1, 2, 3)))):
                 written = start + datetime.timedelta(minutes=5 + 7 * i)
                 Note.create(account=account, meeting=meeting, author=alex, body=body,
-                            created_at=written, updated_at=written)
+                            typed_at=written, created_at=written, updated_at=written)
     # One support meeting sits on a ticket's timeline too.
     first_ticket = Ticket.select().where(Ticket.account == account).order_by(Ticket.id).first()
     last_meeting = Meeting.select().where(Meeting.account == account).order_by(

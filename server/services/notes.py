@@ -17,33 +17,38 @@ def list_for_meeting(user, meeting_id):
     meeting = get_meeting(user, meeting_id)
     return list(Note.select(Note, User).join(User)
                 .where(Note.meeting == meeting.id)
-                .order_by(Note.created_at, Note.id))
+                .order_by(Note.typed_at, Note.id))
 
 
 # One statement adds a note: it goes in only if its meeting is in the author's account (else
 # no row comes back: 404), so the meeting look-up is not a query of its own. RETURNING works on
 # PostgreSQL and SQLite >= 3.35. Timestamps are two arguments: Prepared needs one per value.
-_insert_note = Prepared(lambda account_id, meeting_id, author_id, body, client_id, created_at,
-                        updated_at: (
+_insert_note = Prepared(lambda account_id, meeting_id, author_id, body, client_id, typed_at,
+                        created_at, updated_at: (
     Note.insert_from(
         Meeting.select(Meeting.account, Meeting.id, Value(author_id), Value(body),
-                       Value(client_id), Value(created_at), Value(updated_at))
+                       Value(client_id), Value(typed_at), Value(created_at), Value(updated_at))
         .where(Meeting.id == meeting_id, Meeting.account == account_id),
-        [Note.account, Note.meeting, Note.author, Note.body, Note.client_id, Note.created_at,
-         Note.updated_at])
+        [Note.account, Note.meeting, Note.author, Note.body, Note.client_id, Note.typed_at,
+         Note.created_at, Note.updated_at])
     .returning(Note.id)))
 
 
-def add(user, meeting_id, body, client_id=None):
-    """Add a note; return (note, created). The same client_id returns the first note."""
+def add(user, meeting_id, body, client_id=None, typed_at=None):
+    """Add a note; return (note, created). The same client_id returns the first note.
+
+    ``typed_at`` is when the user typed it (a note sent late from an outbox, B2); the API
+    checks it is recent. Without one the note was typed now.
+    """
     client_id = client_id or None
     now = utcnow()
+    typed_at = typed_at or now
     try:
         # Insert first: a new client_id is the common case, so it costs no look-up; the unique
         # (author, client_id) index catches a retry, even one racing the first POST.
         with write_transaction():
             rows = _insert_note.raw_rows(user.account_id, int(meeting_id), user.id, body,
-                                         client_id, now, now)
+                                         client_id, typed_at, now, now)
     except IntegrityError:
         existing = next(iter(_by_client_id(user.id, client_id)), None) if client_id else None
         if existing is None:
@@ -53,7 +58,7 @@ def add(user, meeting_id, body, client_id=None):
     if not rows:
         raise NotFound('Meeting not found.')
     note = Note(id=rows[0][0], account=user.account_id, meeting=int(meeting_id), author=user,
-                body=body, client_id=client_id, created_at=now, updated_at=now)
+                body=body, client_id=client_id, typed_at=typed_at, created_at=now, updated_at=now)
     return note, True
 
 

@@ -36,6 +36,7 @@ class Kind:
     unique: tuple = ()  # fields unique per account (a duplicate answers 409)
     descending: bool = False
     joins_company: bool = False  # the output shows the company's name
+    joins_owner: bool = False  # the output names the owner (not only an id)
     after_write: object = None  # called as after_write(record, changes) inside the write
     email_column: object = None  # a whole e-mail in ``?q=`` is looked up here by equality
 
@@ -60,7 +61,7 @@ KINDS = {
                      search=(Contact.first_name, Contact.last_name, Contact.email, Company.name),
                      filters=('email', 'company_id', 'owner_id'),
                      references=('company', 'owner'), unique=('email',), joins_company=True,
-                     after_write=_match_attendees, email_column=Contact.email),
+                     joins_owner=True, after_write=_match_attendees, email_column=Contact.email),
     'companies': Kind('Company', Company, MeetingCompany, order=(Company.name, Company.id),
                       search=(Company.name, Company.domain), filters=('domain',)),
     'deals': Kind('Deal', Deal, MeetingDeal, order=(Deal.name, Deal.id), search=(Deal.name,),
@@ -97,11 +98,13 @@ def _decode_keyset(cursor, width):
 
 def _select(kind, account_id):
     model = kind.model
+    columns = [model] + [Company] * kind.joins_company + [User] * kind.joins_owner
+    query = model.select(*columns)
     if kind.joins_company:
-        return (model.select(model, Company)
-                .join(Company, JOIN.LEFT_OUTER, on=(model.company == Company.id))
-                .where(model.account == account_id))
-    return model.select().where(model.account == account_id)
+        query = query.join_from(model, Company, JOIN.LEFT_OUTER, on=(model.company == Company.id))
+    if kind.joins_owner:
+        query = query.join_from(model, User, JOIN.LEFT_OUTER, on=(model.owner == User.id))
+    return query.where(model.account == account_id)
 
 
 def _search(query, kind, q):
@@ -224,14 +227,14 @@ def delete_record(user, kind_name, record_id):
 # -- the timeline (R8, R20) -----------------------------------------------------------------
 
 def attach_notes(meetings):
-    """Load every meeting's notes with their authors, oldest first, in one query."""
+    """Load every meeting's notes with their authors, in the order typed, in one query."""
     by_id = {m.id: m for m in meetings}
     for meeting in meetings:
         meeting.notes_list = []
     if by_id:
         rows = (Note.select(Note, User).join(User)
                 .where(Note.meeting.in_(list(by_id)))
-                .order_by(Note.created_at, Note.id))
+                .order_by(Note.typed_at, Note.id))
         for note in rows:
             by_id[note.meeting_id].notes_list.append(note)
     return meetings

@@ -302,3 +302,20 @@ def test_search_folds_accented_letters_on_every_database(caller):
     assert [c['email'] for c in caller.get('/contacts?q=jÖrg').json['items']] == [
         'strasse@wien.example']
     assert caller.get('/contacts', query_string={'q': 'émile'}).json['items'] == []
+
+
+def test_issue9_contact_names_its_owner_not_only_an_id(caller, make_caller):
+    """GET /contacts/{id} says who owns it ({id, name, email}), so no client shows 'User #2'."""
+    from server.db import db
+    from server.models import User
+    with db.connection_context():
+        colleague = User.create(account=caller.user.account_id, email='sam@acme.com',
+                                name='Sam Seller')
+    owned = caller.post('/contacts', json={'email': 'bea@client.com', 'first_name': 'Bea',
+                                           'owner_id': colleague.id}).json
+    unowned = caller.post('/contacts', json={'email': 'cy@client.com', 'first_name': 'Cy'}).json
+    got = caller.get(f"/contacts/{owned['id']}").json
+    assert got['owner'] == {'id': colleague.id, 'name': 'Sam Seller', 'email': 'sam@acme.com'}
+    assert caller.get(f"/contacts/{unowned['id']}").json['owner'] is None
+    listed = {c['email']: c['owner'] for c in caller.get('/contacts').json['items']}
+    assert listed == {'bea@client.com': got['owner'], 'cy@client.com': None}

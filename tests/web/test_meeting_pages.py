@@ -172,3 +172,17 @@ def test_oversized_forms_get_messages_not_errors(browser, rep, crm):
     assert response.status_code == 302
     assert 'The note was not saved' in browser.get(response.headers['Location']).get_data(as_text=True)
     assert Meeting.select().count() == 1 and Note.select().count() == 0
+
+
+def test_b9_meeting_page_orders_and_shows_notes_by_the_time_they_were_typed(browser, rep, crm):
+    """A note typed offline and delivered late shows its typing time, in typing order."""
+    from server.models import utcnow
+    from server.services import notes
+    meeting = schedule(rep, 'Pricing call', at(1), ['hank@globex.example'])
+    typed = utcnow().replace(second=0, microsecond=0) - datetime.timedelta(hours=3)
+    notes.add(rep, meeting.id, 'Delivered now, typed later')
+    notes.add(rep, meeting.id, 'Typed offline hours ago', typed_at=typed)
+    for path in (f'/meetings/{meeting.id}', f'/contacts/{crm["contact"].id}'):
+        page = browser.get(path).get_data(as_text=True)
+        assert page.index('Typed offline hours ago') < page.index('Delivered now, typed later')
+        assert f'<time datetime="{typed.isoformat()}Z">' in page
