@@ -16,8 +16,10 @@ export class ApiError extends Error {
 // endless skeleton (issue 9). Counted until the body is read, which can stall too.
 export const REQUEST_TIMEOUT_MS = 10000;
 
-export async function api(path, { method = 'GET', body, query } = {}) {
-  const { serverUrl, token } = await getSettings();
+// auth: { serverUrl, token } to use instead of the stored ones (the outbox sends a note only
+// with the token of the user who typed it).
+export async function api(path, { method = 'GET', body, query, auth } = {}) {
+  const { serverUrl, token } = auth || await getSettings();
   if (!token) throw new ApiError('auth', 401, 'Not signed in');
   const url = new URL(serverUrl + '/api/v1' + path);
   for (const [key, value] of Object.entries(query || {})) {

@@ -1,24 +1,36 @@
 // Notes waiting for the server (B2). One storage key per note, so the panel adding a note
 // and the service worker removing another can never overwrite each other's writes.
+// Each note belongs to the user and server it was typed for (B9): it is only ever sent with
+// that user's token, so a note typed by one rep is never posted by the next one to sign in.
 import { api } from './api.js';
+import { getSettings } from './settings.js';
 
 const PREFIX = 'outbox:';
+export const STATUS_KEY = 'outboxStatus';  // the worker's last word: unreachable/sending/sent
+export const MAX_NOTE = 20000;  // the server's limit, in characters (code points)
 
-export async function enqueue(meetingId, body) {
+// owner: { server_url, user_id } of the signed-in user who typed the note.
+export async function enqueue(meetingId, body, owner) {
+  const now = new Date().toISOString();
   const item = {
-    client_id: crypto.randomUUID(), meeting_id: meetingId, body,
-    queued_at: new Date().toISOString(), error: null,
+    client_id: crypto.randomUUID(), meeting_id: meetingId, body, ...owner,
+    typed_at: now, queued_at: now, error: null,
   };
   await chrome.storage.local.set({ [PREFIX + item.client_id]: item });
   return item;
 }
 
-export async function pending(meetingId) {
+const ownedBy = (owner) => (item) => owner != null
+  && item.server_url === owner.server_url && item.user_id === owner.user_id;
+
+// The owner's notes (of one meeting, or all), oldest first; owner null: every note.
+export async function pending(meetingId, owner) {
   const all = await chrome.storage.local.get(null);
   return Object.entries(all)
     .filter(([key, item]) => key.startsWith(PREFIX) && (meetingId == null || item.meeting_id === meetingId))
     .map(([, item]) => item)
-    .sort((a, b) => a.queued_at.localeCompare(b.queued_at));
+    .filter(owner === undefined ? () => true : ownedBy(owner))
+    .sort((a, b) => a.typed_at.localeCompare(b.typed_at));
 }
 
 export function discard(clientId) {
@@ -26,29 +38,81 @@ export function discard(clientId) {
 }
 
 export function isOutboxChange(changes) {
-  return Object.keys(changes).some((key) => key.startsWith(PREFIX));
+  return Object.keys(changes).some((key) => key.startsWith(PREFIX) || key === STATUS_KEY);
 }
 
-// Send queued notes oldest first, including notes queued meanwhile; stop at the first outage.
-// The server's client_id idempotency makes a repeated send (e.g. after a lost response)
-// return the stored note instead of a second one.
+export async function outboxStatus() {
+  return (await chrome.storage.local.get(STATUS_KEY))[STATUS_KEY] || null;
+}
+
+function setStatus(state, count = 0) {
+  return chrome.storage.local.set({ [STATUS_KEY]: { state, count, at: Date.now() } });
+}
+
+// Who the stored token belongs to, asked of the server with that very token: the notes sent
+// next go with the same token, so a sign-in happening meanwhile cannot change their author.
+export async function currentOwner() {
+  const auth = await getSettings();
+  if (!auth.token) return null;
+  const me = await api('/me', { auth });
+  const owner = { server_url: auth.serverUrl, user_id: me.user.id };
+  await rememberOwner(owner);
+  return { owner, auth };
+}
+
+// The signed-in user as last seen (not a secret): sign-out counts their notes with it even
+// when the server cannot be asked. Sign-in and sign-out forget it (lib/sign-in.js).
+export const OWNER_KEY = 'signedInUser';
+
+export function rememberOwner(owner) {
+  return chrome.storage.local.set({ [OWNER_KEY]: owner });
+}
+
+export async function knownOwner() {
+  return (await chrome.storage.local.get(OWNER_KEY))[OWNER_KEY] || null;
+}
+
+// Send the signed-in user's queued notes oldest first, including notes queued meanwhile; stop
+// at the first outage. The server's client_id idempotency makes a repeated send (e.g. after a
+// lost response) return the stored note instead of a second one.
 export async function flush() {
   const delivered = [];
+  if (!(await pending()).some((i) => !i.error)) return { delivered, remaining: false };
+  let who;
+  try {
+    who = await currentOwner();
+  } catch (error) {
+    if (error.kind !== 'offline') return { delivered, remaining: false };  // signed out: wait
+    await setStatus('unreachable', (await pending()).length);
+    return { delivered, remaining: true };
+  }
+  if (!who) return { delivered, remaining: false };  // nobody signed in: keep every note
   const tried = new Set();
   for (;;) {
     // Notes the server refused (4xx) stay for the user to see, and are not retried.
-    const item = (await pending()).find((i) => !i.error && !tried.has(i.client_id));
-    if (!item) return { delivered, remaining: false };
+    const waiting = (await pending(null, who.owner)).filter((i) => !i.error && !tried.has(i.client_id));
+    if (!waiting.length) {
+      if (tried.size) await setStatus('sent');
+      return { delivered, remaining: false };
+    }
+    const item = waiting[0];
+    await setStatus('sending', waiting.length);
     tried.add(item.client_id);
     try {
       const note = await api(`/meetings/${item.meeting_id}/notes`, {
-        method: 'POST', body: { body: item.body, client_id: item.client_id },
+        method: 'POST', auth: who.auth,
+        body: { body: item.body, client_id: item.client_id, typed_at: item.typed_at },
       });
       await discard(item.client_id);
       delivered.push(note);
     } catch (error) {
-      if (error.kind !== 'http') return { delivered, remaining: true };
-      await chrome.storage.local.set({ [PREFIX + item.client_id]: { ...item, error: error.message } });
+      if (error.kind === 'auth') return { delivered, remaining: false };  // token revoked: keep
+      if (error.kind !== 'http') {
+        await setStatus('unreachable', waiting.length);
+        return { delivered, remaining: true };
+      }
+      const refusal = { status: error.status, message: error.message, fields: error.fields };
+      await chrome.storage.local.set({ [PREFIX + item.client_id]: { ...item, error: refusal } });
     }
   }
 }

@@ -1,6 +1,7 @@
 // Sign in without copy-pasting a token: the server's /extension/authorize page (behind its own
 // sign-in) redirects to our signed-in page with #token=...&state=...; `state` proves we asked.
 import { api } from './api.js';
+import { OWNER_KEY, knownOwner, pending } from './outbox.js';
 import { getSettings } from './settings.js';
 
 export const SIGNED_IN_PAGE = 'extension/options/signed-in.html';
@@ -37,14 +38,21 @@ export async function finishSignIn(hash) {
       || pendingSignIn.serverUrl !== serverUrl) {
     return false;
   }
+  await chrome.storage.local.remove([OWNER_KEY, 'pendingSignIn']);
   await chrome.storage.local.set({ token });
-  await chrome.storage.local.remove('pendingSignIn');
   return true;
 }
 
 // The server revokes the token first (a shared computer keeps no working token); offline or
-// already revoked, the extension forgets it all the same.
+// already revoked, the extension forgets it all the same. The user's pending notes stay in
+// the outbox, theirs alone, for their next sign-in (B9); options.js offers to send them first.
 export async function signOut() {
   await api('/me/token', { method: 'DELETE' }).catch(() => {});
-  await chrome.storage.local.remove('token');
+  await chrome.storage.local.remove(['token', OWNER_KEY]);
+}
+
+// The signed-in user's notes still waiting to be sent (not the ones the server refused).
+export async function pendingAtSignOut() {
+  const owner = await knownOwner();
+  return owner ? (await pending(null, owner)).filter((i) => !i.error).length : 0;
 }

@@ -4,7 +4,7 @@ import { api } from '../lib/api.js';
 import { h, openTab } from '../lib/dom.js';
 import { safeZone } from '../lib/format.js';
 import { localize, t } from '../lib/i18n.js';
-import { isOutboxChange } from '../lib/outbox.js';
+import { isOutboxChange, rememberOwner } from '../lib/outbox.js';
 import { getSettings } from '../lib/settings.js';
 import { startSignIn } from '../lib/sign-in.js';
 import { contactCard } from './contact-card.js';
@@ -21,6 +21,7 @@ let stack = [];  // screens: { node, title, refresh?, onOutbox? }
 
 const ctx = {
   me: null,
+  owner: null,  // { server_url, user_id }: whose notes this panel types and shows (B9)
   zone: undefined,
   openMeeting: (id) => push(meetingView(ctx, id)),
   openContact: (id) => push(contactCard(ctx, id)),
@@ -87,7 +88,8 @@ function showNotConnected(me) {
 
 async function boot() {
   replace({ node: skeleton(), title: t('panelTitle') });
-  const { token } = await getSettings();
+  ctx.owner = null;
+  const { serverUrl, token } = await getSettings();
   if (!token) return showSignedOut();
   // Both requests at once: the list needs no answer from /me to be fetched.
   const firstPage = fetchMeetings('');
@@ -97,6 +99,8 @@ async function boot() {
   } catch (error) {
     return ctx.fail(error, view, boot);
   }
+  ctx.owner = { server_url: serverUrl, user_id: ctx.me.user.id };
+  rememberOwner(ctx.owner);
   ctx.zone = safeZone(ctx.me.user.time_zone);
   if (!ctx.me.calendar.connected) return showNotConnected(ctx.me);
   replace(meetingsList(ctx, firstPage));

@@ -116,7 +116,7 @@ def test_b2_a_note_the_server_refuses_is_kept_visible_not_retried_until_discarde
     panel.locator('textarea').press('Enter')
     failed = panel.locator('.notes li[data-state="failed"]')
     failed.wait_for()
-    assert 'Not saved: Meeting not found.' in failed.inner_text()
+    assert 'Not saved: the meeting was deleted' in failed.inner_text()
     assert len(outbox_keys(extension)) == 1  # kept for the user, never silently dropped
     failed.get_by_role('button', name='Discard').click()
     expect(failed).to_have_count(0)
