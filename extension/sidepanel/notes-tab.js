@@ -22,7 +22,7 @@ export function notesTab(ctx, meetingId) {
   let listFailed = false;
   const sending = new Set();  // client_ids being sent right now by this panel
 
-  box.addEventListener('input', count);
+  box.addEventListener('input', () => count());
   box.addEventListener('keydown', (event) => {
     // isComposing: Enter that confirms an IME candidate (zh-TW input) must not post.
     if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
