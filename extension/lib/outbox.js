@@ -20,8 +20,12 @@ export async function enqueue(meetingId, body, owner) {
   return item;
 }
 
-const ownedBy = (owner) => (item) => owner != null
-  && item.server_url === owner.server_url && item.user_id === owner.user_id;
+// A note queued before notes named their user (user_id missing) is shown to whoever signs in,
+// as one to copy or discard, and never sent: its author cannot be known (B9).
+export const isOrphan = (item) => item.user_id == null;
+const ownedBy = (owner) => (item) => owner != null && (isOrphan(item)
+  || (item.server_url === owner.server_url && item.user_id === owner.user_id));
+const sendable = (item) => !item.error && !isOrphan(item);
 
 // The owner's notes (of one meeting, or all), oldest first; owner null: every note.
 export async function pending(meetingId, owner) {
@@ -30,7 +34,7 @@ export async function pending(meetingId, owner) {
     .filter(([key, item]) => key.startsWith(PREFIX) && (meetingId == null || item.meeting_id === meetingId))
     .map(([, item]) => item)
     .filter(owner === undefined ? () => true : ownedBy(owner))
-    .sort((a, b) => a.typed_at.localeCompare(b.typed_at));
+    .sort((a, b) => (a.typed_at || a.queued_at).localeCompare(b.typed_at || b.queued_at));
 }
 
 export function discard(clientId) {
@@ -77,7 +81,7 @@ export async function knownOwner() {
 // lost response) return the stored note instead of a second one.
 export async function flush() {
   const delivered = [];
-  if (!(await pending()).some((i) => !i.error)) return { delivered, remaining: false };
+  if (!(await pending()).some(sendable)) return { delivered, remaining: false };
   let who;
   try {
     who = await currentOwner();
@@ -90,7 +94,7 @@ export async function flush() {
   const tried = new Set();
   for (;;) {
     // Notes the server refused (4xx) stay for the user to see, and are not retried.
-    const waiting = (await pending(null, who.owner)).filter((i) => !i.error && !tried.has(i.client_id));
+    const waiting = (await pending(null, who.owner)).filter((i) => sendable(i) && !tried.has(i.client_id));
     if (!waiting.length) {
       if (tried.size) await setStatus('sent');
       return { delivered, remaining: false };

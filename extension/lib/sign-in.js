@@ -1,7 +1,7 @@
 // Sign in without copy-pasting a token: the server's /extension/authorize page (behind its own
 // sign-in) redirects to our signed-in page with #token=...&state=...; `state` proves we asked.
 import { api } from './api.js';
-import { OWNER_KEY, knownOwner, pending } from './outbox.js';
+import { OWNER_KEY, isOrphan, knownOwner, pending } from './outbox.js';
 import { getSettings } from './settings.js';
 
 export const SIGNED_IN_PAGE = 'extension/options/signed-in.html';
@@ -54,5 +54,5 @@ export async function signOut() {
 // The signed-in user's notes still waiting to be sent (not the ones the server refused).
 export async function pendingAtSignOut() {
   const owner = await knownOwner();
-  return owner ? (await pending(null, owner)).filter((i) => !i.error).length : 0;
+  return owner ? (await pending(null, owner)).filter((i) => !i.error && !isOrphan(i)).length : 0;
 }

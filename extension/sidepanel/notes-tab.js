@@ -5,7 +5,7 @@ import { api } from '../lib/api.js';
 import { h } from '../lib/dom.js';
 import { dateTime } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
-import { MAX_NOTE, discard, enqueue, outboxStatus, pending } from '../lib/outbox.js';
+import { MAX_NOTE, discard, enqueue, isOrphan, outboxStatus, pending } from '../lib/outbox.js';
 
 const COUNTER_FROM = MAX_NOTE - 2000;  // the counter shows near the limit, not all the time
 const length = (text) => [...text].length;  // code points, as the server counts
@@ -91,7 +91,9 @@ export function notesTab(ctx, meetingId) {
     status.dataset.state = text ? (!navigator.onLine ? 'offline' : worker?.state || 'list-failed') : '';
   }
 
-  function refusal(error) {
+  function refusal(item) {
+    const { error } = item;
+    if (isOrphan(item)) return t('noteOwnerUnknown');
     if (error?.status === 404) return t('noteRefusedDeleted');
     const fields = Object.entries(error?.fields || {}).map(([name, words]) => `${name}: ${[].concat(words).join(' ')}`);
     return t('noteFailed', [fields.length ? fields.join('; ') : String(error?.message ?? error)]);
@@ -102,7 +104,7 @@ export function notesTab(ctx, meetingId) {
     copy.onclick = () => navigator.clipboard.writeText(item.body)
       .then(() => { copy.textContent = t('copied'); }, () => { copy.textContent = t('copyFailed'); });
     return h('li.failed', { dataset: { clientId: item.client_id, state: 'failed' } },
-      h('div.meta', null, refusal(item.error)),
+      h('div.meta', null, refusal(item)),
       h('div.body', null, item.body),
       h('div.actions', null, copy,
         h('button.link', { type: 'button', onclick: () => discard(item.client_id) }, t('discard'))));
@@ -115,17 +117,17 @@ export function notesTab(ctx, meetingId) {
       h('div.body', null, note.body)));
     const waiting = queued.filter((i) => !done.has(i.client_id));
     for (const item of waiting) {
-      if (item.error) {
+      if (item.error || isOrphan(item)) {
         rows.push(failedRow(item));
         continue;
       }
       const state = sending.has(item.client_id) ? 'sending' : 'pending';
       rows.push(h(`li.${state}`, { dataset: { clientId: item.client_id, state } },
-        h('div.meta.sub', null, `${t(`note_${state}`)} · ${dateTime(new Date(item.typed_at), ctx.zone)}`),
+        h('div.meta.sub', null, `${t(`note_${state}`)} · ${dateTime(new Date(item.typed_at || item.queued_at), ctx.zone)}`),
         h('div.body', null, item.body)));
     }
     list.replaceChildren(...(rows.length ? rows : [h('li.sub', { dataset: { state: 'empty' } }, t('notesEmpty'))]));
-    showStatus(waiting.filter((i) => !i.error).length);
+    showStatus(waiting.filter((i) => !i.error && !isOrphan(i)).length);
   }
 
   // The worker changed the outbox: fetch the list again only when a note left it (sent or

@@ -24,8 +24,7 @@ class ContactSchema(Schema):
     job_title = fields.String(dump_only=True)
     owner_id = fields.Integer(dump_only=True, allow_none=True)
     # Who the owner is, so a client can name them (not "User #2"); null without an owner.
-    owner = fields.Function(lambda c: OwnerSchema().dump(c.owner) if c.owner_id else None,
-                            dump_only=True)
+    owner = fields.Nested(OwnerSchema, dump_only=True, allow_none=True)
     created_at = UTCDateTime(dump_only=True)
 
 

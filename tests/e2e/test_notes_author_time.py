@@ -147,3 +147,61 @@ def test_issue9_the_contact_card_names_the_owner(extension, server, world):
     card = panel.locator('section.card dl')
     expect(card).to_contain_text('Carl Colleague')
     assert 'User #' not in card.inner_text()
+
+
+def test_b2_after_a_long_outage_the_next_try_is_at_most_a_minute_away(extension, server, world):
+    """The probe schedule backs off to 60 s, never to minutes: as if the outage had lasted
+    long (40 failed tries, two minutes), a further failure schedules the next try ≤ 60 s on."""
+    panel = open_notes(extension, server, world)
+    server.stop()
+    panel.locator('textarea').fill('Still down')
+    panel.locator('textarea').press('Enter')
+    panel.locator('.notes li[data-state="pending"]').wait_for()
+    extension.storage('chrome.storage.local.set({outboxRetry: '
+                      '{since: Date.now() - 120000, attempts: 40, next_at: Date.now()}})')
+    extension.storage("self.dispatchEvent(new Event('online'))")  # a try now; it fails
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        state = extension.storage('chrome.storage.local.get("outboxRetry").then(s => s.outboxRetry)')
+        if state and state['next_at'] > time.time() * 1000 + 1000:  # rescheduled
+            break
+        time.sleep(0.1)
+    wait = extension.storage('chrome.alarms.get("notes-outbox-retry")'
+                             '.then(a => a.scheduledTime - Date.now())')
+    assert 30_000 <= wait <= 61_000, wait
+    expected_refusals(extension)
+
+
+def test_b2_the_status_line_says_offline_when_the_browser_is(extension, server, world):
+    panel = open_notes(extension, server, world)
+    extension.context.set_offline(True)
+    try:
+        status = panel.locator('.outbox-status')
+        expect(status).to_have_attribute('data-state', 'offline')
+        assert 'Offline' in status.inner_text()
+    finally:
+        extension.context.set_offline(False)
+    expect(panel.locator('.outbox-status')).to_be_hidden()
+    expected_refusals(extension)
+
+
+def test_b9_a_note_queued_before_notes_named_their_user_is_never_sent_as_anyone(extension, server, world):
+    """Left by an older version (no user_id): whoever is signed in sees it, to copy or discard,
+    and nobody's token sends it."""
+    extension.storage(f'''chrome.storage.local.set({{"outbox:legacy-0001": {{
+        client_id: "legacy-0001", meeting_id: {world.demo.id}, body: "Typed by someone",
+        queued_at: new Date().toISOString(), error: null}}}})''')
+    extension.sign_in(server, world.token)
+    panel = extension.open_panel()
+    open_meeting(panel, 'Globex product demo')
+    panel.get_by_role('tab', name='Notes').click()
+    failed = panel.locator('.notes li[data-state="failed"]')
+    expect(failed).to_contain_text('who typed it is unknown')
+    expect(failed.get_by_role('button', name='Copy text')).to_be_visible()
+    panel.locator('textarea').fill('A note of my own')
+    panel.locator('textarea').press('Enter')  # a flush goes by: it sends only this one
+    assert [b for b, _ in wait_for_notes(world.demo.id, 1)] == ['A note of my own']
+    time.sleep(1)
+    assert [b for b, _ in stored_notes(world.demo.id)] == ['A note of my own']
+    failed.get_by_role('button', name='Discard').click()
+    expect(failed).to_have_count(0)
