@@ -92,11 +92,13 @@ export async function flush() {
   }
   if (!who) return { delivered, remaining: false };  // nobody signed in: keep every note
   const tried = new Set();
+  let refused = false;
   for (;;) {
     // Notes the server refused (4xx) stay for the user to see, and are not retried.
     const waiting = (await pending(null, who.owner)).filter((i) => sendable(i) && !tried.has(i.client_id));
     if (!waiting.length) {
-      if (tried.size) await setStatus('sent');
+      // 'sent' only when every note went; a refused one says so on its own row.
+      if (tried.size) await setStatus(refused ? 'refused' : 'sent');
       return { delivered, remaining: false };
     }
     const item = waiting[0];
@@ -115,6 +117,7 @@ export async function flush() {
         await setStatus('unreachable', waiting.length);
         return { delivered, remaining: true };
       }
+      refused = true;
       const refusal = { status: error.status, message: error.message, fields: error.fields };
       await chrome.storage.local.set({ [PREFIX + item.client_id]: { ...item, error: refusal } });
     }

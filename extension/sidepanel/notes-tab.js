@@ -72,7 +72,7 @@ export function notesTab(ctx, meetingId) {
       listFailed = false;
     } catch (error) {
       if (error.kind === 'auth') return ctx.fail(error, node, refresh);
-      listFailed = true;
+      listFailed = error.kind === 'offline';  // a 404 (meeting deleted) is no outage
     }
     render();
   }

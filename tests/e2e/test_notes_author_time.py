@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from server.db import db
 from server.models import Contact, Note, utcnow
-from tests.e2e.conftest import call, open_meeting
+from tests.e2e.conftest import call, open_meeting, screenshot
 from tests.e2e.test_offline_notes import (REFUSED, expected_refusals, open_notes, outbox_keys,
                                           stored_notes, wait_for_notes)
 
@@ -35,6 +35,7 @@ def test_b9_a_note_typed_by_one_user_is_never_posted_as_the_next_one_to_sign_in(
     options.get_by_role('button', name='Sign out').click()
     ask = options.locator('#sign-out-pending')
     expect(ask).to_contain_text('1 note(s) you typed are not sent yet.')
+    screenshot(options, 'sign-out-pending')
     # Send first, with the server down: it says so, and nothing is lost or signed out yet.
     ask.get_by_role('button', name='Send them, then sign out').click()
     expect(ask).to_contain_text('1 note(s) could not be sent: the server is unreachable.')
@@ -108,6 +109,8 @@ def test_b9_a_refused_note_says_why_in_words_with_copy_text_and_discard(extensio
     panel.locator('textarea').press('Enter')
     failed = panel.locator('.notes li[data-state="failed"]')
     expect(failed).to_contain_text('Not saved: the meeting was deleted')
+    expect(panel.locator('.outbox-status')).to_be_hidden()  # not an outage: no 'Offline' line
+    screenshot(panel, 'notes-refused')
     failed.get_by_role('button', name='Copy text').click()
     expect(failed.get_by_role('button', name='Copied')).to_be_visible()
     panel.locator('textarea').focus()
@@ -130,6 +133,7 @@ def test_r20_near_the_limit_a_counter_shows_and_over_it_the_note_is_refused_with
     expect(counter).to_contain_text('too long to save')
     box.press('Enter')
     expect(counter).to_contain_text('Not posted: 20,001 characters, a note holds at most 20,000.')
+    screenshot(panel, 'notes-too-long')
     assert len(box.input_value()) == 20_001  # the text stays for the user to shorten
     assert outbox_keys(extension) == [] and stored_notes(world.demo.id) == []
     box.fill('z' * 20_000)  # exactly the limit is a note
