@@ -79,3 +79,18 @@ def connect_to_fake(fake, provider, user, config):
         (CalendarConnection.update(connected_at=connection.connected_at)
          .where(CalendarConnection.id == connection.id).execute())
     return connection
+
+
+def connect_with_contact(app, fake, provider, user, contact_email, **config):
+    """Point the app at ``fake`` (fast retries, pushes dropped, the test key unless ``config``
+    says otherwise), give ``user``'s account the contact ``contact_email`` and connect
+    ``user``'s ``provider`` calendar there. Returns ``fake``."""
+    from server.db import db
+    from server.models import Contact
+    fake.push_sink = lambda url, headers, body: None
+    app.config.update(fake.config(), **{**FAST_RETRIES, 'TOKEN_ENCRYPTION_KEY': TEST_ENCRYPTION_KEY,
+                                        **config})
+    with db.connection_context():
+        Contact.create(account=user.account_id, email=contact_email)
+    connect_to_fake(fake, provider, user, app.config)
+    return fake

@@ -13,11 +13,11 @@ from cryptography.fernet import Fernet
 
 from server import tasks
 from server.db import db
-from server.models import CalendarConnection, CalendarOutbox, Contact, utcnow
+from server.models import CalendarConnection, CalendarOutbox, utcnow
 from server.services import outbox, push_status
 from server.sync import runner
 from tests.clock import iso_ahead
-from tests.fakes.fixtures import FAST_RETRIES, connect_to_fake
+from tests.fakes.fixtures import connect_to_fake, connect_with_contact
 from tests.web.conftest import Browser
 
 OLD_KEY, NEW_KEY = Fernet.generate_key().decode(), Fernet.generate_key().decode()
@@ -27,11 +27,8 @@ OLD_KEY, NEW_KEY = Fernet.generate_key().decode(), Fernet.generate_key().decode(
 def lost_key(request, app, caller):
     """The caller's calendar connected under OLD_KEY; the server now only has NEW_KEY."""
     fake = request.getfixturevalue('google_fake' if request.param == 'google' else 'graph_fake')
-    fake.push_sink = lambda url, headers, body: None
-    app.config.update(fake.config(), **FAST_RETRIES, TOKEN_ENCRYPTION_KEY=OLD_KEY)
-    with db.connection_context():
-        Contact.create(account=caller.user.account_id, email='buyer@client.example')
-    connect_to_fake(fake, request.param, caller.user, app.config)
+    connect_with_contact(app, fake, request.param, caller.user, 'buyer@client.example',
+                         TOKEN_ENCRYPTION_KEY=OLD_KEY)
     app.config['TOKEN_ENCRYPTION_KEY'] = NEW_KEY
     fake.provider = request.param
     return fake

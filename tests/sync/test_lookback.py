@@ -4,10 +4,10 @@ import datetime
 import pytest
 
 from server.db import db
-from server.models import Contact, Meeting
+from server.models import Meeting
 from server.sync import runner
 from tests.clock import today
-from tests.fakes.fixtures import FAST_RETRIES, TEST_ENCRYPTION_KEY, connect_to_fake
+from tests.fakes.fixtures import connect_with_contact
 
 
 def titles():
@@ -29,13 +29,7 @@ def test_r4_yesterdays_call_logged_after_connecting_is_synced_and_survives_a_res
 
 @pytest.fixture
 def google(app, google_fake, caller):
-    app.config.update(google_fake.config(), **FAST_RETRIES,
-                      TOKEN_ENCRYPTION_KEY=TEST_ENCRYPTION_KEY)
-    google_fake.push_sink = lambda url, headers, body: None
-    with db.connection_context():
-        Contact.create(account=caller.user.account_id, email='buyer@client.com')
-    connect_to_fake(google_fake, 'google', caller.user, app.config)
-    return google_fake
+    return connect_with_contact(app, google_fake, 'google', caller.user, 'buyer@client.com')
 
 
 def sync(app, caller):

@@ -6,22 +6,17 @@ import datetime
 import pytest
 
 from server.db import db
-from server.models import Contact, Meeting, MeetingContact, SeriesOccurrence
+from server.models import Meeting, MeetingContact, SeriesOccurrence
 from server.sync import runner
-from tests.fakes.fixtures import FAST_RETRIES, TEST_ENCRYPTION_KEY, connect_to_fake
+from tests.fakes.fixtures import connect_with_contact
 
 WEEK = datetime.timedelta(days=7)
 
 
 @pytest.fixture
 def outlook(app, caller, graph_fake):
-    graph_fake.push_sink = lambda url, headers, body: None
-    app.config.update(graph_fake.config(), **FAST_RETRIES, TOKEN_ENCRYPTION_KEY=TEST_ENCRYPTION_KEY,
-                      OUTLOOK_PAGE_SIZE=4)
-    with db.connection_context():
-        Contact.create(account=caller.user.account_id, email='ann@client.example')
-    connect_to_fake(graph_fake, 'outlook', caller.user, app.config)
-    return graph_fake
+    return connect_with_contact(app, graph_fake, 'outlook', caller.user, 'ann@client.example',
+                                OUTLOOK_PAGE_SIZE=4)
 
 
 def sync(app, caller):

@@ -9,10 +9,10 @@ the link once.
 import pytest
 
 from server.db import db
-from server.models import Contact, Meeting
+from server.models import Meeting
 from server.sync import runner
 from tests.clock import iso_ahead
-from tests.fakes.fixtures import FAST_RETRIES, TEST_ENCRYPTION_KEY, connect_to_fake
+from tests.fakes.fixtures import connect_with_contact
 
 LINK = 'https://meet.example.com/abc-defg-hij'
 DESCRIPTION = 'Agenda:\n1. Pricing\n2. Next steps'
@@ -21,12 +21,7 @@ DESCRIPTION = 'Agenda:\n1. Pricing\n2. Next steps'
 @pytest.fixture(params=['google', 'outlook'])
 def connected(request, app, caller):
     fake = request.getfixturevalue('google_fake' if request.param == 'google' else 'graph_fake')
-    fake.push_sink = lambda url, headers, body: None
-    app.config.update(fake.config(), **FAST_RETRIES, TOKEN_ENCRYPTION_KEY=TEST_ENCRYPTION_KEY)
-    with db.connection_context():
-        Contact.create(account=caller.user.account_id, email='ann@client.example')
-    connect_to_fake(fake, request.param, caller.user, app.config)
-    return fake
+    return connect_with_contact(app, fake, request.param, caller.user, 'ann@client.example')
 
 
 def test_issue8_video_link_round_trips_are_idempotent(app, caller, connected):
