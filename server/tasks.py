@@ -175,6 +175,9 @@ def worker_command(workers):
     """Run the huey consumer: syncs, pushes, the periodic poll and calendar writes."""
     if huey.immediate:
         raise click.ClickException('HUEY_IMMEDIATE is set: tasks run inline, there is no queue.')
+    refused = current_app.extensions.get('meetside.configuration_error')
+    if refused is not None:
+        raise click.ClickException(str(refused))
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
     huey.create_consumer(workers=workers, worker_type='thread', periodic=True).run()
 
