@@ -30,7 +30,7 @@ def redacted(name, value):
         if parts.password:
             netloc = f'{parts.username}:***@{parts.hostname}' + (
                 f':{parts.port}' if parts.port else '')
-            return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+            return repr(urllib.parse.urlunsplit(parts._replace(netloc=netloc)))
     return repr(value) if isinstance(value, str) else str(value)
 
 
