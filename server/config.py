@@ -96,6 +96,8 @@ def from_environment(instance_path):
         'MEETINGS_CACHE_MB': env_int('MEETINGS_CACHE_MB', 16),
         'TOKEN_ENCRYPTION_KEY': env_str('TOKEN_ENCRYPTION_KEY'),
         'REDIS_URL': env_str('REDIS_URL'),
+        # The queue's name in Redis or the SQLite file: several deployments can share one Redis.
+        'HUEY_NAME': env_str('HUEY_NAME', 'meetside'),
         'HUEY_SQLITE_PATH': env_str('HUEY_SQLITE_PATH', os.path.join(instance_path, 'huey.sqlite3')),
         'HUEY_IMMEDIATE': env_bool('HUEY_IMMEDIATE', False),
         # B4 decision log rows older than this are pruned daily (each event keeps its newest).
