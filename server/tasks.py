@@ -47,9 +47,6 @@ def configure(app):
         huey.storage_class = SqliteStorage
         huey.storage_kwargs = {'filename': config['HUEY_SQLITE_PATH']}
     huey._immediate = bool(config.get('HUEY_IMMEDIATE'))
-    # Nothing reads a queued task's return value: stored, each would stay in Redis forever.
-    # Immediate mode (the tests) keeps them, in memory, for the caller to look at.
-    huey.results = huey._immediate
     huey.storage = huey.create_storage()
 
 
