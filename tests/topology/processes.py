@@ -124,12 +124,17 @@ def _answers(url):
     return ready
 
 
-def gunicorn(name, env, log_dir, port=None, workers=1, threads=None):
+def gunicorn(name, env, log_dir, port=None, workers=None, threads=None):
     """A gunicorn instance on 127.0.0.1:``port`` serving ``server:create_app()``, configured
-    by the repository's gunicorn.conf.py (its worker class included)."""
+    by the repository's gunicorn.conf.py (its worker class included) and, unless ``workers``
+    is given, WEB_CONCURRENCY, as deploy/systemd/meetside-web@.service runs it."""
     port = port or free_port()
+    # Each instance its own control socket: gunicorn's default path is one per user.
     command = [sys.executable, '-m', 'gunicorn', '--config', os.path.join(ROOT, 'gunicorn.conf.py'),
-               '--workers', str(workers), '--bind', f'127.0.0.1:{port}']
+               '--bind', f'127.0.0.1:{port}',
+               '--control-socket', os.path.join(log_dir, f'{name}.ctl')]
+    if workers:
+        command += ['--workers', str(workers)]
     if threads:
         command += ['--threads', str(threads)]
     process = Process(name, command + ['server:create_app()'], env, log_dir,
