@@ -52,7 +52,7 @@ pytestmark = pytest.mark.topology
 
 # The issue asks 5,000; on a shared 2-core machine that does not fit in ~4 minutes (see
 # README "Deploying": each push costs a sync through a real provider client).
-EVENTS = int(os.environ.get('TOPOLOGY_EVENTS', 2000))
+EVENTS = int(os.environ.get('TOPOLOGY_EVENTS', 5000))
 USERS_PER_PROVIDER = 50
 PANELS = 20
 CONTACTS = 60
@@ -249,7 +249,7 @@ class Panels:
 
     def __init__(self, floor, proxy):
         self.floor, self.proxy = floor, proxy
-        self.notes = []  # client ids the server confirmed
+        self.notes = []  # (client id, meeting id) the server confirmed
         self.scheduled = 0
         self.statuses = {}
         self.errors = []
@@ -271,7 +271,7 @@ class Panels:
                 continue
             if answer.status_code in (200, 201):
                 with self.lock:
-                    self.notes.append(client_id)
+                    self.notes.append((client_id, meeting_id))
                 return
             if answer.status_code < 500:
                 raise AssertionError(f'note refused: {answer.status_code} {answer.text[:300]}')
@@ -508,9 +508,13 @@ def test_issue12_topology_crm_equals_calendars_after_load_and_kills(variant, tmp
         scheduled = [key for key, (title, _) in expected.items() if title.startswith('From the CRM')]
         assert len(scheduled) == panels.scheduled == PANELS
         assert len(invitations) == 2 * PANELS  # a contact and a guest each, once
+        # A meeting whose event the user deleted leaves with its notes; every other note is
+        # there once.
+        kept = {m.id for m in meetings}
+        posted = sorted(client_id for client_id, meeting_id in panels.notes if meeting_id in kept)
         stored = sorted(n.client_id for n in notes)
-        assert stored == sorted(panels.notes), 'a note missing or stored twice'
-        assert len(panels.notes) >= PANELS
+        assert stored == posted, 'a note missing or stored twice'
+        assert len(posted) >= PANELS
 
         # The faults really happened and were survived.
         assert workers[0].starts >= 2 and webs[-1].starts == 2
