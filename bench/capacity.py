@@ -43,6 +43,7 @@ from tests.topology import processes  # noqa: E402
 DAY = 8 * 3600  # a working day: the events and notes arrive in it
 EVENTS_PER_DAY, NOTES_PER_DAY, POLL_SECONDS = 20, 10, 60
 P99_LIMIT, PUSH_P50_LIMIT = 0.100, 5.0
+MIN_POLLS = 100
 
 
 def parse_args():
@@ -50,11 +51,11 @@ def parse_args():
     parser.add_argument('--database-url', default=os.environ.get(
         'DATABASE_URL', 'postgresql://postgres@127.0.0.1:5432/meetside_bench_capacity'))
     parser.add_argument('--redis-url', default='redis://127.0.0.1:6379/0')
-    parser.add_argument('--levels', default='100,250,500,1000,2000,3500,5000')
+    parser.add_argument('--levels', default='250,500,1000,2000,3500,5000')
     parser.add_argument('--seconds', type=float, default=20, help='load per level')
     parser.add_argument('--budget', type=float, default=600, help='seconds for part 1 in all')
     parser.add_argument('--import-events', type=int, default=5000)
-    parser.add_argument('--rate', type=float, default=10, help='Google calls/s per user (part 2)')
+    parser.add_argument('--rate', type=float, default=2, help='Google calls/s per user (part 2)')
     parser.add_argument('--skip-import', action='store_true')
     parser.add_argument('--skip-capacity', action='store_true')
     return parser.parse_args()
@@ -174,8 +175,16 @@ class Level:
             self.http().post(web.url + f"/api/v1/meetings/{items[0]['id']}/notes", headers=headers,
                              json={'body': f'note {n}', 'client_id': uuid.uuid4().hex}, timeout=30)
 
+    def prime(self):
+        """Every panel has polled once already (its ETag kept), as in the steady state."""
+        with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(self.poll, range(len(self.reps.people))))
+        self.poll_latencies, self.statuses = [], {}
+
     def run(self):
         reps = len(self.reps.people)
+        self.seconds = max(self.seconds, MIN_POLLS * POLL_SECONDS / reps)  # a p99 of >= 100
+        self.prime()
         rates = {self.poll: reps / POLL_SECONDS, self.event: reps * EVENTS_PER_DAY / DAY,
                  self.note: reps * NOTES_PER_DAY / DAY}
         pool = concurrent.futures.ThreadPoolExecutor(max_workers=32)
