@@ -19,12 +19,6 @@ def create_app(config=None):
     else:
         app.config.update(config)
     _check_settings(app, settings)
-    if app.config.get('PROXY_COUNT'):
-        # Behind nginx/Caddy: the client's address and scheme come from the proxy's headers.
-        from werkzeug.middleware.proxy_fix import ProxyFix
-        hops = int(app.config['PROXY_COUNT'])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-
     proxies = int(app.config.get('TRUSTED_PROXIES') or 0)
     if proxies:
         # The client's address and scheme as the trusted proxies saw them (sign-in rate limits

@@ -84,8 +84,6 @@ def from_environment(instance_path):
         'PUBLIC_URL': env_str('PUBLIC_URL', 'http://127.0.0.1:5000'),
         # Accept an http PUBLIC_URL in production: only behind a trusted TLS-terminating proxy.
         'ALLOW_INSECURE_HTTP': env_bool('ALLOW_INSECURE_HTTP', False),
-        # Reverse proxies in front (deploy/nginx.conf: 1) whose X-Forwarded-* headers we trust.
-        'PROXY_COUNT': env_int('PROXY_COUNT', 0),
         'MAX_CONTENT_LENGTH': env_int('MAX_CONTENT_LENGTH', 256 * 1024),
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none).
         'TRUSTED_PROXIES': env_int('TRUSTED_PROXIES', 0),

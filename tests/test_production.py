@@ -73,11 +73,11 @@ def test_issue12_gunicorn_and_the_worker_refuse_to_start_without_secret_key(app,
 
 
 def test_issue12_behind_the_proxy_the_client_address_and_scheme_come_from_its_headers(app):
-    """deploy/nginx.conf sets X-Forwarded-*; PROXY_COUNT=1 trusts exactly that one hop."""
+    """deploy/nginx.conf sets X-Forwarded-*; TRUSTED_PROXIES=1 trusts exactly that one hop."""
     def seen(proxied):
         proxied.add_url_rule('/_seen', 'seen', lambda: __import__('flask').request.remote_addr
                              + ' ' + __import__('flask').request.scheme)
         return proxied.test_client().get('/_seen', headers={
             'X-Forwarded-For': '203.0.113.9', 'X-Forwarded-Proto': 'https'}).get_data(as_text=True)
-    assert seen(start(PROXY_COUNT=1)) == '203.0.113.9 https'
+    assert seen(start(TRUSTED_PROXIES=1)) == '203.0.113.9 https'
     assert seen(start()) == '127.0.0.1 http'  # no proxy configured: headers are not trusted
