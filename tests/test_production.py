@@ -63,11 +63,14 @@ def test_issue12_gunicorn_and_the_worker_refuse_to_start_without_secret_key(app,
     """The real processes: gunicorn exits instead of serving; `flask worker` exits with the
     message, before consuming anything."""
     env = _environment(SECRET_KEY=None, HUEY_SQLITE_PATH=str(tmp_path / 'huey.sqlite3'))
+    # A config argument, so a work tree's instance/config.py (./run writes a key there) is not
+    # read; everything else comes from the environment.
+    factory = "server:create_app({'MEETSIDE_ENV': 'production'})"
     web = subprocess.run(
-        [sys.executable, '-m', 'gunicorn', '--workers', '1', '--bind', '127.0.0.1:0',
-         'server:create_app()'], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+        [sys.executable, '-m', 'gunicorn', '--workers', '1', '--bind', '127.0.0.1:0', factory],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert web.returncode != 0 and 'SECRET_KEY is not set' in web.stderr + web.stdout
-    worker = subprocess.run([sys.executable, '-m', 'flask', '--app', 'server', 'worker'],
+    worker = subprocess.run([sys.executable, '-m', 'flask', '--app', factory, 'worker'],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert worker.returncode != 0 and 'SECRET_KEY is not set' in worker.stderr
 
