@@ -63,7 +63,9 @@ class Server:
     def __init__(self, url, args, log_dir, **settings):
         self.port = free_port()
         self.base = f'http://127.0.0.1:{self.port}'
-        env = dict(os.environ, DATABASE_URL=url, **{k: str(v) for k, v in settings.items()})
+        # A local measurement, not a deployment: the demo's settings rules (server/production.py).
+        env = dict(os.environ, DATABASE_URL=url, MEETSIDE_ENV='demo',
+                   **{k: str(v) for k, v in settings.items()})
         self.log_path = os.path.join(log_dir, f'gunicorn-{self.port}.log')
         self.log = open(self.log_path, 'w')
         overrides = [(flag, value) for flag, value in [

@@ -54,7 +54,7 @@ def seed(url):
     """Migrate a fresh database and seed the bench workspace; return (app, user, token, meeting ids)."""
     if url.startswith(('postgres://', 'postgresql://')):
         prepare_postgres(url)
-    app = create_app({'DATABASE_URL': url})
+    app = create_app({'DATABASE_URL': url, 'MEETSIDE_ENV': 'demo'})
     upgrade()
     with db.connection_context():
         user = users.create(USER_EMAIL, ACCOUNT, name='Rita Rep', website_domain=DOMAIN)

@@ -57,7 +57,7 @@ def attendees_for(n, contacts):
 def workspace(directory, name, contacts):
     """A fresh SQLite database with a user and ``contacts`` contacts; return (app, user)."""
     url = 'sqlite:///' + os.path.join(directory, f'{name}.sqlite3')
-    app = create_app({'DATABASE_URL': url, 'TOKEN_ENCRYPTION_KEY': KEY,
+    app = create_app({'DATABASE_URL': url, 'TOKEN_ENCRYPTION_KEY': KEY, 'MEETSIDE_ENV': 'demo',
                       'HUEY_SQLITE_PATH': os.path.join(directory, f'{name}-huey.sqlite3')})
     upgrade()
     with db.connection_context():

@@ -18,7 +18,7 @@ def create_app(config=None):
         app.config.from_pyfile('config.py', silent=True)
     else:
         app.config.update(config)
-
+    _check_settings(app, settings)
     proxies = int(app.config.get('TRUSTED_PROXIES') or 0)
     if proxies:
         # The client's address and scheme as the trusted proxies saw them (sign-in rate limits
@@ -47,3 +47,22 @@ def create_app(config=None):
 
     db.retry_views(app)  # last: every view, the API's and the pages', is registered by now
     return app
+
+
+def _check_settings(app, settings):
+    """Production start-up checks (server/production.py); the demo and tests get a local key.
+
+    Under the flask command line the app still loads, so `flask doctor` can report what is
+    wrong; `flask worker` refuses then, as gunicorn does by failing to load the app.
+    """
+    import click
+
+    from server import production
+    if not app.config.get('SECRET_KEY') and not production.enforced(app.config):
+        app.config['SECRET_KEY'] = settings.install_secret(app.instance_path)
+    try:
+        production.check(app.config)
+    except production.ConfigurationError as error:
+        if click.get_current_context(silent=True) is None:
+            raise
+        app.extensions['meetside.configuration_error'] = error

@@ -125,4 +125,6 @@ def rotate_keys(batch_size):
 def init_app(app):
     for group in (users_cli, tokens_cli, demo_cli, keys_cli):
         app.cli.add_command(group)
+    from server import doctor
+    doctor.init_app(app)
 

@@ -73,12 +73,17 @@ def install_secret(instance_path):
 def from_environment(instance_path):
     """Return the configuration mapping taken from environment variables."""
     return {
-        'SECRET_KEY': env_str('SECRET_KEY') or install_secret(instance_path),
+        # production (the default: start-up checks apply, server/production.py) or demo (./run).
+        'MEETSIDE_ENV': env_str('MEETSIDE_ENV', 'production'),
+        # Unset: create_app refuses in production and makes install_secret's key otherwise.
+        'SECRET_KEY': env_str('SECRET_KEY'),
         'DATABASE_URL': env_str(
             'DATABASE_URL', 'sqlite:///' + os.path.join(instance_path, 'meetside.sqlite3')),
         'DATABASE_POOL_SIZE': env_int('DATABASE_POOL_SIZE', 8),
         'EXTENSION_ORIGINS': env_list('EXTENSION_ORIGINS', [EXTENSION_ORIGIN]),
         'PUBLIC_URL': env_str('PUBLIC_URL', 'http://127.0.0.1:5000'),
+        # Accept an http PUBLIC_URL in production: only behind a trusted TLS-terminating proxy.
+        'ALLOW_INSECURE_HTTP': env_bool('ALLOW_INSECURE_HTTP', False),
         'MAX_CONTENT_LENGTH': env_int('MAX_CONTENT_LENGTH', 256 * 1024),
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none).
         'TRUSTED_PROXIES': env_int('TRUSTED_PROXIES', 0),
@@ -91,6 +96,8 @@ def from_environment(instance_path):
         'MEETINGS_CACHE_MB': env_int('MEETINGS_CACHE_MB', 16),
         'TOKEN_ENCRYPTION_KEY': env_str('TOKEN_ENCRYPTION_KEY'),
         'REDIS_URL': env_str('REDIS_URL'),
+        # The queue's name in Redis or the SQLite file: several deployments can share one Redis.
+        'HUEY_NAME': env_str('HUEY_NAME', 'meetside'),
         'HUEY_SQLITE_PATH': env_str('HUEY_SQLITE_PATH', os.path.join(instance_path, 'huey.sqlite3')),
         'HUEY_IMMEDIATE': env_bool('HUEY_IMMEDIATE', False),
         # B4 decision log rows older than this are pruned daily (each event keeps its newest).

@@ -69,6 +69,11 @@ def connect_url(url, pool_size=8):
             options = {'max_connections': pool_size, 'stale_timeout': 300,
                        'timeout': POOL_WAIT_SECONDS, 'check_same_thread': False}
         options['detect_types'] = sqlite3.PARSE_DECLTYPES
+        # Transactions take the write lock when they begin. A deferred BEGIN reads first and
+        # asks for the lock at its first write: if another process committed meanwhile, SQLite
+        # answers "database is locked" at once, without waiting busy_timeout (its snapshot is
+        # stale), and that sync or request failed. With IMMEDIATE, writers queue for the lock.
+        options['lock_type'] = 'IMMEDIATE'
     database = db_url.connect(url, pragmas={
         'journal_mode': 'wal',
         'foreign_keys': 1,

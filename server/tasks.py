@@ -12,10 +12,11 @@ import logging
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
-from huey import Huey, crontab
+from huey import crontab
 from huey.storage import RedisStorage, SqliteStorage
 
 from server.db import db, retrying
+from server.periodic import OncePerMinuteHuey
 from server.services.push_status import POLL_MINUTES
 
 log = logging.getLogger(__name__)
@@ -23,8 +24,9 @@ log = logging.getLogger(__name__)
 # Configured from the app's settings by ``configure``; in-memory until then. No task's return
 # value is read by anyone, so none is stored: huey otherwise keeps each one in its result store
 # forever (16,243 rows after one afternoon, issue 8). Tasks return their outcome for
-# call_local() and the tests.
-huey = Huey('meetside', immediate=True, utc=True, results=False)
+# call_local() and the tests. Each due periodic task is enqueued once whatever the number of
+# consumers (server/periodic.py).
+huey = OncePerMinuteHuey('meetside', immediate=True, utc=True, results=False)
 
 _app = None
 
@@ -37,6 +39,8 @@ def configure(app):
     global _app
     _app = app
     config = app.config
+    # One name per deployment: a Redis (or SQLite file) can carry several apart.
+    huey.name = config.get('HUEY_NAME') or 'meetside'
     if config.get('REDIS_URL'):
         huey.storage_class, huey.storage_kwargs = RedisStorage, {'url': config['REDIS_URL']}
     else:
@@ -175,6 +179,9 @@ def worker_command(workers):
     """Run the huey consumer: syncs, pushes, the periodic poll and calendar writes."""
     if huey.immediate:
         raise click.ClickException('HUEY_IMMEDIATE is set: tasks run inline, there is no queue.')
+    refused = current_app.extensions.get('meetside.configuration_error')
+    if refused is not None:
+        raise click.ClickException(str(refused))
     logging.basicConfig(level=logging.INFO, format='%(asctime)s %(levelname)s %(name)s: %(message)s')
     huey.create_consumer(workers=workers, worker_type='thread', periodic=True).run()
 

@@ -30,7 +30,8 @@ class Gunicorn:
         self.port = free_port()
         self.url = f'http://127.0.0.1:{self.port}'
         self.log = tempfile.NamedTemporaryFile(prefix='meetside-gunicorn-', suffix='.log')
-        env = dict(os.environ, DATABASE_URL=DATABASE_URL, SECRET_KEY='test',
+        # A local test server on plain http: the demo's settings rules (server/production.py).
+        env = dict(os.environ, DATABASE_URL=DATABASE_URL, SECRET_KEY='test', MEETSIDE_ENV='demo',
                    PUBLIC_URL=self.url, HUEY_IMMEDIATE='1')
         self.process = subprocess.Popen(
             [sys.executable, '-m', 'gunicorn', *options, '--bind', f'127.0.0.1:{self.port}',

@@ -16,11 +16,13 @@ def test_extension_origins_are_a_comma_separated_list(monkeypatch, tmp_path):
 
 
 def test_without_secret_key_each_install_gets_its_own_persistent_one(monkeypatch, tmp_path):
-    """No shared built-in default: a forged session cookie needs this install's key."""
+    """No shared built-in default: a forged session cookie needs this install's key (the demo
+    and tests; production refuses to start without SECRET_KEY, tests/test_production.py)."""
     monkeypatch.delenv('SECRET_KEY', raising=False)
-    first = config.from_environment(str(tmp_path / 'a'))['SECRET_KEY']
-    again = config.from_environment(str(tmp_path / 'a'))['SECRET_KEY']
-    other = config.from_environment(str(tmp_path / 'b'))['SECRET_KEY']
+    assert config.from_environment(str(tmp_path / 'a'))['SECRET_KEY'] is None
+    first = config.install_secret(str(tmp_path / 'a'))
+    again = config.install_secret(str(tmp_path / 'a'))
+    other = config.install_secret(str(tmp_path / 'b'))
     assert first == again and first != other and len(first) >= 40
     assert (tmp_path / 'a' / 'secret_key').stat().st_mode & 0o077 == 0
     monkeypatch.setenv('SECRET_KEY', 'from-the-environment')

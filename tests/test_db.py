@@ -135,3 +135,38 @@ def test_issue9_more_request_threads_than_pooled_connections_wait_their_turn(app
                 assert pool.execute_sql('PRAGMA journal_mode').fetchone()[0] == 'wal'
     finally:
         pool.close_all()
+
+
+def test_issue12_sqlite_transactions_that_read_then_write_wait_for_each_other(tmp_path):
+    """Two processes' connections (a worker's sync page, a request's note): one reads, the
+    other commits a write, then the first writes. With deferred BEGINs SQLite refused that
+    write at once ("database is locked", a stale snapshot: busy_timeout does not apply), so a
+    sync failed under load; write transactions now take the lock when they begin."""
+    import threading
+
+    from server.db import connect_url
+    url = f'sqlite:///{tmp_path}/locks.sqlite3'
+    first, second = connect_url(url), connect_url(url)
+    first.execute_sql('CREATE TABLE item (n INTEGER)')
+    first.close()
+    read_done, errors = threading.Event(), []
+
+    def other_writer():
+        read_done.wait(5)
+        try:
+            with second.connection_context(), second.atomic():
+                second.execute_sql('INSERT INTO item VALUES (2)')
+        except Exception as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=other_writer)
+    thread.start()
+    with first.connection_context():
+        with first.atomic():
+            first.execute_sql('SELECT count(*) FROM item').fetchone()
+            read_done.set()
+            thread.join(0.5)  # the other writer commits now if it is not made to wait
+            first.execute_sql('INSERT INTO item VALUES (1)')
+        thread.join(15)
+        assert not errors
+        assert sorted(n for (n,) in first.execute_sql('SELECT n FROM item')) == [1, 2]

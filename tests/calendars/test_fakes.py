@@ -177,3 +177,19 @@ def test_graph_delta_omits_what_was_deleted_before_the_client_saw_it(graph_fake)
         'type': 'numbered', 'numberOfOccurrences': 3, 'endDate': '0001-01-01',
         'startDate': master['recurrence']['range']['startDate'],
         'recurrenceTimeZone': 'W. Europe Standard Time'}
+
+
+def test_issue12_google_fake_enforces_a_per_user_rate_with_retry_after(google_fake):
+    """Google's per-user quota: above the rate a 429 rateLimitExceeded with Retry-After; another
+    user is not affected, and the window frees up again."""
+    import requests as http
+    google_fake.user_rate_limit = (3, 1.0)
+    def call(email):
+        token = google_fake.grant(email)['access_token']
+        return http.get(google_fake.config()['GOOGLE_CALENDAR_API_ENDPOINT'] + 'calendars/primary/events',
+                        headers={'Authorization': f'Bearer {token}'}, timeout=5)
+    answers = [call('rep@acme.com') for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[-1].headers['Retry-After'] == '1'
+    assert answers[-1].json()['error']['errors'][0]['reason'] == 'rateLimitExceeded'
+    assert call('other@acme.com').status_code == 200

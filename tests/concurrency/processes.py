@@ -45,6 +45,8 @@ class Processes:
             self.env.pop(name, None)
         self.env.update({
             'DATABASE_URL': database_url, 'PUBLIC_URL': self.url, 'SECRET_KEY': 'processes',
+            # Plain http on 127.0.0.1: the demo's settings rules (server/production.py).
+            'MEETSIDE_ENV': 'demo',
             'HUEY_SQLITE_PATH': str(self.directory / 'huey.sqlite3'), 'FLASK_DEBUG': '0',
             'PYTHONUNBUFFERED': '1',
         })

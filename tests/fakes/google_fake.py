@@ -7,9 +7,11 @@ follows Google's documentation for events.list incremental sync: a full pass end
 ``nextSyncToken``; a list with ``syncToken`` returns only what changed since, deleted events as
 ``status: cancelled``; an invalidated token answers 410 ``fullSyncRequired``.
 """
+import collections
 import datetime
 import hashlib
 import json
+import math
 import re
 import secrets
 import time
@@ -48,6 +50,9 @@ class GoogleFake(FakeServer):
         self.channels = {}  # channel id -> dict(owner, calendar, address, token, resource_id, ...)
         self._rendered = {}  # event id -> (seq, JSON text)
         self.revoked = []  # e-mails whose grant was revoked, in order
+        self.user_rate_limit = None  # (calls, seconds) per user, e.g. (10, 1.0); None: no quota
+        self._user_calls = {}  # e-mail -> deque of call times in the window
+        self.rate_limited_calls = 0
         super().__init__(*args, **kwargs)
         self.store.listeners.append(self._push)
 
@@ -100,6 +105,25 @@ class GoogleFake(FakeServer):
                           'errors': [{'message': message, 'domain': domain, 'reason': reason}]}}
         return self.json(body, status, headers)
 
+    def rate_limited(self, email):
+        """Google's per-user quota (Calendar API "queries per minute per user"): above
+        ``user_rate_limit`` = (calls, seconds), a 429 rateLimitExceeded with Retry-After."""
+        if not self.user_rate_limit:
+            return None
+        calls, seconds = self.user_rate_limit
+        now = time.monotonic()
+        with self.lock:
+            window = self._user_calls.setdefault(email, collections.deque())
+            while window and window[0] <= now - seconds:
+                window.popleft()
+            if len(window) < calls:
+                window.append(now)
+                return None
+            wait = max(1, math.ceil(window[0] + seconds - now))
+            self.rate_limited_calls += 1
+        return self.error_body(429, 'rateLimitExceeded', 'Rate Limit Exceeded',
+                               domain='usageLimits', headers={'Retry-After': str(wait)})
+
     def expired_cursor_response(self):
         return self.error_body(410, 'fullSyncRequired',
                                'Sync token is no longer valid, a full sync is required.',
@@ -118,6 +142,9 @@ class GoogleFake(FakeServer):
         fault = self.fault_response(incremental_list)
         if fault is not None:
             return None, None, fault
+        limited = self.rate_limited(grant.email)
+        if limited is not None:
+            return None, None, limited
         if calendar_id in ('primary', grant.email):
             return grant.email, PRIMARY, None
         if calendar_id == SECONDARY_ID:

@@ -23,7 +23,7 @@ HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 def start_gunicorn(port, log):
     # The config as an argument, so the work tree's instance/config.py (made by ./run) is not
     # read: the test's database and secret key are used.
-    config = {'DATABASE_URL': DATABASE_URL, 'SECRET_KEY': 'test',
+    config = {'DATABASE_URL': DATABASE_URL, 'SECRET_KEY': 'test', 'MEETSIDE_ENV': 'demo',
               'PUBLIC_URL': f'http://127.0.0.1:{port}'}
     process = subprocess.Popen(
         [sys.executable, '-m', 'gunicorn', '--workers', '1', '--bind', f'127.0.0.1:{port}',
