@@ -20,7 +20,7 @@ from tests.clock import ahead, iso
 from tests.concurrency.conftest import REP, wait_for
 
 THREADS = 8
-LOAD_SECONDS = 20
+LOAD_SECONDS = 30  # the 30 s of load
 DRAIN_SECONDS = 60
 MEETINGS = 4
 
