@@ -267,7 +267,9 @@ def test_disconnect_stops_the_channel_and_forgets_the_tokens(app, fakes, browser
     connect(browser, 'google')
     with app.app_context(), db.connection_context():
         connection = connection_of(rep)
-        provider = registry.provider_for(connection, app.config)
+        # A patient client: a watch whose answer a busy machine delays past FAST_RETRIES' 1 s
+        # would be sent again, and Google refuses a channel id twice (channelIdNotUnique).
+        provider = registry.provider_for(connection, dict(app.config, CALENDAR_HTTP_TIMEOUT=30))
         channel = provider.watch('https://crm.example.com/webhooks/google', 'chan7', 'tok7', 600)
         provider.close()
         CalendarConnection.update(channel_id=channel.id,
