@@ -4,11 +4,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from server.schemas.contacts import ContactSchema
+from server.schemas.meeting_pack import MeetingPackSchema
 from server.schemas.meetings import (AttendeesAddSchema, MeetingDeleteQuerySchema,
                                      MeetingInSchema, MeetingListPageSchema,
                                      MeetingPatchSchema, MeetingQuerySchema, MeetingSchema,
                                      StartSchema)
-from server.services import meeting_listing, meetings
+from server.services import meeting_listing, meeting_pack, meetings
 
 blp = Blueprint('meetings', __name__, description='Meeting activities')
 
@@ -41,6 +42,15 @@ class Meetings(MethodView):
     def post(self, data):
         """Schedule a meeting from the CRM (R5)."""
         return meetings.schedule(g.user, data)
+
+
+@blp.route('/meetings/pack')
+class MeetingPack(MethodView):
+    @blp.response(200, MeetingPackSchema)
+    def get(self):
+        """Today's and tomorrow's meetings (the user's zone) with attendees and contact cards,
+        for the panel to keep for an outage (issue 9 §4); at most 100 meetings, 500 contacts."""
+        return meeting_pack.pack(g.user)
 
 
 @blp.route('/meetings/<int:meeting_id>')

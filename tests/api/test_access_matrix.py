@@ -3,14 +3,15 @@
 The routes come from the app's URL map, so endpoints added later are covered without editing
 this file; an id argument it cannot resolve fails loudly instead of being skipped.
 """
+import datetime
 import re
 
 import pytest
 
 from server.auth import PUBLIC_ATTR
 from server.db import db
-from server.models import (ALL_MODELS, CalendarConnection, CalendarOutbox, Meeting,
-                           MeetingAttendee, SyncDecision, User)
+from server.models import (ALL_MODELS, CalendarConnection, CalendarOutbox, Contact, Meeting,
+                           MeetingAttendee, SyncDecision, User, utcnow)
 from server.services import demo, tokens
 from tests.clock import iso_ahead
 
@@ -163,3 +164,28 @@ def test_every_id_route_answers_404_to_another_account(app, client, owner, make_
                 failures.append(f'owner GET {path}: {mine.status_code}')
     assert not failures, '\n'.join(failures)
     assert snapshot() == before
+
+
+def test_meeting_pack_holds_only_the_callers_account(client, owner, make_caller):
+    """Issue 9 §4: GET /meetings/pack (no id, so not in the matrix above) is scoped to the
+    caller: another account's token gets none of the owner's meetings or contacts, even when
+    the intruder's own meeting has an attendee whose e-mail is a contact of the owner's."""
+    account, owner_token, _ = owner
+    with db.connection_context():
+        shared = Contact.select().where(Contact.account == account.id).first().email
+        Meeting.update(start=utcnow(), end=utcnow() + datetime.timedelta(hours=1)).where(
+            Meeting.account == account.id).execute()
+    intruder = make_caller('eve@globex.com', account='Globex')
+    made = intruder.post('/meetings', json={
+        'title': 'Eve', 'start': iso_ahead(days=7), 'end': iso_ahead(days=7, hour=16),
+        'attendees': [{'email': shared}]})
+    assert made.status_code == 201, made.json
+    with db.connection_context():
+        Meeting.update(start=utcnow(), end=utcnow() + datetime.timedelta(hours=1)).where(
+            Meeting.id == made.json['id']).execute()
+    mine = client.get('/api/v1/meetings/pack', headers={'Authorization': f'Bearer {owner_token}'}).json
+    theirs = intruder.get('/meetings/pack').json
+    assert mine['meetings'] and mine['contacts']
+    assert [m['id'] for m in theirs['meetings']] == [made.json['id']]
+    assert theirs['meetings'][0]['attendees'][0]['contact'] is None and theirs['contacts'] == []
+    assert not {m['id'] for m in mine['meetings']} & {m['id'] for m in theirs['meetings']}
