@@ -2,6 +2,7 @@
 // sign-in) redirects to our signed-in page with #token=...&state=...; `state` proves we asked.
 import { api } from './api.js';
 import { OWNER_KEY, isOrphan, knownOwner, pending } from './outbox.js';
+import { PACK_KEY } from './pack.js';
 import { getSettings } from './settings.js';
 
 export const SIGNED_IN_PAGE = 'extension/options/signed-in.html';
@@ -38,7 +39,7 @@ export async function finishSignIn(hash) {
       || pendingSignIn.serverUrl !== serverUrl) {
     return false;
   }
-  await chrome.storage.local.remove([OWNER_KEY, 'pendingSignIn']);
+  await chrome.storage.local.remove([OWNER_KEY, PACK_KEY, 'pendingSignIn']);
   await chrome.storage.local.set({ token });
   return true;
 }
@@ -48,7 +49,7 @@ export async function finishSignIn(hash) {
 // the outbox, theirs alone, for their next sign-in (B9); options.js offers to send them first.
 export async function signOut() {
   await api('/me/token', { method: 'DELETE' }).catch(() => {});
-  await chrome.storage.local.remove(['token', OWNER_KEY]);
+  await chrome.storage.local.remove(['token', OWNER_KEY, PACK_KEY]);  // the pack too (issue 9 §4)
 }
 
 // The signed-in user's notes still waiting to be sent (not the ones the server refused).

@@ -18,7 +18,11 @@ export function contactCard(ctx, contactId) {
       ctx.banner(null);
       render(contact, timeline.items);
     } catch (error) {
-      ctx.fail(error, node, load);
+      // Issue 9 §4: in an outage the pack's card, with the pack's meetings it attends.
+      const packed = error.kind === 'offline' && ctx.pack?.contacts.find((c) => c.id === contactId);
+      if (!packed) return ctx.fail(error, node, load);
+      render(packed, ctx.pack.meetings.filter((m) => m.attendees.some((a) => a.contact?.id === contactId)));
+      ctx.banner(error);
     }
   }
 

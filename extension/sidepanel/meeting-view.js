@@ -20,6 +20,12 @@ export function meetingView(ctx, meetingId) {
       ctx.banner(null);
       render();
     } catch (error) {
+      // Issue 9 §4: a meeting never opened before opens from the pack in an outage.
+      const packed = !meeting && error.kind === 'offline' && ctx.pack?.meetings.find((m) => m.id === meetingId);
+      if (packed) {
+        meeting = packed;
+        render();
+      }
       if (meeting) ctx.banner(error);
       else ctx.fail(error, node, load);
     }

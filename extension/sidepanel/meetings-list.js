@@ -42,6 +42,11 @@ export function meetingsList(ctx, firstPage) {
       ctx.banner(null);
     } catch (error) {
       if (mine !== latest) return;
+      // Issue 9 §4: in an outage the first screen is the pack's list (today and tomorrow).
+      if (!loaded && error.kind === 'offline' && ctx.pack && !search.value.trim()) {
+        render(ctx.pack.meetings);
+        loaded = true;
+      }
       if (loaded) ctx.banner(error);
       else ctx.fail(error, body, () => load());
     }

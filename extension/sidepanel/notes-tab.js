@@ -84,7 +84,7 @@ export function notesTab(ctx, meetingId) {
     if (!navigator.onLine) text = t('outboxOffline');
     else if (worker?.state === 'unreachable' && waiting) text = t('outboxUnreachable');
     else if (worker?.state === 'sending' && waiting) text = t('outboxSending', [String(waiting)]);
-    else if (listFailed) text = t('notesOffline');
+    else if (listFailed && !ctx.pack) text = t('notesOffline');  // else the panel's one offline line says it
     else if (worker?.state === 'sent' && Date.now() - worker.at < 60 * 1000) text = t('outboxSent');
     status.textContent = text;
     status.hidden = !text;

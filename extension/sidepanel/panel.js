@@ -2,9 +2,10 @@
 // panel lives while it is open); anything that must outlive it is in chrome.storage.
 import { api } from '../lib/api.js';
 import { h, openTab } from '../lib/dom.js';
-import { safeZone } from '../lib/format.js';
+import { dateTime, safeZone } from '../lib/format.js';
 import { localize, t } from '../lib/i18n.js';
-import { isOutboxChange, rememberOwner } from '../lib/outbox.js';
+import { isOutboxChange, knownOwner, rememberOwner } from '../lib/outbox.js';
+import { readPack, savePack } from '../lib/pack.js';
 import { getSettings } from '../lib/settings.js';
 import { startSignIn } from '../lib/sign-in.js';
 import { contactCard } from './contact-card.js';
@@ -23,6 +24,7 @@ const ctx = {
   me: null,
   owner: null,  // { server_url, user_id }: whose notes this panel types and shows (B9)
   zone: undefined,
+  pack: null,  // the offline meeting pack (lib/pack.js), when there is one for this user
   openMeeting: (id) => push(meetingView(ctx, id)),
   openContact: (id) => push(contactCard(ctx, id)),
   // Only the screen on top names the panel (a late answer for a screen left behind does not).
@@ -37,11 +39,15 @@ const ctx = {
       retry();
     }));
   },
-  // A failed refresh keeps what is shown and says the data may be stale.
+  // A failed refresh keeps what is shown and says the data may be stale. In an outage with a
+  // pack, this is the one line that says so, with the pack's time (issue 9 §4).
   banner(error) {
     if (error?.kind === 'auth') return showSignedOut();
+    const packed = error?.kind === 'offline' && ctx.pack;
     bannerBox.hidden = !error;
-    bannerBox.textContent = error ? errorMessage(error) : '';
+    bannerBox.dataset.state = packed ? 'offline-pack' : '';
+    bannerBox.textContent = !error ? '' : packed
+      ? t('offlinePack', [dateTime(new Date(ctx.pack.at), ctx.zone)]) : errorMessage(error);
   },
 };
 
@@ -94,19 +100,33 @@ async function boot() {
   // Both requests at once: the list needs no answer from /me to be fetched.
   const firstPage = fetchMeetings('');
   firstPage.catch(() => {});
+  let online = true;
   try {
     ctx.me = await api('/me');
   } catch (error) {
-    return ctx.fail(error, view, boot);
+    // An outage: the last pack of the user signed in here stands in for /me and the list.
+    ctx.pack = error.kind === 'offline' && await readPack(await knownOwner());
+    if (!ctx.pack) return ctx.fail(error, view, boot);
+    ctx.me = ctx.pack.me;
+    online = false;
   }
   ctx.owner = { server_url: serverUrl, user_id: ctx.me.user.id };
   rememberOwner(ctx.owner);
+  if (online) {
+    ctx.pack = await readPack(ctx.owner);
+    repack();
+  }
   ctx.zone = safeZone(ctx.me.user.time_zone);
   if (!ctx.me.calendar.connected) return showNotConnected(ctx.me);
   replace(meetingsList(ctx, firstPage));
   // Opened beside a started meeting (R19): show that meeting, with the list one step back.
   const meetingId = Number(new URLSearchParams(location.search).get('meeting'));
   if (meetingId) ctx.openMeeting(meetingId);
+}
+
+// Issue 9 §4: the pack is refreshed with the list (a failure keeps the last one).
+function repack() {
+  if (ctx.owner) savePack(ctx.owner, ctx.me).then((pack) => { ctx.pack = pack; }, () => {});
 }
 
 function flushOutbox() {
@@ -133,7 +153,7 @@ chrome.storage.onChanged.addListener((changes, area) => {
   else if (isOutboxChange(changes)) stack.at(-1)?.onOutbox?.();
 });
 addEventListener('online', () => { flushOutbox(); refresh(); });
-setInterval(() => stack.at(-1)?.refresh?.(), REFRESH_MS);
+setInterval(() => { stack.at(-1)?.refresh?.(); repack(); }, REFRESH_MS);
 
 localize();
 flushOutbox();  // B2: the panel opening is a good moment to deliver what waits
