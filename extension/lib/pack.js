@@ -1,7 +1,7 @@
 // Issue 9 §4 (B2): the offline meeting pack. Today's and tomorrow's meetings with attendees and
 // contact cards (GET /meetings/pack, one request), kept so that during an outage the panel opens
 // any of them, never opened before, and takes notes in it. One key, overwritten on each refresh
-// and bounded by the server (100 meetings, 500 contacts); it names its user and server, and
+// and bounded by the server (50 meetings, 500 contacts); it names its user and server, and
 // sign-out and sign-in remove it.
 import { api } from './api.js';
 

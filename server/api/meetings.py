@@ -49,7 +49,7 @@ class MeetingPack(MethodView):
     @blp.response(200, MeetingPackSchema)
     def get(self):
         """Today's and tomorrow's meetings (the user's zone) with attendees and contact cards,
-        for the panel to keep for an outage (issue 9 §4); at most 100 meetings, 500 contacts."""
+        for the panel to keep for an outage (issue 9 §4); at most 50 meetings, 500 contacts."""
         return meeting_pack.pack(g.user)
 
 

@@ -14,7 +14,7 @@ from peewee import JOIN
 from server.models import Company, Contact, Meeting, User, utcnow
 from server.services.meetings import attach_attendees
 
-MAX_MEETINGS = 100
+MAX_MEETINGS = 50
 MAX_CONTACTS = 500
 DAYS = 2  # today and tomorrow
 

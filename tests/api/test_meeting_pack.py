@@ -90,6 +90,7 @@ def test_pack_costs_a_constant_number_of_statements(caller):
     with count_queries() as many:
         pack = caller.get('/meetings/pack').json
     assert len(pack['meetings']) == 6 and len(pack['contacts']) == 11
+    print(f'\nissue 9 pack: {many.count} SQL statements per request (1 or 6 meetings)')
     assert many.count == few.count <= 8, (few.count, many.count)
 
 
@@ -103,3 +104,19 @@ def test_pack_is_bounded(caller, monkeypatch):
         _meeting(caller, f'M{i}', start + i * HOUR, [c.email for c in contacts])
     pack = caller.get('/meetings/pack').json
     assert len(pack['meetings']) == 2 and len(pack['contacts']) == 1
+
+
+def test_pack_at_its_bound_stays_small(caller):
+    """Issue 9 §4: a full pack (MAX_MEETINGS meetings of 20 attendees, 10 of them contacts)
+    stays well under 1 MB in chrome.storage.local (printed)."""
+    contacts = _contacts(caller, 10)
+    start, _ = _today_and_tomorrow(caller)
+    emails = [c.email for c in contacts] + [f'guest{i}@else.com' for i in range(10)]
+    for i in range(meeting_pack.MAX_MEETINGS + 1):
+        _meeting(caller, f'Weekly pipeline review {i}', start + i * datetime.timedelta(minutes=20), emails)
+    response = caller.get('/meetings/pack')
+    size = len(response.get_data())
+    print(f'\nissue 9 pack: {len(response.json["meetings"])} meetings x 20 attendees, '
+          f'{len(response.json["contacts"])} cards = {size / 1024:.0f} KB')
+    assert len(response.json['meetings']) == meeting_pack.MAX_MEETINGS
+    assert size < 1024 * 1024
