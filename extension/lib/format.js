@@ -23,13 +23,37 @@ export function dayLabel(date, timeZone) {
   }).format(date);
 }
 
+// B5: times are in the user's zone; when the browser runs in another one, every time says
+// which zone it is in ("2:30 – 3:00 PM EST"), so a rep never reads it as local.
+export function browserZone() {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+function zoneName(timeZone) {
+  return timeZone && timeZone !== browserZone() ? { timeZoneName: 'short' } : {};
+}
+
 export function timeRange(start, end, timeZone) {
-  return new Intl.DateTimeFormat(LANG, { timeZone, hour: 'numeric', minute: '2-digit' })
-    .formatRange(start, end);
+  return new Intl.DateTimeFormat(LANG, {
+    timeZone, hour: 'numeric', minute: '2-digit', ...zoneName(timeZone),
+  }).formatRange(start, end);
 }
 
 export function dateTime(date, timeZone) {
   return new Intl.DateTimeFormat(LANG, {
     timeZone, month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit',
+    ...zoneName(timeZone),
   }).format(date);
+}
+
+const SOON = 15 * 60 * 1000;
+
+// Where a meeting stands at ``now``: 'past' | 'now' | 'soon' (starts within 15 min, with
+// ``minutes`` to go) | 'later'.
+export function timing(start, end, now) {
+  if (end <= now) return { state: 'past' };
+  if (start <= now) return { state: 'now' };
+  const wait = start - now;
+  if (wait <= SOON) return { state: 'soon', minutes: Math.max(1, Math.ceil(wait / 60000)) };
+  return { state: 'later' };
 }

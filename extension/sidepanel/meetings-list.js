@@ -1,7 +1,7 @@
 // R16: today's meetings first, then the next days; today's past meetings greyed; search.
 import { api } from '../lib/api.js';
 import { h } from '../lib/dom.js';
-import { dayKey, dayLabel, timeRange } from '../lib/format.js';
+import { dayKey, dayLabel, timeRange, timing } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
 import { skeleton, stateBox } from './states.js';
 
@@ -65,6 +65,7 @@ export function meetingsList(ctx, firstPage) {
     const tomorrow = dayKey(new Date(now.getTime() + DAY), zone);
     const last = dayKey(new Date(now.getTime() + DAYS_AHEAD * DAY), zone);
     const days = new Map();
+    let next = null;  // the next meeting not yet started: shown first-class (B5)
     for (const meeting of items) {
       const start = new Date(meeting.start);
       const end = new Date(meeting.end);
@@ -72,18 +73,31 @@ export function meetingsList(ctx, firstPage) {
       if (key < today) key = end > now ? today : null;  // started earlier, still running
       if (!key || key > last) continue;
       if (!days.has(key)) days.set(key, { label: key === today ? t('today') : key === tomorrow ? t('tomorrow') : dayLabel(start, zone), rows: [] });
-      const past = end <= now;
+      const when = timing(start, end, now);
+      const past = when.state === 'past';
+      const cancelled = meeting.status === 'cancelled';
+      const isNext = !next && !cancelled && (when.state === 'soon' || when.state === 'later');
       const count = meeting.attendees.length;
-      days.get(key).rows.push(h(`button.meeting${past ? '.past' : ''}`, {
-        type: 'button', dataset: { id: meeting.id }, onclick: () => ctx.openMeeting(meeting.id),
+      const chip = cancelled ? null : when.state === 'now' ? t('now')
+        : when.state === 'soon' ? t('inMinutes', [String(when.minutes)]) : null;
+      const row = h(`button.meeting${past ? '.past' : ''}${when.state === 'now' && !cancelled ? '.now' : ''}`, {
+        type: 'button', dataset: { id: meeting.id, timing: when.state }, onclick: () => ctx.openMeeting(meeting.id),
       },
       h('span.title', null, meeting.title || t('untitled')),
+      chip ? h(`span.timing.${when.state}`, null, chip) : null,
+      isNext && !chip ? h('span.timing.next', null, t('nextMeeting')) : null,
       h('span.sub', null, [
         timeRange(start, end, zone),
         count === 1 ? t('attendeeOne') : t('attendeeMany', [String(count)]),
-        meeting.status === 'cancelled' ? t('cancelled') : null,
+        cancelled ? t('cancelled') : null,
         past ? t('past') : null,
-      ].filter(Boolean).join(' · '))));
+      ].filter(Boolean).join(' · ')));
+      if (isNext) {
+        next = row;
+        row.classList.add('next');
+        row.setAttribute('aria-current', 'true');
+      }
+      days.get(key).rows.push(row);
     }
     const q = search.value.trim();
     if (!days.size) {

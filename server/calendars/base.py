@@ -190,6 +190,11 @@ class CalendarProvider(abc.ABC):
         """Delete (cancel) the event, telling attendees if send_updates."""
 
     @abc.abstractmethod
+    def time_zone(self):
+        """The IANA name of the zone the user's calendar is set to (B5), or '' when the
+        provider does not say (a grant made before the settings scope was asked for)."""
+
+    @abc.abstractmethod
     def watch(self, address, channel_id, token, ttl_seconds):
         """Ask for push notifications to ``address``; return a Channel."""
 

@@ -43,7 +43,9 @@ def spec(provider, config):
     if provider == 'google':
         made = Spec(config['GOOGLE_CLIENT_ID'], config['GOOGLE_CLIENT_SECRET'],
                     config['GOOGLE_AUTH_URI'], config['GOOGLE_TOKEN_URI'],
-                    'openid email https://www.googleapis.com/auth/calendar.events',
+                    # calendar.settings.readonly: the user's time zone (B5), settings.get('timezone').
+                    'openid email https://www.googleapis.com/auth/calendar.events '
+                    'https://www.googleapis.com/auth/calendar.settings.readonly',
                     # offline + consent: Google returns a refresh token on every connect.
                     {'access_type': 'offline', 'prompt': 'consent'},
                     config['GOOGLE_USERINFO_URI'], ('email',))
@@ -52,7 +54,8 @@ def spec(provider, config):
         authority = config['MS_AUTHORITY'].rstrip('/')
         made = Spec(config['MS_CLIENT_ID'], config['MS_CLIENT_SECRET'],
                     authority + '/oauth2/v2.0/authorize', authority + '/oauth2/v2.0/token',
-                    'offline_access Calendars.ReadWrite User.Read', {},
+                    # MailboxSettings.Read: the user's time zone (B5), /me/mailboxSettings.
+                    'offline_access Calendars.ReadWrite User.Read MailboxSettings.Read', {},
                     config['MS_GRAPH_ENDPOINT'].rstrip('/') + '/me', ('mail', 'userPrincipalName'))
         names = 'MS_CLIENT_ID and MS_CLIENT_SECRET'
     if not made.client_id or not made.client_secret:

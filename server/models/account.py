@@ -31,7 +31,11 @@ class User(BaseModel):
     name = CharField(max_length=200, default='')
     role = CharField(max_length=20, default='member')  # 'admin' | 'member'
     password_hash = CharField(max_length=255, default='')
-    time_zone = CharField(max_length=64, default='UTC')
+    time_zone = CharField(max_length=64, default='UTC')  # an IANA name (B5)
+    # 'calendar': each full sync takes the connected calendar's zone; 'user': the user chose
+    # it (Settings › Profile, PATCH /me) and syncs leave it alone (migration 0023).
+    time_zone_source = CharField(max_length=10, default='calendar')
+    language = CharField(max_length=10, default='en')  # 'en' | 'zh-TW', for the translations
     is_active = BooleanField(default=True)
     created_at = DateTimeField(default=utcnow)
     # Moves on every web sign-in, which spends any magic link issued before it.

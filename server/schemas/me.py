@@ -1,13 +1,18 @@
 """Schemas for the caller's own identity and account."""
 from marshmallow import Schema, fields, validate
 
+from server.schemas.base import PatchSchema
+from server.services.profile import LANGUAGES, NAME_MAX
+
 
 class MeUserSchema(Schema):
     id = fields.Integer()
     email = fields.String()
     name = fields.String()
     role = fields.String()
-    time_zone = fields.String()
+    time_zone = fields.String()  # an IANA name: every time the panel shows is in it (B5)
+    time_zone_source = fields.String()  # calendar (each full sync sets it) | user (chosen)
+    language = fields.String()
 
 
 class MeAccountSchema(Schema):
@@ -37,3 +42,12 @@ class MeSchema(Schema):
     account = fields.Nested(MeAccountSchema)
     calendar = fields.Nested(CalendarStateSchema)
     urls = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class MePatchSchema(PatchSchema):
+    """PATCH /me: the caller's own name, time zone (IANA, checked against zoneinfo by the
+    service, a 422 naming the field otherwise) and language. A zone set here is the user's:
+    later syncs no longer replace it with the calendar's."""
+    name = fields.String(validate=validate.Length(max=NAME_MAX))
+    time_zone = fields.String(validate=validate.Length(min=1, max=64))
+    language = fields.String(validate=validate.OneOf(LANGUAGES))

@@ -21,7 +21,7 @@ import uuid
 from server.calendars.base import AuthExpired, CursorExpired, ProviderError, TransientError
 from server.calendars.retry import RetryPolicy, with_retries
 from server.models import CalendarConnection, utcnow
-from server.services import crypto
+from server.services import crypto, profile
 from server.services.connections import mark_needs_reconnect, mark_tokens_unreadable, still_live
 from server.sync import occurrences
 from server.sync.engine import Scope, apply_page
@@ -172,6 +172,9 @@ def _run(connection, provider, policy, owner, seconds, result, progress, sleep, 
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as prefetch:
         cursor = connection.sync_cursor
         pending = prefetch.submit(fetch, cursor, None)
+        if cursor is None:
+            # A full pass: the first sync after connecting, or a resync (B5).
+            _adopt_time_zone(connection, provider, policy, sleep, prefetch)
         series = SeriesPass(scope)  # R13: what only the whole pass tells about a series
         first_listed = None  # when this pass's first page was asked for (B1)
         while True:
@@ -186,6 +189,7 @@ def _run(connection, provider, policy, owner, seconds, result, progress, sleep, 
                 log.info('sync cursor expired for connection %s: full resync', connection.id)
                 cursor, result.full_resync = None, True
                 pending = prefetch.submit(fetch, cursor, None)
+                _adopt_time_zone(connection, provider, policy, sleep, prefetch)
                 series, first_listed = SeriesPass(scope), None
                 continue
             # R13 on Outlook: removals that name only an occurrence, resolved before the next
@@ -211,6 +215,17 @@ def _run(connection, provider, policy, owner, seconds, result, progress, sleep, 
                 if changes.sync_cursor and not _finish(connection, sync_cursor=changes.sync_cursor):
                     raise Disconnected()
                 return
+
+
+def _adopt_time_zone(connection, provider, policy, sleep, prefetch):
+    """Take the calendar's time zone as the user's, unless they chose one (B5). Asked after
+    the first page's fetch has been handed to ``prefetch`` and run on it too, so the
+    provider is never used by two threads at once."""
+    def ask():
+        return with_retries(provider.time_zone, policy, sleep=sleep)
+    zone = prefetch.submit(ask).result()
+    if profile.adopt_calendar_time_zone(connection.user_id, zone):
+        log.info('user %s: time zone %s from the calendar', connection.user_id, zone)
 
 
 def _resolve_removals(scope, changes, provider, policy, sleep):

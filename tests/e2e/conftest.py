@@ -27,8 +27,9 @@ def browser_args(lang):
 class Extension:
     """A persistent Chromium profile with the extension, and what the tests observe in it."""
 
-    def __init__(self, playwright, user_data_dir, lang='en-US'):
+    def __init__(self, playwright, user_data_dir, lang='en-US', tz=None):
         self.playwright, self.user_data_dir, self.lang = playwright, user_data_dir, lang
+        self.tz = tz  # the browser process's TZ (B5: a user zone may differ from it)
         self.errors = []  # console errors and uncaught exceptions, from pages and the worker
         self.context = None
         self.open()
@@ -38,7 +39,7 @@ class Extension:
         self.context = self.playwright.chromium.launch_persistent_context(
             str(self.user_data_dir), executable_path=CHROMIUM, headless=False,
             args=browser_args(self.lang), viewport={'width': 360, 'height': 720},
-            env={'LANGUAGE': self.lang.replace('-', '_')})
+            env={'LANGUAGE': self.lang.replace('-', '_'), **({'TZ': self.tz} if self.tz else {})})
         self.context.set_default_timeout(10_000)
         worker = (self.context.service_workers[0] if self.context.service_workers
                   else self.context.wait_for_event('serviceworker'))
@@ -147,8 +148,8 @@ def new_extension(playwright, tmp_path):
     """A fresh profile of its own (for restarts and other languages)."""
     made = []
 
-    def make(lang='en-US'):
-        made.append(Extension(playwright, tmp_path / f'profile-{len(made)}', lang))
+    def make(lang='en-US', tz=None):
+        made.append(Extension(playwright, tmp_path / f'profile-{len(made)}', lang, tz))
         return made[-1]
     yield make
     for extension in made:

@@ -64,6 +64,7 @@ class GoogleFake(FakeServer):
             Rule('/v1/userinfo', endpoint='userinfo', methods=['GET']),
             Rule('/revoke', endpoint='revoke', methods=['POST']),
             Rule(f'{c}/users/me/calendarList', endpoint='calendar_list', methods=['GET']),
+            Rule(f'{c}/users/me/settings/<setting>', endpoint='get_setting', methods=['GET']),
             Rule(f'{c}/calendars/<calendar_id>/events', endpoint='list_events', methods=['GET']),
             Rule(f'{c}/calendars/<calendar_id>/events', endpoint='insert_event', methods=['POST']),
             Rule(f'{c}/calendars/<calendar_id>/events/watch', endpoint='watch', methods=['POST']),
@@ -92,7 +93,7 @@ class GoogleFake(FakeServer):
     def grant(self, email):
         """Issue tokens for ``email`` without the browser dance (for provider-level tests)."""
         from tests.fakes.server import Grant
-        return self.issue_tokens(Grant(email.lower(), 'openid email calendar.events'))
+        return self.issue_tokens(Grant(email.lower(), 'openid email calendar.events calendar.settings.readonly'))
 
     def invalidate_sync_tokens(self):
         """Every sync token handed out so far now answers 410 (Google's fullSyncRequired)."""
@@ -203,6 +204,30 @@ class GoogleFake(FakeServer):
         return self.json({'kind': 'calendar#calendarList', 'items': [
             {'kind': 'calendar#calendarListEntry', 'id': owner, 'summary': owner, 'primary': True},
             {'kind': 'calendar#calendarListEntry', 'id': SECONDARY_ID, 'summary': 'Team'}]})
+
+    # Scopes that may read settings.get (Google's reference lists these four).
+    SETTINGS_SCOPES = ('calendar.readonly', 'auth/calendar ', 'calendar.settings')
+
+    def get_setting(self, request, setting):
+        """settings.get: one user setting as a calendar#setting resource. Only the timezone
+        setting is modelled; another id answers 404 like an unknown one. A grant without a
+        settings scope answers 403 insufficientPermissions, as Google does."""
+        self.requests_log.append((request.method, request.path, dict(request.args)))
+        grant = self.authenticated(request)
+        if grant is None:
+            return self.unauthorized()
+        fault = self.fault_response(False)
+        if fault is not None:
+            return fault
+        owner, scope = grant.email, grant.scope + ' '
+        if not any(s in scope for s in self.SETTINGS_SCOPES):
+            return self.error_body(403, 'insufficientPermissions',
+                                   'Request had insufficient authentication scopes.')
+        if setting != 'timezone':
+            return self.error_body(404, 'notFound', 'Not Found')
+        zone = self.store.time_zone_of(owner)
+        return self.json({'kind': 'calendar#setting', 'etag': '"%s"' % hashlib.sha1(
+            zone.encode()).hexdigest()[:16], 'id': 'timezone', 'value': zone})
 
     # -- representation --------------------------------------------------------------------
     def _time(self, value, all_day):

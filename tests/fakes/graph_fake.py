@@ -17,6 +17,7 @@ import json
 import secrets
 import urllib.parse
 
+from tzlocal.windows_tz import tz_win
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Response
 
@@ -70,6 +71,7 @@ class GraphFake(FakeServer):
             Rule('/<tenant>/oauth2/v2.0/authorize', endpoint='authorize_tenant', methods=['GET']),
             Rule('/<tenant>/oauth2/v2.0/token', endpoint='token_tenant', methods=['POST']),
             Rule(f'{GRAPH}/me', endpoint='me', methods=['GET']),
+            Rule(f'{GRAPH}/me/mailboxSettings', endpoint='mailbox_settings', methods=['GET']),
             Rule(f'{GRAPH}/me/calendarView/delta', endpoint='delta', methods=['GET']),
             Rule(f'{GRAPH}/me/events', endpoint='create_event', methods=['POST']),
             Rule(f'{GRAPH}/me/events/<event_id>', endpoint='get_event', methods=['GET']),
@@ -90,7 +92,7 @@ class GraphFake(FakeServer):
     # -- test hooks ------------------------------------------------------------------------
     def grant(self, email):
         """Issue tokens for ``email`` without the browser dance (for provider-level tests)."""
-        return self.issue_tokens(Grant(email.lower(), 'offline_access Calendars.ReadWrite User.Read'))
+        return self.issue_tokens(Grant(email.lower(), 'offline_access Calendars.ReadWrite User.Read MailboxSettings.Read'))
 
     def invalidate_delta_tokens(self):
         """Every delta link handed out so far now answers 410 syncStateNotFound."""
@@ -137,6 +139,39 @@ class GraphFake(FakeServer):
             return error
         return self.json({'id': self.user_id(owner), 'displayName': owner.split('@')[0],
                           'mail': owner, 'userPrincipalName': owner})
+
+    def mailbox_settings(self, request):
+        """GET /me/mailboxSettings. Graph gives the time zone in the format the mailbox's
+        administrator set up, Windows names by default ("Eastern Standard Time"): the fake
+        answers the Windows name of the user's zone where CLDR has one. A grant without
+        MailboxSettings.Read(Write) answers 403 ErrorAccessDenied."""
+        self.requests_log.append((request.method, request.path, dict(request.args)))
+        grant = self.authenticated(request)
+        if grant is None:
+            return self.error_body(401, 'InvalidAuthenticationToken',
+                                   'Access token has expired or is not yet valid.',
+                                   headers={'WWW-Authenticate': 'Bearer'})
+        fault = self.fault_response(False)
+        if fault is not None:
+            return fault
+        owner = grant.email
+        if 'MailboxSettings.Read' not in grant.scope:
+            return self.json({'error': {'code': 'ErrorAccessDenied',
+                                        'message': 'Access is denied. Check credentials and try again.'}},
+                             403)
+        zone = self.store.time_zone_of(owner)
+        windows = tz_win.get(zone, zone)
+        return self.json({
+            '@odata.context': f"{self.url}{GRAPH}/$metadata#users('{self.user_id(owner)}')/mailboxSettings",
+            'archiveFolder': 'AAMkAGI2TGuLAAA=', 'timeZone': windows,
+            'automaticRepliesSetting': {'status': 'disabled', 'externalAudience': 'all',
+                                        'internalReplyMessage': '', 'externalReplyMessage': ''},
+            'dateFormat': 'M/d/yyyy', 'timeFormat': 'h:mm tt', 'userPurpose': 'user',
+            'delegateMeetingMessageDeliveryOptions': 'sendToDelegateOnly',
+            'language': {'locale': 'en-US', 'displayName': 'English (United States)'},
+            'workingHours': {'daysOfWeek': ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
+                             'startTime': '08:00:00.0000000', 'endTime': '17:00:00.0000000',
+                             'timeZone': {'name': windows}}})
 
     @staticmethod
     def user_id(email):

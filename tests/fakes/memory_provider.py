@@ -32,6 +32,7 @@ class MemoryCalendar:
         self.channels = {}
         self.calls = []  # operation names, in order
         self.epoch = 0  # cursors of an earlier epoch are expired (Google's 410)
+        self.time_zone = ''  # the IANA zone the calendar is set to; '' = not told (B5)
         self._counter = itertools.count(1)
         self._lock = threading.RLock()
 
@@ -196,6 +197,10 @@ class MemoryProvider(CalendarProvider):
                 if send_updates:
                     self._invite(event_id, current.attendees, 'cancel')
         self._leave(fault)
+
+    def time_zone(self):
+        # Not recorded in ``calls``: tests that count list/insert calls stay as they were.
+        return self.calendar.time_zone
 
     def watch(self, address, channel_id, token, ttl_seconds):
         self._enter('watch')

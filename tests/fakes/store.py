@@ -82,6 +82,9 @@ class CalendarStore:
         self.seq = 0
         self.invitations = []
         self.clock = utcnow  # tests may pin time
+        # Each user's own time zone (IANA) as set in their calendar's settings (B5); a user
+        # never set here is in UTC, as a new Google or Outlook account is by default.
+        self.time_zones = {}
         self.listeners = []  # callables(event) run after each ground-truth change (push)
 
         self._depth = 0
@@ -219,6 +222,15 @@ class CalendarStore:
         return self._notify(event)
 
     # -- what tests compare against -------------------------------------------------------
+    def set_time_zone(self, owner, zone):
+        """The user changes their calendar's time zone (an IANA name), as in its settings."""
+        with self.lock:
+            self.time_zones[owner.lower()] = zone
+
+    def time_zone_of(self, owner):
+        with self.lock:
+            return self.time_zones.get(owner.lower(), 'UTC')
+
     def live_events(self, owner, calendar=PRIMARY):
         """The events the user currently has (not deleted) in one calendar."""
         with self.lock:

@@ -15,8 +15,9 @@ from server.sync import channels
 from tests.fakes.fixtures import FAST_RETRIES, TEST_ENCRYPTION_KEY
 from tests.web.conftest import Browser, make_user
 
-GOOGLE_SCOPE = 'openid email https://www.googleapis.com/auth/calendar.events'
-OUTLOOK_SCOPE = 'offline_access Calendars.ReadWrite User.Read'
+GOOGLE_SCOPE = ('openid email https://www.googleapis.com/auth/calendar.events '
+                'https://www.googleapis.com/auth/calendar.settings.readonly')
+OUTLOOK_SCOPE = 'offline_access Calendars.ReadWrite User.Read MailboxSettings.Read'
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from googleapiclient.model import JsonModel
 from server.calendars.base import AuthExpired, Credentials, ProviderError, TransientError
 from server.calendars.retry import RetryPolicy, parse_retry_after, with_retries
 
-SCOPES = ['openid', 'email', 'https://www.googleapis.com/auth/calendar.events']
+SCOPES = ['openid', 'email', 'https://www.googleapis.com/auth/calendar.events',
+          'https://www.googleapis.com/auth/calendar.settings.readonly']
 TRANSIENT_STATUSES = {429, 500, 502, 503, 504}
 RATE_LIMIT_REASONS = {'rateLimitExceeded', 'userRateLimitExceeded'}
 

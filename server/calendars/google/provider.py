@@ -81,6 +81,18 @@ class GoogleProvider(ClientBackedProvider):
             if error.status not in (404, 410):
                 raise
 
+    def time_zone(self):
+        """settings.get('timezone'): the zone the user set in Google Calendar (an IANA name).
+        A grant without the calendar.settings.readonly scope (made before it was asked for)
+        answers 403: the zone is then unknown, which must not fail the sync."""
+        try:
+            item = self.client.execute(self.client.service.settings().get(setting='timezone'))
+        except HttpStatusError as error:
+            if error.status in (403, 404):
+                return ''
+            raise
+        return item.get('value') or ''
+
     def watch(self, address, channel_id, token, ttl_seconds):
         body = {'id': channel_id, 'type': 'web_hook', 'address': address, 'token': token,
                 'params': {'ttl': str(int(ttl_seconds))}}

@@ -14,7 +14,7 @@ from authlib.integrations.requests_client import OAuth2Session
 from server.calendars.base import AuthExpired, Credentials, ProviderError, TransientError
 from server.calendars.retry import RetryPolicy, parse_retry_after, with_retries
 
-SCOPES = 'offline_access Calendars.ReadWrite User.Read'
+SCOPES = 'offline_access Calendars.ReadWrite User.Read MailboxSettings.Read'
 TRANSIENT_STATUSES = {429, 500, 502, 503, 504}
 
 

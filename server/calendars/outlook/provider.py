@@ -222,6 +222,21 @@ class OutlookProvider(ClientBackedProvider):
             if error.status != 404:
                 raise
 
+    def time_zone(self):
+        """GET /me/mailboxSettings -> timeZone, which Graph gives in the format the mailbox's
+        administrator chose (Windows names by default): mapped to IANA. A grant without
+        MailboxSettings.Read (made before it was asked for) answers 403: the zone is unknown."""
+        try:
+            item = self.client.call('GET', '/me/mailboxSettings')
+        except GraphError as error:
+            if error.status in (403, 404):
+                return ''
+            raise
+        zone = recurrence.time_zone(item.get('timeZone') or '')
+        if zone is None:
+            return ''
+        return 'UTC' if zone is datetime.timezone.utc else str(zone)
+
     def watch(self, address, channel_id, token, ttl_seconds):
         """A Graph subscription on the user's events. Graph picks the id; ``channel_id`` is not
         used. ``token`` is the clientState every notification echoes."""

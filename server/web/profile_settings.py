@@ -1,0 +1,36 @@
+"""Settings › Profile: the user's name, time zone and language (B5, issue 9 §1).
+
+A thin view over services.profile: the same checks as PATCH /api/v1/me, shown as field
+errors on the form. Saving a zone here makes it the user's own: syncs no longer replace it
+with the calendar's.
+"""
+from flask import flash, g, redirect, render_template, request, url_for
+
+from server.auth import login_required
+from server.errors import ValidationFailed
+from server.services import profile
+from server.web import bp
+
+LANGUAGE_LABELS = (('en', 'English'), ('zh-TW', '繁體中文 (台灣)'))
+
+
+@bp.route('/settings/profile', methods=['GET', 'POST'])
+@login_required
+def profile_settings():
+    user, errors = g.web_user, {}
+    form = {'name': user.name, 'time_zone': user.time_zone, 'language': user.language}
+    if request.method == 'POST':
+        form = {key: request.form.get(key, '') for key in form}
+        changes = {key: value for key, value in form.items()
+                   if key != 'time_zone' or value != user.time_zone
+                   or user.time_zone_source == 'user'}
+        try:
+            profile.update(user, changes)
+        except ValidationFailed as error:
+            errors = error.errors
+        else:
+            flash('Your profile is saved.', 'info')
+            return redirect(url_for('web.profile_settings'), code=303)
+    return render_template('settings/profile.html', form=form, errors=errors,
+                           zones=profile.zone_names(), languages=LANGUAGE_LABELS,
+                           source=user.time_zone_source), 422 if errors else 200
