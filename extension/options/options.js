@@ -58,6 +58,7 @@ function showPending(count, text) {
     return el;
   };
   const message = document.createElement('p');
+  message.id = 'sign-out-pending-text';  // names the alertdialog
   message.textContent = text;
   confirmBox.replaceChildren(message,
     navigator.onLine ? button(t('signOutSendFirst'), 'send', sendThenSignOut) : '',

@@ -3,7 +3,7 @@ import { h } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
 
 export function skeleton(rows = 4) {
-  return h('div.skeleton', { 'aria-busy': 'true', 'aria-label': t('loading') },
+  return h('div.skeleton', { role: 'status', 'aria-busy': 'true', 'aria-label': t('loading') },
     h('div.day'), Array.from({ length: rows }, () => h('div')));
 }
 

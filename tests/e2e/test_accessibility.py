@@ -1,0 +1,61 @@
+"""Issue 9 §5: axe-core finds no serious or critical violation on any panel screen or the options page."""
+import pytest
+
+from server.db import db
+from server.models import CalendarConnection
+from tests.e2e.axe import assert_accessible
+from tests.e2e.conftest import open_meeting
+
+pytestmark = pytest.mark.e2e
+
+
+def test_issue9_axe_signed_in_screens_list_empty_attendees_card_notes(extension, server, world):
+    extension.sign_in(server, world.token)
+    panel = extension.open_panel()
+    panel.wait_for_selector('button.meeting')
+    assert_accessible(panel, 'meetings list')
+    panel.fill('input.search', 'no such meeting')
+    panel.wait_for_selector('[data-state="empty"]')
+    assert_accessible(panel, 'empty list')
+    panel.fill('input.search', '')
+    open_meeting(panel, 'Globex product demo')
+    panel.wait_for_selector('li.attendee')
+    assert_accessible(panel, 'meeting attendees')
+    panel.locator('li.attendee[data-email="pat@globex.example"]').get_by_role('button', name='Pat Buyer').click()
+    panel.locator('section.card dl').wait_for()
+    assert_accessible(panel, 'contact card')
+    panel.get_by_role('button', name='Back').click()
+    panel.get_by_role('tab', name='Notes').click()
+    panel.locator('textarea').wait_for()
+    assert_accessible(panel, 'notes')
+
+
+def test_issue9_axe_loading_and_error_screens(extension, server, world):
+    extension.sign_in(server, world.token)
+    held = []
+    page = extension.context.new_page()
+    page.route('**/api/v1/meetings?*', lambda route: held.append(route))
+    page.goto(extension.url('extension/sidepanel/index.html'))
+    page.locator('.skeleton[aria-busy="true"]').wait_for()
+    assert_accessible(page, 'loading')
+    page.wait_for_function('() => true')
+    held[0].abort('connectionrefused')
+    page.wait_for_selector('[data-state="error"]')
+    assert_accessible(page, 'error')
+    extension.errors[:] = [e for e in extension.errors if 'ERR_' not in e]
+
+
+def test_issue9_axe_signed_out_not_connected_and_options(extension, server, world):
+    extension.storage(f'chrome.storage.local.set({{serverUrl: "{server.url}"}})')
+    panel = extension.open_panel()
+    panel.wait_for_selector('[data-state="signed-out"]')
+    assert_accessible(panel, 'signed out')
+    with db.connection_context():
+        CalendarConnection.delete().execute()
+    extension.sign_in(server, world.token)
+    panel.wait_for_selector('[data-state="not-connected"]')
+    assert_accessible(panel, 'not connected')
+    options = extension.context.new_page()
+    options.goto(extension.url('extension/options/index.html'))
+    options.wait_for_load_state()
+    assert_accessible(options, 'options page')
