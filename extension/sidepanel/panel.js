@@ -82,14 +82,30 @@ async function showSignedOut() {
 
 // R21: without a connected calendar there are no meetings to show; say so and link to Settings.
 // Tokens the server can no longer decrypt (its key changed) need the same reconnect, said so.
+// The user connects in a server tab, not here: the screen asks /me again every minute and when
+// the panel regains focus (issue 9 §5), and becomes the list once the calendar is connected.
 function showNotConnected(me) {
   const reconnect = me.calendar.status === 'needs_reconnect';
-  replace(statusScreen('not-connected',
+  replace({ ...statusScreen('not-connected',
     reconnect ? t('reconnectTitle') : t('notConnectedTitle'),
     reconnect ? t(me.calendar.reason === 'token_unreadable' ? 'reconnectKeyText' : 'reconnectText')
       : t('notConnectedText'),
     [{ label: reconnect ? t('reconnect') : t('connectCalendar'),
-      onclick: () => openTab(me.calendar.connect_url || me.urls.settings_calendar) }]));
+      onclick: () => openTab(me.calendar.connect_url || me.urls.settings_calendar) }]),
+  refresh: recheckConnection });
+}
+
+async function recheckConnection() {
+  let me;
+  try {
+    me = await api('/me');
+  } catch (error) {
+    if (error.kind === 'auth') showSignedOut();
+    return;  // still not reachable: keep saying what is known
+  }
+  if (stack.at(-1)?.refresh !== recheckConnection) return;  // left the screen meanwhile
+  if (me.calendar.connected) boot();
+  else showNotConnected(me);
 }
 
 async function boot() {
@@ -154,6 +170,9 @@ chrome.storage.onChanged.addListener((changes, area) => {
 });
 addEventListener('online', () => { flushOutbox(); refresh(); });
 setInterval(() => { stack.at(-1)?.refresh?.(); repack(); }, REFRESH_MS);
+addEventListener('focus', () => {
+  if (stack.at(-1)?.refresh === recheckConnection) recheckConnection();
+});
 
 localize();
 flushOutbox();  // B2: the panel opening is a good moment to deliver what waits

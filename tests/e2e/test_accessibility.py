@@ -8,7 +8,6 @@ from tests.e2e.conftest import open_meeting
 
 pytestmark = pytest.mark.e2e
 
-
 def test_issue9_axe_signed_in_screens_list_empty_attendees_card_notes(extension, server, world):
     extension.sign_in(server, world.token)
     panel = extension.open_panel()
@@ -29,7 +28,6 @@ def test_issue9_axe_signed_in_screens_list_empty_attendees_card_notes(extension,
     panel.locator('textarea').wait_for()
     assert_accessible(panel, 'notes')
 
-
 def test_issue9_axe_loading_and_error_screens(extension, server, world):
     extension.sign_in(server, world.token)
     held = []
@@ -43,7 +41,6 @@ def test_issue9_axe_loading_and_error_screens(extension, server, world):
     page.wait_for_selector('[data-state="error"]')
     assert_accessible(page, 'error')
     extension.errors[:] = [e for e in extension.errors if 'ERR_' not in e]
-
 
 def test_issue9_axe_signed_out_not_connected_and_options(extension, server, world):
     extension.storage(f'chrome.storage.local.set({{serverUrl: "{server.url}"}})')
