@@ -5,6 +5,7 @@ from server.db import db
 from server.models import CalendarConnection
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import open_meeting
+from tests.e2e.keyboard import assert_keyboard_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -56,3 +57,24 @@ def test_issue9_axe_signed_out_not_connected_and_options(extension, server, worl
     options.goto(extension.url('extension/options/index.html'))
     options.wait_for_load_state()
     assert_accessible(options, 'options page')
+
+
+def test_issue9_keyboard_tab_reaches_every_action_with_a_ring_and_32px_targets(extension, server, world):
+    extension.sign_in(server, world.token)
+    panel = extension.open_panel()
+    panel.wait_for_selector('button.meeting')
+    assert_keyboard_ready(panel, 'meetings list')
+    open_meeting(panel, 'Globex product demo')
+    panel.wait_for_selector('li.attendee')
+    assert_keyboard_ready(panel, 'meeting attendees')
+    panel.locator('li.attendee[data-email="pat@globex.example"]').get_by_role('button', name='Pat Buyer').click()
+    panel.locator('section.card dl').wait_for()
+    assert_keyboard_ready(panel, 'contact card')
+    panel.get_by_role('button', name='Back').click()
+    panel.get_by_role('tab', name='Notes').click()
+    panel.locator('textarea').wait_for()
+    assert_keyboard_ready(panel, 'notes')
+    options = extension.context.new_page()
+    options.goto(extension.url('extension/options/index.html'))
+    options.locator('#account-status').wait_for()
+    assert_keyboard_ready(options, 'options page')
