@@ -38,8 +38,11 @@ export function meetingView(ctx, meetingId) {
     const start = new Date(meeting.start);
     const end = new Date(meeting.end);
     const message = h('p.error', { hidden: true, role: 'alert' });
+    // Start is disabled only with the reason beside it (issue 9 §5), never silently.
+    const startable = Boolean(meeting.video_link || meeting.calendar_link);
+    const reason = startable ? null : h('span.sub', { id: `no-start-${meetingId}` }, t('startUnavailable'));
     const startButton = h('button.primary', {
-      type: 'button', disabled: !(meeting.video_link || meeting.calendar_link),
+      type: 'button', disabled: !startable, 'aria-describedby': reason ? reason.id : null,
       onclick: () => startMeeting(startButton, message),
     }, t('startMeeting'));
     const tabs = h('nav.tabs', { role: 'tablist' }, ['attendees', 'notes'].map((name) => h('button', {
@@ -48,23 +51,28 @@ export function meetingView(ctx, meetingId) {
     }, name === 'attendees' ? t('attendeesTab', [String(meeting.attendees.length)]) : t('notesTab'))));
     ctx.setTitle(meeting.title || t('untitled'), node);
     const focused = document.activeElement;  // keep the caret in the note box across refreshes
+    // The title is the panel's heading (wrapped to 3 lines there), shown once (issue 9 §5).
     node.replaceChildren(
       h('div.head', null,
-        h('h2', null, meeting.title || t('untitled')),
         h('p.sub', null, `${dayLabel(start, ctx.zone)} · ${timeRange(start, end, ctx.zone)}`),
-        h('div.actions', null, startButton), message),
+        h('div.actions', null, startButton, reason), message),
       tabs,
-      tab === 'attendees' ? h('ul.rows', null, meeting.attendees.map(attendeeRow)) : notes.node);
+      tab === 'attendees' ? h('ul.rows', null, ordered(meeting.attendees).map(attendeeRow)) : notes.node);
     if (node.contains(focused)) focused.focus();
     if (tab === 'notes') notes.refresh();
   }
+
+  // The organizer first, then customers, then colleagues (issue 9 §5); otherwise as the server
+  // sent them (sort is stable).
+  const rank = (a) => (a.is_organizer ? 0 : a.is_internal ? 2 : 1);
+  const ordered = (attendees) => [...attendees].sort((a, b) => rank(a) - rank(b));
 
   function attendeeRow(attendee) {
     const { contact } = attendee;
     const status = RESPONSES.includes(attendee.response_status) ? attendee.response_status : 'needsAction';
     const name = contact ? contact.name : attendee.display_name || attendee.email;
     const detail = contact ? [contact.job_title, contact.company].filter(Boolean).join(' · ') || contact.email : attendee.email;
-    const row = h('li.attendee', { dataset: { email: attendee.email } });
+    const row = h(`li.attendee${attendee.is_internal ? '.internal' : ''}`, { dataset: { email: attendee.email } });
     const error = h('span.error.sub', { hidden: true, role: 'alert' });
     let action = null;
     if (attendee.is_internal) action = h('span.badge.internal', null, t('internal'));
@@ -75,9 +83,10 @@ export function meetingView(ctx, meetingId) {
     }
     row.append(
       h('div.who', null,
-        contact ? h('button.link.name', { type: 'button', onclick: () => ctx.openContact(contact.id) }, name)
-          : h('span.name', null, name),
-        h('span.sub', null, detail),
+        // Cut with an ellipsis by the stylesheet; the full text stays in the tooltip.
+        contact ? h('button.link.name', { type: 'button', title: name, onclick: () => ctx.openContact(contact.id) }, name)
+          : h('span.name', { title: name }, name),
+        h('span.sub', { title: detail }, detail),
         attendee.is_organizer ? h('span.sub', null, t('organizer')) : null, error),
       h(`span.badge.${status}`, null, t(`response_${status}`)),
       action || '');

@@ -29,7 +29,7 @@ const ctx = {
   openContact: (id) => push(contactCard(ctx, id)),
   // Only the screen on top names the panel (a late answer for a screen left behind does not).
   setTitle(text, node) {
-    if (stack.at(-1)?.node === node) heading.textContent = text;
+    if (stack.at(-1)?.node === node) Object.assign(heading, { textContent: text, title: text });
   },
   // A failed first load: 401 means the token is gone, anything else shows retry in place.
   fail(error, container, retry) {
@@ -52,7 +52,7 @@ const ctx = {
 };
 
 function show(screen) {
-  heading.textContent = screen.title;
+  Object.assign(heading, { textContent: screen.title, title: screen.title });
   back.hidden = stack.length < 2;
   bannerBox.hidden = true;
   view.replaceChildren(bannerBox, screen.node);
