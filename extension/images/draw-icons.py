@@ -1,4 +1,5 @@
-"""Draw the extension's PNG icons (extension/images/icon-*.png) with zlib and struct only."""
+"""Draw the extension's PNG icons (extension/images/icon-*.png) and the server's favicon
+(server/web/static/favicon.ico: the same 16 and 32 px PNGs in an ICO) with zlib and struct only."""
 import os
 import struct
 import zlib
@@ -32,8 +33,23 @@ def png(n):
             + chunk(b'IDAT', zlib.compress(rows, 9)) + chunk(b'IEND', b''))
 
 
+def ico(sizes):
+    """An ICO file whose entries are PNGs (read by every current browser)."""
+    images = [png(n) for n in sizes]
+    offset = 6 + 16 * len(images)
+    head = struct.pack('<HHH', 0, 1, len(images))
+    for n, image in zip(sizes, images):
+        head += struct.pack('<BBBBHHII', n % 256, n % 256, 0, 0, 1, 32, len(image), offset)
+        offset += len(image)
+    return head + b''.join(images)
+
+
 if __name__ == '__main__':
     for size in (16, 32, 48, 128):
         with open(os.path.join(OUT, f'icon-{size}.png'), 'wb') as f:
             f.write(png(size))
         print(f'icon-{size}.png')
+    favicon = os.path.join(OUT, '..', '..', 'server', 'web', 'static', 'favicon.ico')
+    with open(favicon, 'wb') as f:
+        f.write(ico((16, 32)))
+    print(os.path.normpath(favicon))

@@ -29,7 +29,7 @@ def _http_error(error):
 def init_app(app):
     from server.web import cli, headers, sign_in_limits, template_helpers
     from server.web import pages, sign_in, record_pages, meeting_pages  # noqa: F401 (routes)
-    from server.web import extension_auth  # noqa: F401 (routes)
+    from server.web import extension_auth, favicon  # noqa: F401 (routes)
     from server.web import calendar_settings, integrations, token_settings  # noqa: F401 (routes)
     from server.web import profile_settings  # noqa: F401 (routes)
     integrations.init_app(app)
