@@ -1,6 +1,9 @@
 // The panel is enabled only on Gmail tabs (and on a meeting's tab that the panel opened, R19),
 // and opened by the toolbar icon or the Gmail launcher.
 export const PANEL_PATH = 'extension/sidepanel/index.html';
+// Where the panel is disabled the toolbar icon shows this popup (the manifest's default_popup)
+// instead of doing nothing: it says the assistant lives in Gmail (issue 9 §5).
+export const OUTSIDE_GMAIL_POPUP = 'extension/popup/outside-gmail.html';
 const GMAIL = 'https://mail.google.com/';
 // chrome.storage.session, one key per meeting tab (no read-modify-write between events).
 const keptKey = (tabId) => `panelTab:${tabId}`;
@@ -18,6 +21,7 @@ chrome.tabs.onUpdated.addListener(async (tabId, info, tab) => {
   const enabled = Boolean(kept || (tab.url && tab.url.startsWith(GMAIL)));
   chrome.sidePanel.setOptions(enabled ? { tabId, path: kept || PANEL_PATH, enabled } : { tabId, enabled })
     .catch((error) => console.warn('setOptions', error));
+  chrome.action.setPopup({ tabId, popup: enabled ? '' : OUTSIDE_GMAIL_POPUP }).catch(() => {});  // tab gone
 });
 
 chrome.tabs.onRemoved.addListener((tabId) => {
@@ -30,6 +34,7 @@ chrome.tabs.onRemoved.addListener((tabId) => {
 // before open(): the click that led here must still count as a user gesture.
 export function openForTab(tabId, path = PANEL_PATH) {
   chrome.sidePanel.setOptions({ tabId, path, enabled: true }).catch(() => {});  // open() reports
+  chrome.action.setPopup({ tabId, popup: '' }).catch(() => {});
   return chrome.sidePanel.open({ tabId });
 }
 
