@@ -83,7 +83,7 @@ export function meetingsList(ctx, firstPage) {
       const row = h(`button.meeting${past ? '.past' : ''}${when.state === 'now' && !cancelled ? '.now' : ''}`, {
         type: 'button', dataset: { id: meeting.id, timing: when.state }, onclick: () => ctx.openMeeting(meeting.id),
       },
-      h('span.title', null, meeting.title || t('untitled')),
+      h('span.title', { title: meeting.title || t('untitled') }, meeting.title || t('untitled')),  // cut: full text on hover
       chip ? h(`span.timing.${when.state}`, null, chip) : null,
       isNext && !chip ? h('span.timing.next', null, t('nextMeeting')) : null,
       h('span.sub', null, [

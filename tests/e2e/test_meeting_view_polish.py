@@ -51,6 +51,9 @@ def test_issue9_long_names_are_cut_with_a_tooltip_and_the_title_is_shown_once(ex
     call(server, world.token, 'PATCH', f'/meetings/{world.demo.id}', json={'title': long_title})
     extension.sign_in(server, world.token)
     panel = extension.open_panel()
+    listed = panel.locator('button.meeting .title', has_text=long_title[:40])
+    assert listed.get_attribute('title') == long_title
+    assert listed.evaluate('el => el.scrollWidth > el.clientWidth')  # cut with an ellipsis
     open_meeting(panel, long_title[:40])
     row = panel.locator('li.attendee[data-email="pat@globex.example"]')
     name = row.locator('.name')
