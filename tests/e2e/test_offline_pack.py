@@ -54,7 +54,7 @@ def test_issue9_offline_pack_a_meeting_never_opened_takes_two_notes_in_an_outage
     server.stop()
     panel = extension.open_panel()  # a new panel: nothing of it is in page memory
     open_meeting(panel, 'Pricing follow-up')
-    expect(panel.locator('.head h2')).to_have_text('Pricing follow-up')
+    expect(panel.locator('#heading')).to_have_text('Pricing follow-up')  # the title, once (issue 9 §5)
     line = panel.locator('[data-state="offline-pack"]')
     expect(line).to_contain_text('Offline — showing data from ')
     panel.get_by_role('tab', name='Notes').click()
