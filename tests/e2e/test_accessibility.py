@@ -9,6 +9,7 @@ from tests.e2e.keyboard import assert_keyboard_ready
 
 pytestmark = pytest.mark.e2e
 
+
 def test_issue9_axe_signed_in_screens_list_empty_attendees_card_notes(extension, server, world):
     extension.sign_in(server, world.token)
     panel = extension.open_panel()
