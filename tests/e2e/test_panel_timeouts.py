@@ -21,6 +21,7 @@ class SilentServer:
         self.sock.listen(64)
         self.url = f'http://127.0.0.1:{self.sock.getsockname()[1]}'
         self.accepted = []
+        self.lock, self.closed = threading.Lock(), False
         self.forward_to = None  # (host, port)
         threading.Thread(target=self._accept, daemon=True).start()
 
@@ -30,10 +31,19 @@ class SilentServer:
                 conn = self.sock.accept()[0]
             except OSError:
                 return  # closed
-            self.accepted.append(conn)
-            if self.forward_to:
-                upstream = socket.create_connection(self.forward_to)
-                self.accepted.append(upstream)
+            try:
+                upstream = socket.create_connection(self.forward_to) if self.forward_to else None
+            except OSError:  # the real server is gone (the test is ending)
+                conn.close()
+                continue
+            with self.lock:  # a connection that lands while close() runs is closed, not leaked
+                if self.closed:
+                    for leftover in (conn, upstream):
+                        if leftover is not None:
+                            leftover.close()
+                    return
+                self.accepted += [c for c in (conn, upstream) if c is not None]
+            if upstream is not None:
                 for source, sink in ((conn, upstream), (upstream, conn)):
                     threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
 
@@ -47,9 +57,15 @@ class SilentServer:
             pass
 
     def close(self):
+        with self.lock:
+            self.closed = True
+            for conn in self.accepted:
+                conn.close()
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the accept() blocked in its thread
+        except OSError:
+            pass
         self.sock.close()
-        for conn in self.accepted:
-            conn.close()
 
 
 @pytest.fixture
