@@ -29,6 +29,7 @@ sys.path.insert(0, ROOT)
 from bench import loadgen, seeding  # noqa: E402
 from server.db import db  # noqa: E402
 from server.services import matching  # noqa: E402
+from tests.topology.processes import cpu_seconds_of_tree  # noqa: E402
 
 TARGET_RATIO = 0.60
 TARGET_P99_MS = 20.0
@@ -94,20 +95,7 @@ class Server:
 
     def cpu_seconds(self):
         """User + system CPU time used so far by the master and its workers."""
-        ticks = os.sysconf('SC_CLK_TCK')
-        total = 0
-        for entry in os.listdir('/proc'):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f'/proc/{entry}/stat') as handle:
-                    fields = handle.read().rpartition(')')[2].split()
-            except OSError:
-                continue
-            # fields[1] is the parent pid; [11] and [12] are utime and stime in clock ticks.
-            if int(entry) == self.process.pid or int(fields[1]) == self.process.pid:
-                total += int(fields[11]) + int(fields[12])
-        return total / ticks
+        return cpu_seconds_of_tree(self.process.pid)
 
     def stop(self):
         if self.process.poll() is None:
