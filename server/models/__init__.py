@@ -3,12 +3,14 @@ from server.models.account import Account, ApiToken, User
 from server.models.base import BaseModel, utcnow
 from server.models.calendar import (CalendarConnection, CalendarOutbox, SeriesOccurrence,
                                     SyncDecision, WebhookReceipt)
-from server.models.crm import Company, Contact, Deal, Ticket
+from server.models.crm import (Company, Contact, Deal, DealContact, Ticket, TicketCompany,
+                               TicketContact)
 from server.models.meeting import (Meeting, MeetingAttendee, MeetingCompany, MeetingContact,
                                    MeetingDeal, MeetingTicket, Note)
 
 ALL_MODELS = [
-    Account, User, ApiToken, Company, Contact, Deal, Ticket,
+    Account, User, ApiToken, Company, Contact, Deal, Ticket, DealContact, TicketContact,
+    TicketCompany,
     Meeting, MeetingAttendee, MeetingContact, MeetingCompany, MeetingDeal, MeetingTicket, Note,
     CalendarConnection, SyncDecision, CalendarOutbox, SeriesOccurrence, WebhookReceipt,
 ]

@@ -68,3 +68,30 @@ class Ticket(BaseModel):
 
     class Meta:
         indexes = ((('account', 'subject'), False),)
+
+
+class DealContact(BaseModel):
+    """A contact involved in a deal (a contact's brief lists their open deals)."""
+    deal = ForeignKeyField(Deal, on_delete='CASCADE')
+    contact = ForeignKeyField(Contact, on_delete='CASCADE')
+
+    class Meta:
+        indexes = ((('deal', 'contact'), True), (('contact', 'deal'), False))
+
+
+class TicketContact(BaseModel):
+    """A contact a ticket is about or from."""
+    ticket = ForeignKeyField(Ticket, on_delete='CASCADE')
+    contact = ForeignKeyField(Contact, on_delete='CASCADE')
+
+    class Meta:
+        indexes = ((('ticket', 'contact'), True), (('contact', 'ticket'), False))
+
+
+class TicketCompany(BaseModel):
+    """A company a ticket belongs to (a meeting's prep lists each company's open tickets)."""
+    ticket = ForeignKeyField(Ticket, on_delete='CASCADE')
+    company = ForeignKeyField(Company, on_delete='CASCADE')
+
+    class Meta:
+        indexes = ((('ticket', 'company'), True), (('company', 'ticket'), False))
