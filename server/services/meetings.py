@@ -319,11 +319,16 @@ def add_attendee_as_contact(user, meeting_id, email):
         raise ValidationFailed('Members of your own organisation are not added as contacts (R12).',
                                {'email': ['Internal attendee.']})
     first, _, last = (attendee.display_name or '').strip().partition(' ')
+    # Issue 10: a new contact belongs to the company whose domain its address has.
+    company = (Company.select(Company.id).where(
+        Company.account == user.account_id, Company.domain == email.rpartition('@')[2],
+        Company.domain != '').order_by(Company.id).first())
     with write_transaction():
         # Insert-or-ignore on the unique (account, email) index, then read: two Add clicks racing
         # each other (or a colleague adding the same person) end with one contact, never a 500.
         created = bool(Contact.insert(account=user.account_id, email=email, first_name=first,
-                                      last_name=last.strip(), owner=user.id)
+                                      last_name=last.strip(), owner=user.id,
+                                      company=company.id if company else None)
                        .on_conflict_ignore().as_rowcount().execute())
         contact = Contact.get(Contact.account == user.account_id, Contact.email == email)
         link_attendees(contact)
@@ -348,6 +353,25 @@ def link_attendees(contact):
     missing = [{'meeting': m, 'contact': contact.id} for m in meeting_ids if m not in linked]
     if missing:
         MeetingContact.insert_many(missing).execute()
+
+
+def link_attendees_of(account_id, contacts):
+    """``link_attendees`` for many new contacts at once: two statements whatever their number.
+
+    R11: every unmatched attendee whose e-mail is one of ``contacts``' now points at it, and
+    each meeting it attends is on its timeline (Add all, POST /people)."""
+    contacts = list(contacts)
+    if not contacts:
+        return
+    match = Contact.alias('match')
+    MeetingAttendee.update(contact=match.select(match.id).where(
+        match.account == MeetingAttendee.account, match.email == MeetingAttendee.email)).where(
+        MeetingAttendee.account == account_id, MeetingAttendee.contact.is_null(),
+        MeetingAttendee.email.in_(sorted(c.email for c in contacts))).execute()
+    (MeetingContact.insert_from(
+        MeetingAttendee.select(MeetingAttendee.meeting, MeetingAttendee.contact).where(
+            MeetingAttendee.contact.in_(sorted(c.id for c in contacts))),
+        [MeetingContact.meeting, MeetingContact.contact]).on_conflict_ignore().execute())
 
 
 def start(user, meeting_id):
