@@ -6,6 +6,7 @@ from marshmallow import fields, validate
 from server.schemas.base import Schema
 from server.schemas.fastdump import FastDump
 from server.schemas.fields import LowerEmail
+from server.schemas.meetings import MeetingSchema
 from server.services.people import MAX_ADDRESSES
 
 
@@ -139,3 +140,8 @@ class MeetingBriefSchema(FastDump, Schema):
     companies = fields.List(fields.Nested(CompanyPrepSchema), dump_only=True)
     last_meeting = fields.Nested(MeetingWithNotesSchema, allow_none=True, dump_only=True)
     previous_occurrence = fields.Nested(MeetingWithNotesSchema, allow_none=True, dump_only=True)
+
+
+class AddAllSchema(Schema):
+    created = fields.List(fields.Nested(ContactSummarySchema), dump_only=True)
+    meeting = fields.Nested(MeetingSchema, dump_only=True)

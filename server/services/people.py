@@ -10,8 +10,8 @@ from marshmallow import ValidationError, validate
 
 from server.db import write_transaction
 from server.errors import ValidationFailed
-from server.models import Contact, utcnow
-from server.services import matching, summaries
+from server.models import Contact, MeetingAttendee, utcnow
+from server.services import matching, meetings, summaries
 from server.services.meetings import link_attendees_of
 from server.sync.rules import email_domain, internal_emails, normalize_email
 
@@ -135,3 +135,20 @@ def add_person(user, email, display_name=''):
                                {'email': ['Internal address.']})
     contacts, created = add_contacts(user, [(email, display_name)])
     return contacts[email].id, bool(created)
+
+
+def add_all_attendees(user, meeting_id):
+    """Add all (issue 10 §3): R18 for every external attendee of the meeting without a contact,
+    one transaction; each new contact linked to its company by domain. Returns (the contacts
+    created as ContactSummaries, the meeting as GET /meetings/{id} gives it)."""
+    meeting = meetings.get_meeting(user, meeting_id)
+    rows = list(MeetingAttendee.select(MeetingAttendee.email, MeetingAttendee.display_name)
+                .where(MeetingAttendee.meeting == meeting.id, MeetingAttendee.contact.is_null())
+                .order_by(MeetingAttendee.position, MeetingAttendee.id).tuples())
+    users = matching.user_emails_among(user.account_id, [email for email, _ in rows])
+    internal = internal_emails({email for email, _ in rows}, frozenset(user.account.domains), users)
+    contacts, created = add_contacts(user, [row for row in rows if row[0] not in internal])
+    order = {email: n for n, (email, _) in enumerate(rows)}
+    summaries_ = summaries.contact_summaries(user.account_id, [contacts[e].id for e in created])
+    summaries_.sort(key=lambda c: order[c['email']])
+    return summaries_, meetings.detail(user, meeting.id)
