@@ -70,7 +70,7 @@ export function thisEmail(ctx) {
 
   function paint(people, received, source) {
     const external = people.filter((p) => !p.is_internal && !p.error);
-    const internal = people.filter((p) => p.is_internal);
+    const internal = people.filter((p) => p.is_internal && p.email !== ctx.me?.user.email.toLowerCase());  // not the rep
     node.hidden = false;
     node.dataset.source = source;
     node.replaceChildren(title(),
