@@ -13,7 +13,7 @@ export function block(heading, items, render, empty) {
 }
 
 export const deals = (items) => block(t('openDeals'), items,
-  (d) => [h('span', null, d.name), h('div.sub', null, [d.stage, money(d.amount)].filter(Boolean).join(' · '))],
+  (d) => [h('span', null, d.name), h('div.sub', null, [d.stage?.replace(/_/g, ' '), money(d.amount)].filter(Boolean).join(' · '))],
   t('noOpenDeals'));
 
 export const tickets = (items) => block(t('openTickets'), items,

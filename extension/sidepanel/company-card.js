@@ -20,14 +20,14 @@ export function companyCard(ctx, companyId) {
 
   function render({ company, contacts, open_deals, open_tickets, last_meetings }) {
     ctx.setTitle(company.name, node);
-    node.replaceChildren(
+    node.replaceChildren(...[
       h('h2', null, company.name),
       company.domain ? h('p.sub', null, company.domain) : null,
       block(t('companyContacts'), contacts, (c) => [
         h('button.link', { type: 'button', onclick: () => ctx.openContact(c.id) }, c.name || c.email),
         h('div.sub', null, [c.job_title, c.email].filter(Boolean).join(' · '))], t('noContacts')),
       deals(open_deals), tickets(open_tickets),
-      meetings(ctx, t('lastMeetings'), last_meetings));
+      meetings(ctx, t('lastMeetings'), last_meetings)].filter(Boolean));
   }
 
   load();

@@ -36,7 +36,7 @@ export function contactCard(ctx, contactId) {
     const company = contact.company;
     ctx.setTitle(contact.name, node);
     const link = (href, text) => h('a.chip', { href, target: '_blank', rel: 'noopener' }, text);
-    node.replaceChildren(
+    node.replaceChildren(...[
       h('h2', null, contact.name),
       h('p.sub', null, contact.job_title || '', contact.job_title && company ? ' · ' : '',
         company ? h('button.link.company', { type: 'button', onclick: () => ctx.openCompany(company.id) }, company.name) : ''),
@@ -53,7 +53,7 @@ export function contactCard(ctx, contactId) {
       meetings(ctx, t('pastMeetings'), brief.past_meetings || []),
       h('p', null, h('button.secondary', {
         type: 'button', onclick: () => openTab(new URL(`contacts/${contactId}`, ctx.me.urls.app).href),
-      }, t('openRecord'))));
+      }, t('openRecord')))].filter(Boolean));
   }
 
   load();

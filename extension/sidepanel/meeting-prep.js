@@ -52,14 +52,14 @@ export function prepSection(ctx, meetingId) {
   }
 
   function render({ companies, last_meeting, previous_occurrence }) {
-    body.replaceChildren(
+    body.replaceChildren(h('div', null,
       // R13: a weekly call continues where it left off: the previous occurrence first.
       previous_occurrence ? meetingWithNotes(ctx, t('previousOccurrence'), previous_occurrence) : null,
       companies.map(({ company, open_deals, open_tickets }) => h('div.company-prep', null,
         h('h3', null, h('button.link', { type: 'button', onclick: () => ctx.openCompany(company.id) }, company.name)),
         deals(open_deals), tickets(open_tickets))),
       companies.length ? null : h('p.sub', null, t('noCompanies')),
-      meetingWithNotes(ctx, t('lastMeetingWith'), last_meeting));
+      meetingWithNotes(ctx, t('lastMeetingWith'), last_meeting)));
   }
 
   load();

@@ -57,8 +57,8 @@ export function meetingView(ctx, meetingId) {
         h('div.actions', null, startButton, reason), message),
       prep.node,
       tabs,
-      tab === 'attendees' ? [addAllButton(meeting, (m) => { meeting = m; render(); }),
-        h('ul.rows', null, ordered(meeting.attendees).map(attendeeRow))] : notes.node);
+      ...(tab === 'attendees' ? [addAllButton(meeting, (m) => { meeting = m; render(); }) || '',
+        h('ul.rows', null, ordered(meeting.attendees).map(attendeeRow))] : [notes.node]));
     if (node.contains(focused)) focused.focus();
     if (tab === 'notes') notes.refresh();
   }
