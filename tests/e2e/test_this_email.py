@@ -8,6 +8,7 @@ from server.db import db
 from server.models import Company
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import PANEL, call, expect_panel_document, screenshot
+from tests.e2e.keyboard import assert_keyboard_ready
 from tests.e2e.gmail_fixture import GMAIL_URL, SECRET, gmail_tab_id, route_gmail, seen, spy_on_worker
 
 pytestmark = pytest.mark.e2e
@@ -70,6 +71,7 @@ def test_issue10_b6_this_email_shows_the_threads_people_follows_navigation_and_a
     assert [p['email'] for p in message['people']] == [
         'pat@globex.example', 'rita@acme.example', 'nina@newco.example', 'carl@acme.example']
     assert_accessible(panel, 'this e-mail')
+    assert_keyboard_ready(panel, 'this e-mail')
     screenshot(panel, 'this-email')
 
     # Another thread (hash change + DOM swap): the section follows, timed from the message.
@@ -130,3 +132,37 @@ def test_issue10_b6_the_real_side_panel_hears_its_gmail_tab(extension, server, w
     [message] = seen(extension)
     assert message['thread'] == 'thread-a' and len(message['people']) == 4
     extension.context.unroute('https://mail.google.com/**')
+
+
+def test_issue10_this_email_and_the_brief_in_traditional_chinese(new_extension, server, world, newco):
+    from tests.e2e.test_locales import messages
+    text = messages('zh_TW')
+    extension = new_extension('zh-TW')
+    extension.sign_in(server, world.token)
+    gmail = open_gmail(extension)
+    panel = panel_beside(extension, gmail_tab_id(extension))
+    section = panel.locator('section.this-email')
+    expect(people(panel)).to_have_count(2)
+    assert section.locator('h2').inner_text() == text['thisEmail']
+    assert section.locator('.internal-line').inner_text() == text['internalPeople'].replace('$ARG1$', 'Carl Colleague')
+    nina = section.locator('li.person[data-email="nina@newco.example"]')
+    assert nina.get_by_role('button', name=text['addNamed'].replace('$ARG1$', 'Nina Newcomer')).is_visible()
+    assert_accessible(panel, 'this e-mail (zh-TW)')
+    screenshot(panel, 'this-email-zh-TW')
+    section.get_by_role('button', name='Pat Buyer').click()
+    card = panel.locator('section.card')
+    card.locator('.block').first.wait_for()
+    for key in ('openDeals', 'openTickets', 'lastMeeting', 'nextMeetingHeading', 'upcomingMeetings', 'pastMeetings'):
+        assert text[key] in card.inner_text(), key
+    assert_accessible(panel, 'contact brief (zh-TW)')
+    screenshot(panel, 'contact-brief-zh-TW')
+    panel.get_by_role('button', name=text['back']).click()
+    panel.get_by_role('button', name='Globex product demo').click()
+    prep = panel.locator('details.prep')
+    prep.locator('.company-prep').first.wait_for()
+    assert text['prep'] in prep.inner_text() and text['lastMeetingWith'] in prep.inner_text()
+    assert text['addAll'].replace('$ARG1$', '1') in panel.inner_text('main')
+    assert_accessible(panel, 'meeting prep (zh-TW)')
+    screenshot(panel, 'meeting-prep-zh-TW')
+    extension.context.unroute('https://mail.google.com/**')
+    assert not extension.errors, extension.errors
