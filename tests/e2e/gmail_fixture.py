@@ -22,8 +22,8 @@ THREADS = {
 HTML = """<!doctype html><html><head><title>Inbox - rita@acme.example - Gmail</title></head>
 <body><div role="navigation">Inbox</div><div role="main" id="main"></div>
 <script>
-const THREADS = %s;
-const SECRET = %s;
+const THREADS = __THREADS__;
+const SECRET = __SECRET__;
 function el(tag, attrs, text) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
@@ -55,7 +55,7 @@ function render() {
 }
 addEventListener('hashchange', () => setTimeout(render, 30));  // Gmail swaps the DOM a moment later
 render();
-</script></body></html>""" % (json.dumps(THREADS), json.dumps(SECRET))
+</script></body></html>""".replace('__THREADS__', json.dumps(THREADS)).replace('__SECRET__', json.dumps(SECRET))
 
 
 def route_gmail(context):

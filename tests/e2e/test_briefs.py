@@ -6,7 +6,16 @@ import pytest
 from playwright.sync_api import expect
 
 from server.db import db
-from server.models import Company, Deal, DealContact, Meeting, Note, Ticket, TicketCompany, TicketContact
+from server.models import (
+    Company,
+    Deal,
+    DealContact,
+    Meeting,
+    Note,
+    Ticket,
+    TicketCompany,
+    TicketContact,
+)
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import call, open_meeting, screenshot
 from tests.e2e.keyboard import assert_keyboard_ready

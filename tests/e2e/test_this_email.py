@@ -8,8 +8,15 @@ from server.db import db
 from server.models import Company
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import PANEL, call, expect_panel_document, screenshot
+from tests.e2e.gmail_fixture import (
+    GMAIL_URL,
+    SECRET,
+    gmail_tab_id,
+    route_gmail,
+    seen,
+    spy_on_worker,
+)
 from tests.e2e.keyboard import assert_keyboard_ready
-from tests.e2e.gmail_fixture import GMAIL_URL, SECRET, gmail_tab_id, route_gmail, seen, spy_on_worker
 
 pytestmark = pytest.mark.e2e
 
@@ -139,7 +146,7 @@ def test_issue10_this_email_and_the_brief_in_traditional_chinese(new_extension, 
     text = messages('zh_TW')
     extension = new_extension('zh-TW')
     extension.sign_in(server, world.token)
-    gmail = open_gmail(extension)
+    open_gmail(extension)
     panel = panel_beside(extension, gmail_tab_id(extension))
     section = panel.locator('section.this-email')
     expect(people(panel)).to_have_count(2)
