@@ -42,12 +42,17 @@ export function prepSection(ctx, meetingId) {
   const body = h('div', null, skeleton(2));
   const node = h('details.prep', { open: true }, h('summary', null, h('h2.section', null, t('prep'))), body);
 
+  let loaded = false;
   async function load() {
     try {
       render(await api(`/meetings/${meetingId}/brief`));
+      node.hidden = false;
+      loaded = true;
     } catch (error) {
       if (error.kind === 'auth') return ctx.fail(error, body, load);
-      body.replaceChildren(h('p.error.sub', { role: 'status' }, errorMessage(error)));
+      // In an outage the panel's one banner says so; what was loaded stays (issue 9 §4).
+      if (error.kind === 'offline') node.hidden = !loaded;
+      else body.replaceChildren(h('p.error.sub', { role: 'status' }, errorMessage(error)));
     }
   }
 
