@@ -48,9 +48,11 @@
     };
   }
 
+  // At most one read per 100 ms however busily Gmail mutates its page (never starved).
   function report() {
-    clearTimeout(timer);
+    if (timer) return;
     timer = setTimeout(() => {
+      timer = 0;
       const now = thread();
       const key = JSON.stringify(now);
       if (key === sent || !observer) return;
@@ -73,6 +75,7 @@
       observer = null;
       removeEventListener('hashchange', report);
       clearTimeout(timer);
+      timer = 0;
     }
   }
 

@@ -177,3 +177,30 @@ def test_issue10_search_asks_the_server_across_past_meetings(extension, server, 
     expect(panel.locator('button.meeting', has_text='Contract review')).to_have_count(1)
     panel.fill('input.search', 'Nina Newcomer')
     expect(panel.locator('button.meeting', has_text='Contract review')).to_have_count(1)
+
+
+def test_issue10_r13_prep_carries_the_series_previous_notes_forward_at_the_top(extension, server, world, crm):
+    """A weekly call continues where it left off: the previous occurrence's notes come first."""
+    from server.services import meetings
+    pat = [{'email': 'pat@globex.example', 'display_name': 'Pat Buyer'}]
+    with db.connection_context():
+        week = datetime.timedelta(days=7)
+        last_week = meetings.schedule(world.rep, {
+            'title': 'Globex weekly', 'start': world.later.start - week, 'end': world.later.end - week,
+            'attendees': pat})
+        this_week = meetings.schedule(world.rep, {
+            'title': 'Globex weekly', 'start': world.later.start + datetime.timedelta(hours=3),
+            'end': world.later.end + datetime.timedelta(hours=3), 'attendees': pat})
+        Meeting.update(ical_uid='globex-weekly@example').where(
+            Meeting.id.in_([last_week.id, this_week.id])).execute()
+        Note.create(account=world.rep.account_id, meeting=last_week.id, author=world.rep,
+                    body='Send the revised quote before the next call')
+    extension.sign_in(server, world.token)
+    panel = extension.open_panel()
+    open_meeting(panel, 'Globex weekly')
+    prep = panel.locator('details.prep')
+    prep.locator('.company-prep').first.wait_for()
+    in_order(prep.inner_text(), 'Last time in this series', 'Globex weekly', 'Send the revised quote',
+             'Globex', 'Globex renewal', 'Last meeting with these attendees', 'Morning check-in')
+    assert_accessible(panel, 'meeting prep with a series')
+    screenshot(panel, 'meeting-prep-series')
