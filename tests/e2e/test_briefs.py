@@ -50,9 +50,9 @@ def crm(world):
 
 def in_order(text, *parts):
     """Every part appears in ``text``, each after the one before."""
-    at = -1
+    at, text = -1, text.lower()  # (headings may be styled upper-case)
     for part in parts:
-        found = text.find(part, at + 1)
+        found = text.find(part.lower(), at + 1)
         assert found > at, f'{part!r} not after position {at} in:\n{text}'
         at = found
 
