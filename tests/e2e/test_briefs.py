@@ -201,6 +201,6 @@ def test_issue10_r13_prep_carries_the_series_previous_notes_forward_at_the_top(e
     prep = panel.locator('details.prep')
     prep.locator('.company-prep').first.wait_for()
     in_order(prep.inner_text(), 'Last time in this series', 'Globex weekly', 'Send the revised quote',
-             'Globex', 'Globex renewal', 'Last meeting with these attendees', 'Morning check-in')
+             'Globex', 'Globex renewal', 'Last meeting with these attendees', 'Contract review')
     assert_accessible(panel, 'meeting prep with a series')
     screenshot(panel, 'meeting-prep-series')
