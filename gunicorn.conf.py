@@ -32,6 +32,10 @@ timeout = 30
 # server.extensions.MAX_URI_BYTES itself, in the API's JSON error shape, where gunicorn's
 # default (4094 bytes) answered with an HTML page no API client can read (issue 8).
 limit_request_line = 0
+# The access log names the path, never the query string: an OAuth callback carries the
+# authorization code there (?code=...), and the API's lookups e-mail addresses
+# (/people?email=...). Otherwise gunicorn's default format.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(f)s" "%(a)s"'
 
 
 def post_worker_init(worker):

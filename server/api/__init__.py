@@ -5,7 +5,7 @@ import importlib
 RESOURCE_MODULES = [
     'health', 'me', 'meetings', 'notes',
     'contacts', 'companies', 'deals', 'tickets', 'account', 'docs',
-    'sync',
+    'sync', 'people', 'briefs',
 ]
 
 

@@ -9,7 +9,8 @@ from server.schemas.meetings import (AttendeesAddSchema, MeetingDeleteQuerySchem
                                      MeetingInSchema, MeetingListPageSchema,
                                      MeetingPatchSchema, MeetingQuerySchema, MeetingSchema,
                                      StartSchema)
-from server.services import meeting_listing, meeting_pack, meetings
+from server.schemas.people import AddAllSchema
+from server.services import meeting_listing, meeting_pack, meetings, people
 
 blp = Blueprint('meetings', __name__, description='Meeting activities')
 
@@ -90,6 +91,16 @@ class AttendeeContact(MethodView):
         """Create the contact for an attendee (R18); a repeat returns the same contact."""
         contact, created = meetings.add_attendee_as_contact(g.user, meeting_id, email)
         return contact, 201 if created else 200
+
+
+@blp.route('/meetings/<int:meeting_id>/contacts')
+class AddAllAttendees(MethodView):
+    @blp.response(201, AddAllSchema)
+    def post(self, meeting_id):
+        """Add all: create the contact of every external attendee without one (R18 for each, one
+        transaction), each linked to the company whose domain its address has."""
+        created, meeting = people.add_all_attendees(g.user, meeting_id)
+        return {'created': created, 'meeting': meeting}
 
 
 @blp.route('/meetings/<int:meeting_id>/start')

@@ -65,6 +65,9 @@ class MeetingAttendee(BaseModel):
 # synced event's meeting and attendee rows pay fewer B-tree inserts.
 Meeting.add_index(Meeting.index(Meeting.created_by, name='meeting_created_by_id')
                   .where(Meeting.created_by.is_null(False)))
+# R13: a series' occurrences by their shared UID, the one before a start (migration 0028).
+Meeting.add_index(Meeting.index(Meeting.ical_uid, Meeting.start, name='meeting_ical_uid_start')
+                  .where(Meeting.ical_uid.is_null(False)))
 MeetingAttendee.add_index(MeetingAttendee.index(MeetingAttendee.contact,
                                                 name='meetingattendee_contact_id')
                           .where(MeetingAttendee.contact.is_null(False)))

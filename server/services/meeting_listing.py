@@ -27,7 +27,8 @@ from server.db import Prepared
 from server.json_provider import encode
 from server.models import Meeting
 from server.schemas.fields import api_datetime
-from server.services.meetings import attendee_lists, cursor_for, decode_cursor, page_query
+from server.services.meetings import (attendee_lists, cursor_for, decode_cursor,
+                                      matches_search, page_query)
 
 # What a list item shows; the full meeting (description, provider ids, timestamps...) is
 # GET /meetings/{id}. Order matters: rows are unpacked in this order below.
@@ -48,8 +49,9 @@ def page_for_user(user, start_from=None, start_to=None, cursor=None, limit=50, q
     args = (user.id, user.account_id, start_from, start_to,
             *(decode_cursor(cursor) if cursor else (None, None)), limit + 1)
     if q:
-        # A search has its own SQL each time (the pattern is part of the LIKE expression).
-        rows = list(_select_page(*args).where(Meeting.title.contains(q)).tuples())
+        # A search has its own SQL each time (the pattern is part of the LIKE expression);
+        # it matches attendees and companies too (issue 10 §3).
+        rows = list(_select_page(*args).where(matches_search(q)).tuples())
     else:
         rows = _page.raw_rows(*args)
     next_cursor = cursor_for(rows[limit - 1][2], rows[limit - 1][0]) if len(rows) > limit else None

@@ -145,7 +145,12 @@ def test_every_id_route_answers_404_to_another_account(app, client, owner, make_
                      '/api/v1/meetings/<int:meeting_id>/start',
                      '/api/v1/meetings/<int:meeting_id>/notes',
                      '/api/v1/contacts/<int:contact_id>/timeline',
-                     '/api/v1/tickets/<int:ticket_id>'):
+                     '/api/v1/tickets/<int:ticket_id>',
+                     # Issue 10: the briefs and Add all.
+                     '/api/v1/contacts/<int:contact_id>/brief',
+                     '/api/v1/companies/<int:company_id>/brief',
+                     '/api/v1/meetings/<int:meeting_id>/brief',
+                     '/api/v1/meetings/<int:meeting_id>/contacts'):
         assert expected in covered
     before = snapshot()
     failures = []

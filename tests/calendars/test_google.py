@@ -145,6 +145,18 @@ def test_an_insert_whose_answer_was_lost_is_not_duplicated(google):
     assert [m for m, p, _ in google.fake.requests_log] == ['POST', 'POST', 'GET']
 
 
+def test_issue8_a_watch_whose_answer_was_lost_opens_a_channel_it_can_keep(google):
+    """The retry of a lost watch meets channelIdNotUnique: the product must still end with a
+    channel whose id and resource it knows (before: the retry's 400 failed the renewal)."""
+    google.fake.faults.fail_next('lost')
+    channel = quick_timeouts(google).watch('https://crm.example.com/webhooks/google', 'chan-1',
+                                           'tok-1', 600)
+    assert channel.id != 'chan-1' and channel.resource_id
+    assert google.fake.channels[channel.id]['resource_id'] == channel.resource_id
+    assert set(google.fake.channels) == {'chan-1', channel.id}  # the orphan expires on its own
+    assert [m for m, p, _ in google.fake.requests_log if p.endswith('/watch')] == ['POST'] * 3
+
+
 def test_an_expired_token_is_refreshed_before_the_call_and_reported(google):
     google.fake.expire_access_tokens()
     past = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None) - datetime.timedelta(minutes=1)

@@ -86,3 +86,23 @@ def test_issue8_sign_in_link_tokens_stay_out_of_the_gunicorn_access_log(runner, 
     requests_logged = [line for line in lines if '"GET ' in line or '"POST ' in line]
     assert any('/sign-in/link' in line for line in requests_logged), lines[-10:]
     assert not [line for line in lines if token in line]
+
+
+def test_issue8_query_strings_stay_out_of_the_gunicorn_access_log():
+    """An OAuth callback's authorization code (and any address looked up) is in the query."""
+    port = free_port()
+    secret = 'authcode-4/0AVG7fiQ-secret'
+    with tempfile.TemporaryFile('w+') as log:
+        process = start_gunicorn(port, log)
+        try:
+            answer = requests.get(f'http://127.0.0.1:{port}/integrations/google/callback',
+                                  params={'code': secret, 'state': 'st'}, timeout=30,
+                                  allow_redirects=False)
+            assert answer.status_code < 500
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+        log.seek(0)
+        lines = log.read().splitlines()
+    assert any('"GET /integrations/google/callback HTTP/1.1"' in line for line in lines), lines
+    assert not [line for line in lines if 'authcode' in line or 'state=' in line]

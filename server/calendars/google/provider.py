@@ -97,17 +97,29 @@ class GoogleProvider(ClientBackedProvider):
         body = {'id': channel_id, 'type': 'web_hook', 'address': address, 'token': token,
                 'params': {'ttl': str(int(ttl_seconds))}}
         try:
-            item = self.client.execute(self.events.watch(calendarId=CALENDAR_ID, body=body))
+            item = self._open_channel(body)
         except HttpStatusError as error:
-            if error.status == 400 and error.reason == 'webhookUrlNotHttps':
-                raise PushAddressRefused(str(error)) from error
-            raise
+            if error.status != 400 or error.reason != 'channelIdNotUnique':
+                raise
+            # A retried watch whose first answer was lost: that channel exists, but without
+            # its resourceId it can neither be kept nor stopped. Open another under a fresh
+            # id; the orphan's notifications name a channel we don't hold (ignored) and it
+            # expires after its TTL.
+            item = self._open_channel(dict(body, id=uuid.uuid4().hex))
         expires = None
         if item.get('expiration'):
             expires = datetime.datetime.fromtimestamp(
                 int(item['expiration']) / 1000, datetime.timezone.utc).replace(tzinfo=None)
         return Channel(id=item['id'], token=item.get('token', token),
                        resource_id=item.get('resourceId', ''), expires_at=expires)
+
+    def _open_channel(self, body):
+        try:
+            return self.client.execute(self.events.watch(calendarId=CALENDAR_ID, body=body))
+        except HttpStatusError as error:
+            if error.status == 400 and error.reason == 'webhookUrlNotHttps':
+                raise PushAddressRefused(str(error)) from error
+            raise
 
     def unwatch(self, channel):
         """Stop the channel; one Google no longer knows is already stopped."""
