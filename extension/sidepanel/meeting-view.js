@@ -1,8 +1,8 @@
 // R17-R19: one meeting: Start, attendees (contact, Add, internal) and the Notes tab.
 import { api, emailSegment } from '../lib/api.js';
 import { h } from '../lib/dom.js';
-import { dayLabel, timeRange } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
+import { addAllButton, meetingDetails, prepSection } from './meeting-prep.js';
 import { notesTab } from './notes-tab.js';
 import { errorMessage, skeleton } from './states.js';
 
@@ -11,6 +11,7 @@ const RESPONSES = ['accepted', 'declined', 'tentative', 'needsAction'];
 export function meetingView(ctx, meetingId) {
   const node = h('section', null, skeleton(3));
   const notes = notesTab(ctx, meetingId);
+  const prep = prepSection(ctx, meetingId);  // issue 10 §3: above the tabs
   let meeting = null;
   let tab = 'attendees';
 
@@ -32,11 +33,9 @@ export function meetingView(ctx, meetingId) {
   }
 
   // Re-rendering also refreshes the Notes tab when it is the one shown.
-  const refresh = () => load();
+  const refresh = () => { load(); prep.refresh(); };
 
   function render() {
-    const start = new Date(meeting.start);
-    const end = new Date(meeting.end);
     const message = h('p.error', { hidden: true, role: 'alert' });
     // Start is disabled only with the reason beside it (issue 9 §5), never silently.
     const startable = Boolean(meeting.video_link || meeting.calendar_link);
@@ -54,10 +53,12 @@ export function meetingView(ctx, meetingId) {
     // The title is the panel's heading (wrapped to 3 lines there), shown once (issue 9 §5).
     node.replaceChildren(
       h('div.head', null,
-        h('p.sub', null, `${dayLabel(start, ctx.zone)} · ${timeRange(start, end, ctx.zone)}`),
+        meetingDetails(ctx, meeting),
         h('div.actions', null, startButton, reason), message),
+      prep.node,
       tabs,
-      tab === 'attendees' ? h('ul.rows', null, ordered(meeting.attendees).map(attendeeRow)) : notes.node);
+      ...(tab === 'attendees' ? [addAllButton(meeting, (m) => { meeting = m; render(); }) || '',
+        h('ul.rows', null, ordered(meeting.attendees).map(attendeeRow))] : [notes.node]));
     if (node.contains(focused)) focused.focus();
     if (tab === 'notes') notes.refresh();
   }

@@ -8,10 +8,12 @@ import { isOutboxChange, knownOwner, rememberOwner } from '../lib/outbox.js';
 import { readPack, savePack } from '../lib/pack.js';
 import { getSettings } from '../lib/settings.js';
 import { startSignIn } from '../lib/sign-in.js';
+import { companyCard } from './company-card.js';
 import { contactCard } from './contact-card.js';
 import { meetingView } from './meeting-view.js';
 import { fetchMeetings, meetingsList } from './meetings-list.js';
 import { errorMessage, errorState, skeleton, stateBox } from './states.js';
+import { thisEmail } from './this-email.js';
 
 const REFRESH_MS = 60 * 1000;
 const view = document.getElementById('view');
@@ -27,6 +29,7 @@ const ctx = {
   pack: null,  // the offline meeting pack (lib/pack.js), when there is one for this user
   openMeeting: (id) => push(meetingView(ctx, id)),
   openContact: (id) => push(contactCard(ctx, id)),
+  openCompany: (id) => push(companyCard(ctx, id)),
   // Only the screen on top names the panel (a late answer for a screen left behind does not).
   setTitle(text, node) {
     if (stack.at(-1)?.node === node) Object.assign(heading, { textContent: text, title: text });
@@ -50,6 +53,7 @@ const ctx = {
       ? t('offlinePack', [dateTime(new Date(ctx.pack.at), ctx.zone)]) : errorMessage(error);
   },
 };
+const email = thisEmail(ctx);
 
 function show(screen) {
   Object.assign(heading, { textContent: screen.title, title: screen.title });
@@ -134,7 +138,11 @@ async function boot() {
   }
   ctx.zone = safeZone(ctx.me.user.time_zone);
   if (!ctx.me.calendar.connected) return showNotConnected(ctx.me);
-  replace(meetingsList(ctx, firstPage));
+  // B6: the open Gmail thread's people above the list (one section for the panel's life).
+  const list = meetingsList(ctx, firstPage);
+  list.node.prepend(email.node);
+  replace({ ...list, refresh: () => { list.refresh(); email.refresh(); } });
+  email.refresh();
   // Opened beside a started meeting (R19): show that meeting, with the list one step back.
   const meetingId = Number(new URLSearchParams(location.search).get('meeting'));
   if (meetingId) ctx.openMeeting(meetingId);
