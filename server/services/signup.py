@@ -3,10 +3,12 @@ from werkzeug.security import generate_password_hash
 
 from server.db import write_transaction
 from server.errors import ValidationFailed
-from server.models import (Account, ApiToken, CalendarConnection, Invite, User)
+from server.models import Account, ApiToken, CalendarConnection, Invite, User
 from server.services import signup_rules
 
 LIVE = ('connected', 'needs_reconnect')
+TAKEN = ('This e-mail already has a Meetside account: sign in instead, or reset the '
+         'password.')
 EXTENSION_TOKEN_NAME = 'Chrome extension'  # server/web/extension_auth.py names its tokens so
 
 
@@ -30,9 +32,7 @@ def create_account(form):
     password_hash = generate_password_hash(data['password'])  # slow: before the write lock
     with write_transaction():
         if User.select().where(User.email == email).exists():
-            raise ValidationFailed('Check the highlighted fields.', {'email': [
-                'This e-mail already has a Meetside account: sign in instead, or reset the '
-                'password.']})
+            raise ValidationFailed('Check the highlighted fields.', {'email': [TAKEN]})
         account = Account.create(name=signup_rules.account_name_for(email, data['name']),
                                  website_domain=signup_rules.website_domain_for(email))
         return User.create(account=account, email=email, name=data['name'], role='admin',

@@ -167,7 +167,7 @@ def test_issue13_a_failed_send_keeps_the_invite_and_says_so(browser, app):
 def test_issue13_a_second_invite_to_the_same_email_replaces_the_first(rep, app):
     with db.connection_context():
         rep.role = 'admin'
-        first, one = invites.create(rep, {'email': 'x@y.example', 'role': 'member'})
+        _, one = invites.create(rep, {'email': 'x@y.example', 'role': 'member'})
         second, two = invites.create(rep, {'email': 'x@y.example', 'role': 'admin'})
         assert invites.holder(one) is None and invites.holder(two).id == second.id
         assert [i.id for i in invites.pending(rep)] == [second.id]
