@@ -4,6 +4,7 @@ the link's token is stored.
 """
 import datetime
 
+from peewee import IntegrityError
 from werkzeug.security import generate_password_hash
 
 from server.db import write_transaction
@@ -140,6 +141,15 @@ def accept(plaintext, form, now=None):
     if errors:
         raise ValidationFailed('Check the highlighted fields.', errors)
     password_hash = generate_password_hash(data['password'])
+    try:
+        return _join(invite, data, password_hash, now)
+    except IntegrityError:
+        # The e-mail became a user at the same moment (PostgreSQL): say who holds it now.
+        _refuse_existing(invite.email, invite.account_id)
+        raise
+
+
+def _join(invite, data, password_hash, now):
     with write_transaction():
         _refuse_existing(invite.email, invite.account_id)
         spent = (Invite.update(accepted_at=now)

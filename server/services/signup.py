@@ -1,4 +1,5 @@
 """Sign-up (issue 13 §1): a new account with its first user as admin, and its first-run list."""
+from peewee import IntegrityError
 from werkzeug.security import generate_password_hash
 
 from server.db import write_transaction
@@ -30,13 +31,17 @@ def create_account(form):
         raise ValidationFailed('Check the highlighted fields.', errors)
     email = data['email']
     password_hash = generate_password_hash(data['password'])  # slow: before the write lock
-    with write_transaction():
-        if User.select().where(User.email == email).exists():
-            raise ValidationFailed('Check the highlighted fields.', {'email': [TAKEN]})
-        account = Account.create(name=signup_rules.account_name_for(email, data['name']),
-                                 website_domain=signup_rules.website_domain_for(email))
-        return User.create(account=account, email=email, name=data['name'], role='admin',
-                           password_hash=password_hash)
+    taken = ValidationFailed('Check the highlighted fields.', {'email': [TAKEN]})
+    try:
+        with write_transaction():
+            if User.select().where(User.email == email).exists():
+                raise taken
+            account = Account.create(name=signup_rules.account_name_for(email, data['name']),
+                                     website_domain=signup_rules.website_domain_for(email))
+            return User.create(account=account, email=email, name=data['name'], role='admin',
+                               password_hash=password_hash)
+    except IntegrityError:
+        raise taken from None  # the same e-mail signed up at the same moment (PostgreSQL)
 
 
 def checklist(user):

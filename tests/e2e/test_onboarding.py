@@ -60,10 +60,14 @@ def test_issue13_sign_up_invite_accept_connect_first_synced_meeting(onboarding_s
     lead.get_by_role('button', name='Create account').click()  # empty: field errors
     lead.locator('.field-error').first.wait_for()
     assert_accessible(lead, 'sign-up with errors')
-    lead.get_by_label('Your name').fill('Lena Lead')
-    lead.get_by_label('Work e-mail').fill('lena@acme.example')
-    lead.get_by_label('Password').fill(PASSWORD)
-    lead.get_by_role('button', name='Create account').click()
+    # Keyboard only: Tab goes name -> e-mail -> password -> the button, each with a ring.
+    lead.get_by_label('Your name').focus()
+    for value in ('Lena Lead', 'lena@acme.example', PASSWORD):
+        lead.keyboard.type(value)
+        lead.keyboard.press('Tab')
+    assert lead.evaluate('document.activeElement.textContent.trim()') == 'Create account'
+    assert lead.evaluate('getComputedStyle(document.activeElement).outlineStyle') != 'none'
+    lead.keyboard.press('Enter')
     lead.wait_for_url(server.url + '/')
     lead.locator('#first-run').wait_for()
     assert lead.locator('[data-step][data-done="no"]').count() == 4
