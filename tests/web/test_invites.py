@@ -177,3 +177,18 @@ def test_issue13_a_second_invite_to_the_same_email_replaces_the_first(rep, app):
 def test_issue13_a_bad_invite_token_is_refused_never_a_500(anonymous, token):
     response = anonymous.post(PATH, data={'token': token})
     assert response.status_code == 303 and response.headers['Location'] == '/sign-in'
+
+
+def test_issue13_invite_still_works_on_day_6(browser, mailbox, app, clock):
+    invite(browser)
+    token, _ = mailed_token(mailbox)
+    clock.shift(6 * DAY)
+    assert accept(app.test_client(), token).headers['Location'] == '/'
+
+
+def test_issue13_without_mail_server_the_invite_lands_in_the_outbox(browser, app, tmp_path):
+    app.config.update(MAIL_SERVER='', MAIL_OUTBOX_DIR=str(tmp_path))
+    assert invite(browser).status_code == 303
+    [path] = tmp_path.glob('*.eml')
+    text = path.read_text()
+    assert 'To: sam@newhire.example' in text and '/invite#token=' in text
