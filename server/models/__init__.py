@@ -1,5 +1,5 @@
 """Every table of the application, in one place (dependency order)."""
-from server.models.account import Account, ApiToken, User
+from server.models.account import Account, ApiToken, Invite, PasswordReset, User
 from server.models.base import BaseModel, utcnow
 from server.models.calendar import (CalendarConnection, CalendarOutbox, SeriesOccurrence,
                                     SyncDecision, WebhookReceipt)
@@ -9,7 +9,7 @@ from server.models.meeting import (Meeting, MeetingAttendee, MeetingCompany, Mee
                                    MeetingDeal, MeetingTicket, Note)
 
 ALL_MODELS = [
-    Account, User, ApiToken, Company, Contact, Deal, Ticket, DealContact, TicketContact,
+    Account, User, ApiToken, Invite, PasswordReset, Company, Contact, Deal, Ticket, DealContact, TicketContact,
     TicketCompany,
     Meeting, MeetingAttendee, MeetingContact, MeetingCompany, MeetingDeal, MeetingTicket, Note,
     CalendarConnection, SyncDecision, CalendarOutbox, SeriesOccurrence, WebhookReceipt,

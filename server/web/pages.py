@@ -5,7 +5,7 @@ from flask import g, render_template, request
 
 from server.auth import login_required
 from server.models import utcnow
-from server.services import meetings
+from server.services import meetings, signup
 from server.services import records as record_service
 from server.web import bp, records
 
@@ -23,7 +23,8 @@ def home():
     upcoming, _ = meetings.list_for_user(g.web_user, start_from=since, limit=UPCOMING_LIMIT)
     counts = {plural: kind.model.select().where(kind.model.account == g.web_user.account_id).count()
               for plural, kind in record_service.KINDS.items()}
-    return render_template('home.html', upcoming=upcoming, counts=counts)
+    return render_template('home.html', upcoming=upcoming, counts=counts,
+                           checklist=signup.checklist(g.web_user))
 
 
 @bp.route('/' + PLURAL_URL)

@@ -194,3 +194,56 @@ def test_meeting_pack_holds_only_the_callers_account(client, owner, make_caller)
     assert [m['id'] for m in theirs['meetings']] == [made.json['id']]
     assert theirs['meetings'][0]['attendees'][0]['contact'] is None and theirs['contacts'] == []
     assert not {m['id'] for m in mine['meetings']} & {m['id'] for m in theirs['meetings']}
+
+
+# -- web pages -------------------------------------------------------------------------------
+# The same matrix for the server-rendered pages: every web route with an id, signed in as an
+# admin of another account (so admin-only pages answer for the right reason: isolation).
+WEB_KNOWN = {'plural': 'contacts'}
+
+
+def web_id_routes(app):
+    found = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith('web.') or not any(
+                a.endswith('_id') for a in rule.arguments):
+            continue
+        for method in sorted(rule.methods - {'HEAD', 'OPTIONS'}):
+            found.append((rule, method))
+    return found
+
+
+def test_issue13_every_web_id_route_answers_404_to_another_account(app, owner, make_caller):
+    """Issue 13 §4: the web routes with ids (records, meetings, tokens, and Settings › Account's
+    members and invites) answer another account's signed-in admin 404, and change nothing."""
+    from tests.web.conftest import Browser
+    account, _, _ = owner
+    with db.connection_context():
+        alex = User.get(User.email == demo.ADMIN[0])
+        contact = Contact.select().where(Contact.account == account.id).first()
+    intruder = make_caller('eve@globex.com', account='Globex')
+    assert intruder.user.role == 'admin'
+    known = dict(WEB_KNOWN, record_id=contact.id)
+    routes = web_id_routes(app)
+    covered = {rule.rule for rule, _ in routes}
+    for expected in ('/settings/account/members/<int(max=2147483647):user_id>/remove',
+                     '/settings/account/members/<int(max=2147483647):user_id>/role',
+                     '/settings/account/invites/<int(max=2147483647):invite_id>/resend',
+                     '/settings/account/invites/<int(max=2147483647):invite_id>/revoke'):
+        assert expected in covered
+    before = snapshot()
+    failures = []
+    for rule, method in routes:
+        values = {a: owned_value(account, a, known) for a in rule.arguments}
+        path = rule.build(values)[1]
+        browser = Browser(app.test_client(), intruder.user)
+        response = (browser.get(path) if method == 'GET'
+                    else browser.post(path, data={'role': 'member', 'body': 'x'}))
+        if response.status_code != 404:
+            failures.append(f'{method} {path}: {response.status_code}')
+        if method == 'GET':
+            mine = Browser(app.test_client(), alex).get(path)
+            if mine.status_code != 200:
+                failures.append(f'owner GET {path}: {mine.status_code}')
+    assert not failures, '\n'.join(failures)
+    assert snapshot() == before

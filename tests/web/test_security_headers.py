@@ -6,7 +6,7 @@ import re
 import pytest
 
 from server.db import db
-from server.services import tokens
+from server.services import invites, tokens
 from server.web.headers import CONTENT_SECURITY_POLICY
 from tests.clock import ahead
 from tests.conftest import make_app
@@ -40,8 +40,10 @@ def path_values(rep, crm):
     meeting = schedule(rep, 'Kick-off', ahead(), contact_ids=[crm['contact'].id])
     with db.connection_context():
         token, _ = tokens.issue(rep, name='cli')
+        invite, _ = invites.create(rep, {'email': 'sam@newhire.example', 'role': 'member'})
     return {'plural': 'contacts', 'record_id': crm['contact'].id, 'meeting_id': meeting.id,
-            'provider': 'google', 'token_id': token.id}
+            'provider': 'google', 'token_id': token.id, 'invite_id': invite.id,
+            'user_id': rep.id}
 
 
 def assert_page_headers(response, where):
