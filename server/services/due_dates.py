@@ -155,7 +155,8 @@ def _chinese(text, base):
         elif g['wkp']:
             date = monday + datetime.timedelta(days=weekday)  # 這週五: this week's
         else:
-            date = today + datetime.timedelta(days=(weekday - today.weekday()) % 7)
+            # As dateparser reads "friday": the next one, a week on if today is one.
+            date = today + datetime.timedelta(days=(weekday - today.weekday()) % 7 or 7)
         day = f'{date.day} {_MONTHS_EN[date.month - 1]} {date.year}'
     elif g['nd']:
         day = f'in {_zh_number(g["nd"])} days'
