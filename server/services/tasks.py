@@ -46,6 +46,8 @@ def _due(query, due, today):
         return query.where(Task.due_date == today)
     if due == 'overdue':
         return query.where(Task.due_date < today, Task.done == False)  # noqa: E712
+    if due == 'by_today':  # the web home's "Due today": today's and the overdue ones
+        return query.where(Task.due_date <= today, Task.done == False)  # noqa: E712
     if due == 'week':
         return query.where(Task.due_date >= today,
                            Task.due_date < today + datetime.timedelta(days=7))
