@@ -3,9 +3,16 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from server.schemas.tasks import (CreatedTaskSchema, ParsedSchema, ParseQuerySchema,
-                                  TaskInSchema, TaskPageSchema, TaskPatchSchema,
-                                  TaskQuerySchema, TaskSchema)
+from server.schemas.tasks import (
+    CreatedTaskSchema,
+    ParsedSchema,
+    ParseQuerySchema,
+    TaskInSchema,
+    TaskPageSchema,
+    TaskPatchSchema,
+    TaskQuerySchema,
+    TaskSchema,
+)
 from server.services import tasks
 
 blp = Blueprint('tasks', __name__, description='Follow-up tasks')

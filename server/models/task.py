@@ -1,7 +1,13 @@
 """Follow-up tasks (issue 11 §2, B8): a title, a due date (and time) in the owner's zone, and
 the records and meeting they came from."""
-from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField,
-                    TimeField)
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    TimeField,
+)
 
 from server.models.account import Account, User
 from server.models.base import BaseModel, utcnow

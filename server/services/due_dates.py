@@ -27,13 +27,13 @@ _EN_WORD = re.compile(r"""^(?:
   | next|this|in|on|at|by|a|an|the|of|week|weeks|day|days|month|months|hours?
   | \d{1,2}(?::\d{2})?(?:am|pm|a\.m\.|p\.m\.)? | \d{1,2}(?:st|nd|rd|th) | \d{1,2}h
   | \d{4}-\d{1,2}-\d{1,2} | \d{1,2}/\d{1,2}(?:/\d{2,4})?
-)$""", re.X | re.I)
+)$""", re.VERBOSE | re.IGNORECASE)
 # Words that cannot begin a date alone ("a" reads as a month to dateparser) nor be one.
 _FILLERS = {'a', 'an', 'the', 'of', 'at', 'on', 'by', 'in', 'this', 'next'}
 # Left in the title after the date is taken off: "send the DPA by friday" -> "send the DPA".
 _TRAILING = {'on', 'by', 'at', 'due', 'before', 'until'}
 _TIME = re.compile(r'\d(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|\d:\d{2}|\bnoon\b|\bmidnight\b|'
-                   r'\btonight\b|\d+h\b', re.I)
+                   r'\btonight\b|\d+h\b', re.IGNORECASE)
 
 # -- Traditional Chinese --------------------------------------------------------------------
 _ZH_NUM = {'零': 0, '一': 1, '二': 2, '兩': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6,
@@ -67,13 +67,13 @@ def zone_of(name):
     try:
         return zoneinfo.ZoneInfo(name or 'UTC')
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return datetime.timezone.utc
+        return datetime.UTC
 
 
 def local_now(now, zone):
     """``now`` (naive UTC) as a naive wall-clock time in ``zone`` (a name or a tzinfo)."""
     zone = zone_of(zone) if isinstance(zone, str) or zone is None else zone
-    return now.replace(tzinfo=datetime.timezone.utc).astimezone(zone).replace(tzinfo=None)
+    return now.replace(tzinfo=datetime.UTC).astimezone(zone).replace(tzinfo=None)
 
 
 def parse(text, now, zone='UTC'):

@@ -10,8 +10,19 @@ from peewee import JOIN, IntegrityError, fn
 
 from server.db import write_transaction
 from server.errors import Conflict, NotFound, ValidationFailed
-from server.models import (Company, Contact, Deal, Meeting, MeetingAttendee, Task, TaskCompany,
-                           TaskContact, TaskDeal, User, utcnow)
+from server.models import (
+    Company,
+    Contact,
+    Deal,
+    Meeting,
+    MeetingAttendee,
+    Task,
+    TaskCompany,
+    TaskContact,
+    TaskDeal,
+    User,
+    utcnow,
+)
 from server.services import due_dates
 from server.services.hooks import meeting_hooks
 
@@ -45,9 +56,9 @@ def _due(query, due, today):
     if due == 'today':
         return query.where(Task.due_date == today)
     if due == 'overdue':
-        return query.where(Task.due_date < today, Task.done == False)  # noqa: E712
+        return query.where(Task.due_date < today, Task.done == False)
     if due == 'by_today':  # the web home's "Due today": today's and the overdue ones
-        return query.where(Task.due_date <= today, Task.done == False)  # noqa: E712
+        return query.where(Task.due_date <= today, Task.done == False)
     if due == 'week':
         return query.where(Task.due_date >= today,
                            Task.due_date < today + datetime.timedelta(days=7))
@@ -109,7 +120,7 @@ def counts(user):
     row = (Task.select(fn.SUM((Task.due_date == today).cast('integer')),
                        fn.SUM((Task.due_date < today).cast('integer')))
            .where(Task.account == user.account_id, Task.owner == user.id,
-                  Task.done == False, Task.due_date <= today)  # noqa: E712
+                  Task.done == False, Task.due_date <= today)
            .tuples().first())
     return {'due_today': int((row or (0, 0))[0] or 0), 'overdue': int((row or (0, 0))[1] or 0)}
 
@@ -133,8 +144,8 @@ def _check(user, data):
                 model.id.in_(list(wanted)), model.account == user.account_id).tuples()}
             missing = sorted(wanted - found)
             if missing:
-                errors[field] = [f'No {label} with id {", ".join(map(str, missing))} '
-                                 'in your account.']
+                errors[field] = [(f'No {label} with id {", ".join(map(str, missing))} '
+                                 'in your account.')]
     if data.get('meeting_id') is not None and not Meeting.select().where(
             Meeting.id == data['meeting_id'], Meeting.account == user.account_id).exists():
         errors['meeting_id'] = [f'No meeting with id {data["meeting_id"]} in your account.']

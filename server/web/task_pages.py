@@ -1,4 +1,7 @@
 """Tasks on the web pages (issue 11 §2): add one from a record's page, tick it done."""
+import functools
+import operator
+
 from flask import flash, g, redirect, request, url_for
 
 from server.auth import login_required
@@ -29,7 +32,7 @@ def add_task():
         tasks.create(g.web_user, {'title': parsed.title[:500], 'due_date': parsed.due_date,
                                   'due_time': parsed.due_time, **links})
     except ValidationFailed as error:
-        flash('The task was not added: ' + ' '.join(sum(error.errors.values(), [])), 'error')
+        flash('The task was not added: ' + ' '.join(functools.reduce(operator.iadd, error.errors.values(), [])), 'error')
         return redirect(back)
     if parsed.understood:
         flash(f'Task "{parsed.title}" added, due {parsed.due_date:%a %d %b}.', 'info')

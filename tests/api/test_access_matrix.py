@@ -10,8 +10,18 @@ import pytest
 
 from server.auth import PUBLIC_ATTR
 from server.db import db
-from server.models import (ALL_MODELS, CalendarConnection, CalendarOutbox, Contact, Meeting,
-                           MeetingAttendee, SyncDecision, Task, User, utcnow)
+from server.models import (
+    ALL_MODELS,
+    CalendarConnection,
+    CalendarOutbox,
+    Contact,
+    Meeting,
+    MeetingAttendee,
+    SyncDecision,
+    Task,
+    User,
+    utcnow,
+)
 from server.services import demo, tokens
 from tests.clock import iso_ahead
 

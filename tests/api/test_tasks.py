@@ -197,7 +197,7 @@ def test_issue11_parse_preview_creates_nothing(taipei):
 
 
 def test_b2_task_retried_with_its_client_id_is_stored_once(caller):
-    contact, meeting = meeting_with_contact(caller)
+    _contact, meeting = meeting_with_contact(caller)
     body = {'text': 'send the DPA friday', 'meeting_id': meeting['id'],
             'client_id': 'task-0001-abcdef'}
     first = caller.post('/tasks', json=body)
@@ -222,7 +222,7 @@ def test_issue11_done_and_delete(caller):
 
 
 def test_issue11_patch_replaces_associations_in_one_transaction(caller):
-    contact, company, deal = records(caller)
+    contact, _company, deal = records(caller)
     task = caller.post('/tasks', json={'title': 'x', 'contact_ids': [contact['id']]}).json
     bad = caller.patch(f"/tasks/{task['id']}", json={'contact_ids': [], 'deal_ids': [2_000_000],
                                                      'title': 'changed'})

@@ -66,8 +66,8 @@ def test_issue11_add_a_task_from_a_record_page_reads_its_due_date(browser, rep, 
 
 
 def test_issue11_a_record_of_another_account_is_refused_when_adding(browser, rep, crm):
-    from tests.web.conftest import make_user
     from server.models import Contact
+    from tests.web.conftest import make_user
     eve = make_user('eve@globex.example', 'Globex')
     with db.connection_context():
         theirs = Contact.create(account=eve.account_id, email='x@y.example')
