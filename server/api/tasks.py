@@ -36,7 +36,7 @@ class Tasks(MethodView):
         if 'text' in data:
             task, created = tasks.create_from_text(
                 g.user, data['text'], data.get('meeting_id'), data.get('client_id'),
-                data.get('reminder', False))
+                data.get('reminder', False), data.get('typed_at'))
         else:
             task, created = tasks.create(g.user, data)
         return task, 201 if created else 200

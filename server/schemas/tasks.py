@@ -123,6 +123,12 @@ class TaskInSchema(_TaskFields):
         'description': 'One line such as "send the DPA friday": parsed in your zone.'})
     meeting_id = Id(strict=True)
     client_id = _CLIENT_ID
+    # A line typed offline reads "tomorrow" from when it was typed (B2), checked as a note's.
+    typed_at = NoteInSchema._declared_fields['typed_at']
+
+    @validates('typed_at')
+    def _recent(self, value, **kwargs):
+        NoteInSchema._recent(self, value)
 
     @validates_schema
     def _title_or_text(self, data, **kwargs):
