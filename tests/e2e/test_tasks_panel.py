@@ -12,6 +12,7 @@ from server.models import Note, Task, TaskContact, utcnow
 from server.services.due_dates import local_now
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import ROOT, open_meeting, screenshot
+from tests.e2e.keyboard import assert_keyboard_ready
 from tests.e2e.test_offline_notes import expected_refusals, outbox_keys, wait_for_empty_outbox
 
 pytestmark = pytest.mark.e2e
@@ -55,6 +56,7 @@ def test_issue11_slash_task_shows_its_due_date_before_enter_and_creates_a_task(e
     assert '15:00' in preview.inner_text()
     assert tasks_of() == []  # a preview creates nothing
     assert_accessible(panel, 'notes with a task preview')
+    assert_keyboard_ready(panel, 'notes with a task preview')
     screenshot(panel, 'task-preview')
     box.press('Enter')
     expect(panel.locator('.task-result[data-state="created"]')).to_contain_text('call back')
@@ -140,6 +142,7 @@ def test_issue11_tasks_view_groups_ticks_done_and_counts_in_the_badge(extension,
     assert [g.lower() for g in groups] == ['overdue', 'today', 'later', 'no due date']
     assert 'Not mine' not in panel.inner_text('main')
     assert_accessible(panel, 'tasks view')
+    assert_keyboard_ready(panel, 'tasks view')
     screenshot(panel, 'tasks-view')
     panel.get_by_label('Chase the invoice').check()
     expect(panel.locator('li.task[data-state="done"]')).to_have_count(1)
