@@ -13,7 +13,11 @@ from server.services.due_dates import local_now
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import ROOT, open_meeting, screenshot
 from tests.e2e.keyboard import assert_keyboard_ready
-from tests.e2e.test_offline_notes import expected_refusals, outbox_keys, wait_for_empty_outbox
+from tests.e2e.test_offline_notes import (
+    expected_refusals,
+    outbox_keys,
+    wait_for_empty_outbox,
+)
 
 pytestmark = pytest.mark.e2e
 ZONE = 'Asia/Taipei'  # the world's rep
@@ -183,3 +187,27 @@ def test_issue11_tasks_view_and_task_line_in_traditional_chinese(new_extension, 
     assert task.due_date == today - datetime.timedelta(days=today.weekday()) + datetime.timedelta(weeks=1)
     assert_accessible(panel, 'notes zh-TW with a task')
     assert not extension.errors, extension.errors
+
+
+def test_issue11_b9_a_task_typed_by_one_user_is_never_created_as_the_next_one(extension, server, world):
+    """The task waits in the notes' outbox with its author: another user signing in on the
+    same browser never sends it; its author signing in again does, as theirs."""
+    panel = notes_box(extension, server, world)
+    server.stop()
+    panel.locator('textarea').fill('/task send the DPA friday')
+    panel.locator('textarea').press('Enter')
+    expect(panel.locator('.queued-tasks li[data-state="pending"]')).to_have_count(1)
+    panel.close()
+    server.start()
+    extension.sign_in(server, world.colleague_token)  # Carl, on the same browser
+    carl = extension.open_panel()  # opening the panel asks the worker to send what waits
+    carl.wait_for_selector('[data-state="not-connected"]')
+    time.sleep(6)  # longer than a probe interval: any wrong send would have happened
+    assert tasks_of() == [] and len(outbox_keys(extension)) == 1
+    extension.storage('chrome.storage.local.remove("token")')
+    extension.sign_in(server, world.token)  # Rita again: her task goes, as hers
+    (task,) = wait_for_tasks(1, timeout=15)
+    assert (task.title, task.owner_id, task.created_by_id, task.meeting_id) == (
+        'send the DPA', world.rep.id, world.rep.id, world.demo.id)
+    assert wait_for_empty_outbox(extension) == []
+    expected_refusals(extension)
