@@ -12,6 +12,7 @@ import { companyCard } from './company-card.js';
 import { contactCard } from './contact-card.js';
 import { meetingView } from './meeting-view.js';
 import { fetchMeetings, meetingsList } from './meetings-list.js';
+import { refreshBadge, tasksView } from './tasks-view.js';
 import { errorMessage, errorState, skeleton, stateBox } from './states.js';
 import { thisEmail } from './this-email.js';
 
@@ -20,6 +21,7 @@ const view = document.getElementById('view');
 const heading = document.getElementById('heading');
 const back = document.getElementById('back');
 const bannerBox = h('p.error.sub', { hidden: true, role: 'status' });
+const tasksButton = document.getElementById('tasks');
 let stack = [];  // screens: { node, title, refresh?, onOutbox? }
 
 const ctx = {
@@ -30,6 +32,7 @@ const ctx = {
   openMeeting: (id) => push(meetingView(ctx, id)),
   openContact: (id) => push(contactCard(ctx, id)),
   openCompany: (id) => push(companyCard(ctx, id)),
+  openTasks: () => stack.at(-1)?.tasks || push(tasksView(ctx)),
   // Only the screen on top names the panel (a late answer for a screen left behind does not).
   setTitle(text, node) {
     if (stack.at(-1)?.node === node) Object.assign(heading, { textContent: text, title: text });
@@ -115,6 +118,7 @@ async function recheckConnection() {
 async function boot() {
   replace({ node: skeleton(), title: t('panelTitle') });
   ctx.owner = null;
+  tasksButton.hidden = true;  // until someone is signed in
   const { serverUrl, token } = await getSettings();
   if (!token) return showSignedOut();
   // Both requests at once: the list needs no answer from /me to be fetched.
@@ -137,6 +141,8 @@ async function boot() {
     repack();
   }
   ctx.zone = safeZone(ctx.me.user.time_zone);
+  tasksButton.hidden = false;
+  if (online) refreshBadge();
   if (!ctx.me.calendar.connected) return showNotConnected(ctx.me);
   // B6: the open Gmail thread's people above the list (one section for the panel's life).
   const list = meetingsList(ctx, firstPage);
@@ -170,6 +176,7 @@ back.addEventListener('click', () => {
   stack.at(-1).refresh?.();
 });
 document.getElementById('refresh').addEventListener('click', refresh);
+tasksButton.addEventListener('click', () => ctx.openTasks());
 document.getElementById('settings').addEventListener('click', () => chrome.runtime.openOptionsPage());
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local') return;
@@ -177,7 +184,7 @@ chrome.storage.onChanged.addListener((changes, area) => {
   else if (isOutboxChange(changes)) stack.at(-1)?.onOutbox?.();
 });
 addEventListener('online', () => { flushOutbox(); refresh(); });
-setInterval(() => { stack.at(-1)?.refresh?.(); repack(); }, REFRESH_MS);
+setInterval(() => { stack.at(-1)?.refresh?.(); repack(); if (ctx.me) refreshBadge(); }, REFRESH_MS);
 addEventListener('focus', () => {
   if (stack.at(-1)?.refresh === recheckConnection) recheckConnection();
 });

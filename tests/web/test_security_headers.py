@@ -6,6 +6,7 @@ import re
 import pytest
 
 from server.db import db
+from server.models import Task
 from server.services import invites, tokens
 from server.web.headers import CONTENT_SECURITY_POLICY
 from tests.clock import ahead
@@ -41,9 +42,10 @@ def path_values(rep, crm):
     with db.connection_context():
         token, _ = tokens.issue(rep, name='cli')
         invite, _ = invites.create(rep, {'email': 'sam@newhire.example', 'role': 'member'})
+        task = Task.create(account=rep.account_id, owner=rep, created_by=rep, title='Follow up')
     return {'plural': 'contacts', 'record_id': crm['contact'].id, 'meeting_id': meeting.id,
             'provider': 'google', 'token_id': token.id, 'invite_id': invite.id,
-            'user_id': rep.id}
+            'user_id': rep.id, 'task_id': task.id}
 
 
 def assert_page_headers(response, where):
