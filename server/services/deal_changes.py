@@ -42,7 +42,7 @@ def record(user, before, changes, meeting_id=None):
 
 def for_deal(deal_id):
     """The deal's newest changes with who made them and the meeting's title (one query)."""
-    rows = (DealChange.select(DealChange, User, Meeting.title)
+    rows = (DealChange.select(DealChange, User, Meeting.id, Meeting.title)
             .join_from(DealChange, User, JOIN.LEFT_OUTER, on=(DealChange.user == User.id))
             .join_from(DealChange, Meeting, JOIN.LEFT_OUTER, on=(DealChange.meeting == Meeting.id))
             .where(DealChange.deal == deal_id)

@@ -299,6 +299,8 @@ def follow_up(user, meeting_id, data):
     """Issue 11 §3: schedule the next meeting (R5: calendar event with invitations) with this
     meeting's contacts, companies, deals and tickets."""
     meeting = get_meeting(user, meeting_id)
+    if data['end'] <= data['start']:
+        raise ValidationFailed('The meeting must end after it starts.', {'end': ['Must be after start.']})
     attach_details([meeting])
     associations = {key: getattr(meeting, key) for key in ASSOCIATIONS}
     return schedule(user, dict(data, **associations))

@@ -145,7 +145,11 @@ def test_every_id_route_answers_404_to_another_account(app, client, owner, make_
                      '/api/v1/meetings/<int:meeting_id>/start',
                      '/api/v1/meetings/<int:meeting_id>/notes',
                      '/api/v1/contacts/<int:contact_id>/timeline',
-                     '/api/v1/tickets/<int:ticket_id>'):
+                     '/api/v1/tickets/<int:ticket_id>',
+                     # Issue 11: the next meeting, a meeting's deals, a deal's changes.
+                     '/api/v1/meetings/<int:meeting_id>/follow-up',
+                     '/api/v1/meetings/<int:meeting_id>/deals',
+                     '/api/v1/deals/<int:deal_id>/changes'):
         assert expected in covered
     before = snapshot()
     failures = []
