@@ -260,13 +260,14 @@ def schedule(user, data):
     return detail(user, meeting.id)
 
 
-def _check_type(account, changes):
-    """A meeting's type is one of the account's meeting types (or '' for none)."""
+def _check_type(account, meeting, changes):
+    """A meeting's type is one of the account's meeting types (or '' for none); a type since
+    removed from the list may stay on the meetings that have it."""
     if 'type' not in changes:
         return changes
     changes = dict(changes)
     name = changes.pop('type').strip()
-    if name and name not in account.meeting_type_list:
+    if name and name != meeting.meeting_type and name not in account.meeting_type_list:
         raise ValidationFailed('Unknown meeting type.', {'type': [
             f'Not one of the account\'s meeting types: {", ".join(account.meeting_type_list)}.']})
     changes['meeting_type'] = name
@@ -276,7 +277,7 @@ def _check_type(account, changes):
 def update(user, meeting_id, changes):
     """Edit a meeting's own fields, its outcome and its type (issue 11 §1)."""
     meeting = get_meeting(user, meeting_id)
-    changes = _check_type(user.account, changes)
+    changes = _check_type(user.account, meeting, changes)
     start = changes.get('start', meeting.start)
     end = changes.get('end', meeting.end)
     if end <= start:
