@@ -27,6 +27,7 @@ const ctx = {
   pack: null,  // the offline meeting pack (lib/pack.js), when there is one for this user
   openMeeting: (id) => push(meetingView(ctx, id)),
   openContact: (id) => push(contactCard(ctx, id)),
+  open: (screen) => push(screen),  // a screen of its own (issue 11: schedule follow-up)
   // Only the screen on top names the panel (a late answer for a screen left behind does not).
   setTitle(text, node) {
     if (stack.at(-1)?.node === node) Object.assign(heading, { textContent: text, title: text });
