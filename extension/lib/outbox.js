@@ -26,17 +26,32 @@ export async function enqueue(meetingId, body, owner, extra = {}) {
 export const isOrphan = (item) => item.user_id == null;
 const ownedBy = (owner) => (item) => owner != null && (isOrphan(item)
   || (item.server_url === owner.server_url && item.user_id === owner.user_id));
-const sendable = (item) => !item.error && !isOrphan(item);
+// A conflicting edit waits for the rep to choose a text (issue 11 §4).
+const sendable = (item) => !item.error && !item.conflict && !isOrphan(item);
+
+// A task is queued like a note (issue 11 §2), kind 'task'.
+export const isTask = (item) => item.kind === 'task';
+
+// Issue 11 §4: an edit of a stored note, one per note (a newer edit replaces it), sent with
+// the version it was based on; the server answers 409 if the note changed since.
+export async function enqueueEdit(note, body, owner, basedOn = note.updated_at) {
+  const now = new Date().toISOString();
+  const item = {
+    kind: 'edit', client_id: `edit-${note.id}`, note_id: note.id, meeting_id: note.meeting_id,
+    body, based_on: basedOn, ...owner, typed_at: now, queued_at: now, error: null, conflict: null,
+  };
+  await chrome.storage.local.set({ [PREFIX + item.client_id]: item });
+  return item;
+}
 
 // The owner's notes (of one meeting, or all), oldest first; owner null: every note. kind:
-// 'note' (the default) or 'task', or null for both.
-export const isTask = (item) => item.kind === 'task';
+// 'note' (new notes), 'task', 'edit' (edits of stored notes) or null (all).
 export async function pending(meetingId, owner, kind = 'note') {
   const all = await chrome.storage.local.get(null);
   return Object.entries(all)
     .filter(([key, item]) => key.startsWith(PREFIX) && (meetingId == null || item.meeting_id === meetingId))
-    .filter(([, item]) => kind == null || (kind === 'task') === isTask(item))
     .map(([, item]) => item)
+    .filter((item) => kind == null || (item.kind || 'note') === kind)
     .filter(owner === undefined ? () => true : ownedBy(owner))
     .sort((a, b) => (a.typed_at || a.queued_at).localeCompare(b.typed_at || b.queued_at));
 }
@@ -115,6 +130,10 @@ export async function flush() {
         ? await api('/tasks', { method: 'POST', auth: who.auth, body: {
           text: item.body, meeting_id: item.meeting_id ?? undefined, client_id: item.client_id,
           typed_at: item.typed_at, reminder: Boolean(item.reminder) } })
+        : item.kind === 'edit'
+        ? await api(`/notes/${item.note_id}`, {
+          method: 'PATCH', auth: who.auth, body: { body: item.body, based_on: item.based_on },
+        })
         : await api(`/meetings/${item.meeting_id}/notes`, {
           method: 'POST', auth: who.auth,
           body: { body: item.body, client_id: item.client_id, typed_at: item.typed_at },
@@ -126,6 +145,12 @@ export async function flush() {
       if (error.kind !== 'http') {
         await setStatus('unreachable', waiting.length);
         return { delivered, tasks, remaining: true };
+      }
+      if (item.kind === 'edit' && error.status === 409) {
+        // Changed on the server since: keep both texts; the panel asks which one stays.
+        const conflict = { body: error.fields?.body?.[0] ?? '', updated_at: error.fields?.updated_at?.[0] };
+        await chrome.storage.local.set({ [PREFIX + item.client_id]: { ...item, conflict } });
+        continue;
       }
       refused = true;
       const refusal = { status: error.status, message: error.message, fields: error.fields };

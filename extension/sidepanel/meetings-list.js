@@ -94,7 +94,8 @@ export function meetingsList(ctx, firstPage) {
         timeRange(start, end, zone),
         count === 1 ? t('attendeeOne') : t('attendeeMany', [String(count)]),
         cancelled ? t('cancelled') : null,
-        past ? t('past') : null,
+        // Issue 11 §1: an ended meeting shows how it went, once someone said so.
+        past ? (meeting.outcome && meeting.outcome !== 'scheduled' ? t(`outcome_${meeting.outcome}`) : t('past')) : null,
       ].filter(Boolean).join(' · ')));
       if (isNext) {
         next = row;

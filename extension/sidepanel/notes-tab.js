@@ -6,6 +6,7 @@ import { h } from '../lib/dom.js';
 import { dateTime } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
 import { MAX_NOTE, discard, enqueue, isOrphan, outboxStatus, pending } from '../lib/outbox.js';
+import { noteEdits } from './note-edit.js';
 import { taskComposer } from './task-composer.js';
 
 const COUNTER_FROM = MAX_NOTE - 2000;  // the counter shows near the limit, not all the time
@@ -23,6 +24,7 @@ export function notesTab(ctx, meetingId) {
   let queued = [];  // still in the outbox
   let listFailed = false;
   const sending = new Set();  // client_ids being sent right now by this panel
+  const edits = noteEdits(ctx, meetingId, () => refresh(), () => render());  // issue 11 §4
 
   box.addEventListener('input', () => { count(); tasks.onInput(); });
   box.addEventListener('keydown', (event) => {
@@ -73,6 +75,7 @@ export function notesTab(ctx, meetingId) {
 
   async function refresh() {
     tasks.refresh();
+    await edits.load();
     queued = await pending(meetingId, ctx.owner);
     try {
       confirmed = (await api(`/meetings/${meetingId}/notes`)).items;
@@ -119,9 +122,7 @@ export function notesTab(ctx, meetingId) {
 
   function render() {
     const done = new Set(confirmed.map((n) => n.client_id));
-    const rows = confirmed.map((note) => h('li', { dataset: { id: note.id, state: 'confirmed' } },
-      h('div.meta.sub', null, `${note.author.name || note.author.email} · ${dateTime(new Date(note.typed_at), ctx.zone)}`),
-      h('div.body', null, note.body)));
+    const rows = confirmed.map(edits.row);
     const waiting = queued.filter((i) => !done.has(i.client_id));
     for (const item of waiting) {
       if (item.error || isOrphan(item)) {
@@ -141,6 +142,7 @@ export function notesTab(ctx, meetingId) {
   // discarded); a status change alone just re-renders.
   async function onOutbox() {
     tasks.refresh();
+    if (await edits.onOutbox()) return refresh();
     const before = new Set(queued.map((i) => i.client_id));
     queued = await pending(meetingId, ctx.owner);
     if (queued.length < before.size || queued.some((i) => !before.has(i.client_id))) return refresh();

@@ -33,6 +33,7 @@ const ctx = {
   openContact: (id) => push(contactCard(ctx, id)),
   openCompany: (id) => push(companyCard(ctx, id)),
   openTasks: () => stack.at(-1)?.tasks || push(tasksView(ctx)),
+  open: (screen) => push(screen),  // a screen of its own (issue 11: schedule follow-up)
   // Only the screen on top names the panel (a late answer for a screen left behind does not).
   setTitle(text, node) {
     if (stack.at(-1)?.node === node) Object.assign(heading, { textContent: text, title: text });

@@ -5,10 +5,10 @@ from flask_smorest import Blueprint
 
 from server.schemas.contacts import ContactSchema
 from server.schemas.meeting_pack import MeetingPackSchema
-from server.schemas.meetings import (AttendeesAddSchema, MeetingDeleteQuerySchema,
-                                     MeetingInSchema, MeetingListPageSchema,
-                                     MeetingPatchSchema, MeetingQuerySchema, MeetingSchema,
-                                     StartSchema)
+from server.schemas.meetings import (AttendeesAddSchema, FollowUpInSchema,
+                                     MeetingDeleteQuerySchema, MeetingInSchema,
+                                     MeetingListPageSchema, MeetingPatchSchema, MeetingQuerySchema,
+                                     MeetingSchema, StartSchema)
 from server.schemas.people import AddAllSchema
 from server.services import meeting_listing, meeting_pack, meetings, people
 
@@ -109,3 +109,13 @@ class StartMeeting(MethodView):
     def post(self, meeting_id):
         """Return the URL that starts the meeting and record the start (R19)."""
         return meetings.start(g.user, meeting_id)
+
+
+@blp.route('/meetings/<int:meeting_id>/follow-up')
+class FollowUp(MethodView):
+    @blp.arguments(FollowUpInSchema)
+    @blp.response(201, MeetingSchema)
+    def post(self, data, meeting_id):
+        """Schedule the next meeting: invitations go out (R5); this meeting's contacts,
+        companies, deals and tickets are copied to it (issue 11 §3)."""
+        return meetings.follow_up(g.user, meeting_id, data)

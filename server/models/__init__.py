@@ -5,16 +5,16 @@ from server.models.calendar import (CalendarConnection, CalendarOutbox, SeriesOc
                                     SyncDecision, WebhookReceipt)
 from server.models.crm import (Company, Contact, Deal, DealContact, Ticket, TicketCompany,
                                TicketContact)
-from server.models.meeting import (Meeting, MeetingAttendee, MeetingCompany, MeetingContact,
-                                   MeetingDeal, MeetingTicket, Note)
+from server.models.meeting import (OUTCOMES, DealChange, Meeting, MeetingAttendee, MeetingCompany,
+                                   MeetingContact, MeetingDeal, MeetingTicket, Note)
 from server.models.task import Task, TaskCompany, TaskContact, TaskDeal
 
 ALL_MODELS = [
     Account, User, ApiToken, Invite, PasswordReset, Company, Contact, Deal, Ticket, DealContact, TicketContact,
     TicketCompany,
     Meeting, MeetingAttendee, MeetingContact, MeetingCompany, MeetingDeal, MeetingTicket, Note,
-    CalendarConnection, SyncDecision, CalendarOutbox, SeriesOccurrence, WebhookReceipt,
+    DealChange, CalendarConnection, SyncDecision, CalendarOutbox, SeriesOccurrence, WebhookReceipt,
     Task, TaskContact, TaskCompany, TaskDeal,
 ]
 
-__all__ = [m.__name__ for m in ALL_MODELS] + ['ALL_MODELS', 'BaseModel', 'utcnow']
+__all__ = [m.__name__ for m in ALL_MODELS] + ['ALL_MODELS', 'BaseModel', 'OUTCOMES', 'utcnow']

@@ -1,8 +1,12 @@
 """Accounts (one organisation's CRM), their users and API tokens."""
+import json
+
 from peewee import (SQL, BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField,
                     TextField)
 
 from server.models.base import BaseModel, utcnow
+
+DEFAULT_MEETING_TYPES = '["Discovery", "Demo", "Follow-up"]'
 
 
 class Account(BaseModel):
@@ -19,6 +23,16 @@ class Account(BaseModel):
     # When an admin last saved Settings › Account: the first-run checklist's "check your
     # domains" (migration 0030).
     domains_checked_at = DateTimeField(null=True)
+    # The meeting types its users pick from (a JSON list of names; admins edit it).
+    meeting_types = TextField(default=DEFAULT_MEETING_TYPES)
+
+    @property
+    def meeting_type_list(self):
+        try:
+            names = json.loads(self.meeting_types or '[]')
+        except ValueError:
+            return []
+        return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
 
     @property
     def domains(self):

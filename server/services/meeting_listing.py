@@ -34,7 +34,7 @@ from server.services.meetings import (attendee_lists, cursor_for, decode_cursor,
 # GET /meetings/{id}. Order matters: rows are unpacked in this order below.
 _COLUMNS = (Meeting.id, Meeting.title, Meeting.start, Meeting.end, Meeting.location,
             Meeting.video_link, Meeting.calendar_link, Meeting.organizer_email, Meeting.status,
-            Meeting.source)
+            Meeting.source, Meeting.outcome)
 
 
 def _select_page(*args):
@@ -60,15 +60,16 @@ def page_for_user(user, start_from=None, start_to=None, cursor=None, limit=50, q
     items = [{'id': meeting_id, 'title': title, 'start': api_datetime(start),
               'end': api_datetime(end), 'location': location, 'video_link': video_link,
               'calendar_link': calendar_link, 'organizer_email': organizer_email,
-              'status': status, 'source': source, 'attendees': attendees[meeting_id]}
+              'status': status, 'source': source, 'outcome': outcome,
+              'attendees': attendees[meeting_id]}
              for (meeting_id, title, start, end, location, video_link, calendar_link,
-                  organizer_email, status, source) in rows]
+                  organizer_email, status, source, outcome) in rows]
     return {'items': items, 'next_cursor': next_cursor}
 
 
 # Part of every entity tag: bump it when a list item's shape changes, so a browser's cached
 # copy of the old shape is not revalidated as current after a deploy.
-LIST_FORMAT = '1'
+LIST_FORMAT = '2'  # 2: items carry their outcome (issue 11 §1)
 
 
 def _version(user):

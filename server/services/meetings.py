@@ -9,8 +9,7 @@ from server.calendars.links import http_url
 from server.db import MAX_ID, Prepared, is_postgres, lock_row, row_loader, write_transaction
 from server.errors import NotFound, ValidationFailed
 from server.models import (Company, Contact, Deal, Meeting, MeetingAttendee, MeetingCompany,
-                           MeetingContact, MeetingDeal, MeetingTicket, Note, Ticket, User,
-                           utcnow)
+                           MeetingContact, MeetingDeal, MeetingTicket, Note, Ticket, User, utcnow)
 from server.models.crm import contact_name
 from server.services import calendar_delivery, matching
 from server.services.hooks import meeting_hooks
@@ -23,6 +22,9 @@ ASSOCIATIONS = {
     'deal_ids': (Deal, MeetingDeal, 'deal'),
     'ticket_ids': (Ticket, MeetingTicket, 'ticket'),
 }
+
+# Fields no calendar event carries (issue 11 §1).
+CRM_ONLY_FIELDS = frozenset({'outcome', 'meeting_type'})
 
 
 # -- cursors -------------------------------------------------------------------------------
@@ -204,11 +206,19 @@ def get_meeting(user, meeting_id):
     return meeting
 
 
+def suggested_outcome(meeting, now):
+    """Issue 11 §1: a meeting started with Start (R19) whose end has passed was held."""
+    if meeting.outcome == 'scheduled' and meeting.started_at is not None and meeting.end <= now:
+        return 'completed'
+    return None
+
+
 def detail(user, meeting_id):
     meeting = get_meeting(user, meeting_id)
     attach_attendees(user.account, [meeting])
     attach_details([meeting])
     meeting.calendar_delivery = calendar_delivery.state(meeting, user)
+    meeting.suggested_outcome = suggested_outcome(meeting, utcnow())
     return meeting
 
 
@@ -283,21 +293,51 @@ def schedule(user, data):
     return detail(user, meeting.id)
 
 
+def _check_type(account, meeting, changes):
+    """A meeting's type is one of the account's meeting types (or '' for none); a type since
+    removed from the list may stay on the meetings that have it."""
+    if 'type' not in changes:
+        return changes
+    changes = dict(changes)
+    name = changes.pop('type').strip()
+    if name and name != meeting.meeting_type and name not in account.meeting_type_list:
+        raise ValidationFailed('Unknown meeting type.', {'type': [
+            f'Not one of the account\'s meeting types: {", ".join(account.meeting_type_list)}.']})
+    changes['meeting_type'] = name
+    return changes
+
+
 def update(user, meeting_id, changes):
-    """Edit a meeting's own fields."""
+    """Edit a meeting's own fields, its outcome and its type (issue 11 §1)."""
     meeting = get_meeting(user, meeting_id)
+    changes = _check_type(user.account, meeting, changes)
     start = changes.get('start', meeting.start)
     end = changes.get('end', meeting.end)
     if end <= start:
         raise ValidationFailed('The meeting must end after it starts.', {'end': ['Must be after start.']})
     if changes:
+        # Outcome and type are the CRM's own: changing only them owes the calendar nothing.
+        on_calendar = bool(set(changes) - CRM_ONLY_FIELDS)
         changes = dict(changes, updated_at=utcnow())
         with write_transaction():
             lock_row(Meeting, meeting.id)  # one writer of a meeting at a time (B1)
             Meeting.update(**changes).where(Meeting.id == meeting.id).execute()
-            meeting_hooks.run('updated', meeting, user)
-        meeting_hooks.run_after_commit('updated', meeting, user)
+            if on_calendar:
+                meeting_hooks.run('updated', meeting, user)
+        if on_calendar:
+            meeting_hooks.run_after_commit('updated', meeting, user)
     return detail(user, meeting.id)
+
+
+def follow_up(user, meeting_id, data):
+    """Issue 11 §3: schedule the next meeting (R5: calendar event with invitations) with this
+    meeting's contacts, companies, deals and tickets."""
+    meeting = get_meeting(user, meeting_id)
+    if data['end'] <= data['start']:
+        raise ValidationFailed('The meeting must end after it starts.', {'end': ['Must be after start.']})
+    attach_details([meeting])
+    associations = {key: getattr(meeting, key) for key in ASSOCIATIONS}
+    return schedule(user, dict(data, **associations))
 
 
 def add_attendees(user, meeting_id, attendees):

@@ -11,10 +11,11 @@ import re
 
 from peewee import JOIN, IntegrityError, Tuple, fn
 
-from server.db import is_postgres, write_transaction
+from server.db import is_postgres, lock_row, write_transaction
 from server.errors import Conflict, NotFound, ValidationFailed
 from server.models import (Company, Contact, Deal, Meeting, MeetingAttendee, MeetingCompany,
                            MeetingContact, MeetingDeal, MeetingTicket, Note, Ticket, User)
+from server.services import deal_changes
 from server.services.meetings import (attach_attendees, decode_cursor, encode_cursor,
                                       link_attendees)
 from server.sync.rules import normalize_email
@@ -38,6 +39,12 @@ class Kind:
     joins_company: bool = False  # the output shows the company's name
     joins_owner: bool = False  # the output names the owner (not only an id)
     after_write: object = None  # called as after_write(record, changes) inside the write
+    # Request fields that are no column: popped before the write, checked by check_context(
+    # user, **context), and given with the record as it was to before_update(user, record,
+    # changes, **context) inside the write (a deal's change remembers its meeting).
+    context: tuple = ()
+    check_context: object = None
+    before_update: object = None
     email_column: object = None  # a whole e-mail in ``?q=`` is looked up here by equality
 
     @property
@@ -66,7 +73,8 @@ KINDS = {
                       search=(Company.name, Company.domain), filters=('domain',)),
     'deals': Kind('Deal', Deal, MeetingDeal, order=(Deal.name, Deal.id), search=(Deal.name,),
                   filters=('stage', 'company_id', 'owner_id'), references=('company', 'owner'),
-                  joins_company=True),
+                  joins_company=True, context=('meeting_id',),
+                  check_context=deal_changes.check_meeting, before_update=deal_changes.record),
     # Tickets are worked newest first.
     'tickets': Kind('Ticket', Ticket, MeetingTicket, order=(Ticket.id,), search=(Ticket.subject,),
                     filters=('status', 'owner_id'), references=('owner',), descending=True),
@@ -187,7 +195,7 @@ def _duplicate(kind, field):
                    {field: [f'Another {noun} already uses this {field}.']})
 
 
-def _save(user, kind_name, record_id, changes):
+def _save(user, kind_name, record_id, changes, context=None):
     """Create (no ``record_id``) or update a record and run the kind's follow-up, atomically."""
     kind = KINDS[kind_name]
     try:
@@ -195,6 +203,9 @@ def _save(user, kind_name, record_id, changes):
             if record_id is None:
                 record_id = kind.model.create(account=user.account_id, **changes).id
             else:
+                if kind.before_update is not None:
+                    kind.before_update(user, _locked(kind, record_id), changes,
+                                       **(context or {}))
                 kind.model.update(**changes).where(kind.model.id == record_id).execute()
             if kind.after_write is not None:
                 kind.after_write(kind.model.get_by_id(record_id), changes)
@@ -210,10 +221,22 @@ def create_record(user, kind_name, data):
     return _save(user, kind_name, None, data)
 
 
+def _locked(kind, record_id):
+    """The record as it stands inside the write, locked: two changes of one deal each see
+    the other's result."""
+    lock_row(kind.model, record_id)
+    return kind.model.get_by_id(record_id)
+
+
 def update_record(user, kind_name, record_id, changes):
+    kind = KINDS[kind_name]
     record = get_record(user, kind_name, record_id)
-    _check(user, KINDS[kind_name], changes, record_id=record.id)
-    return _save(user, kind_name, record.id, changes) if changes else record
+    changes = dict(changes)
+    context = {name: changes.pop(name) for name in kind.context if name in changes}
+    if kind.check_context is not None:
+        kind.check_context(user, **context)
+    _check(user, kind, changes, record_id=record.id)
+    return _save(user, kind_name, record.id, changes, context) if changes else record
 
 
 def delete_record(user, kind_name, record_id):

@@ -5,7 +5,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from server.auth import login_required
 from server.errors import ValidationFailed
 from server.models import Contact, utcnow
-from server.services import meetings, tasks
+from server.services import deal_changes, meetings, tasks
 from server.services import records as record_service
 from server.web import bp, forms, records
 from server.web.pages import PLURAL_URL
@@ -29,9 +29,12 @@ def _render(plural, record_id, form, errors=None, status=200):
     task_filter = TASK_FILTERS.get(plural)
     record_tasks = (tasks.list_tasks(g.web_user, limit=TASKS_LIMIT, **{task_filter: record.id})
                     if task_filter else None)
+    # Issue 11 §3: a deal's stage and amount changes, each with the meeting it came from.
+    changes = deal_changes.for_deal(record.id) if plural == 'deals' else []
     return render_template('records/detail.html', plural=plural, record=record,
                            timeline=timeline, next_cursor=next_cursor, form=form,
-                           errors=errors or {}, people=people, tasks=record_tasks), status
+                           errors=errors or {}, people=people, tasks=record_tasks,
+                           changes=changes), status
 
 
 @bp.route(RECORD_URL)

@@ -163,7 +163,11 @@ def test_every_id_route_answers_404_to_another_account(app, client, owner, make_
                      '/api/v1/contacts/<int:contact_id>/brief',
                      '/api/v1/companies/<int:company_id>/brief',
                      '/api/v1/meetings/<int:meeting_id>/brief',
-                     '/api/v1/meetings/<int:meeting_id>/contacts'):
+                     '/api/v1/meetings/<int:meeting_id>/contacts',
+                     # Issue 11: the next meeting, a meeting's deals, a deal's changes.
+                     '/api/v1/meetings/<int:meeting_id>/follow-up',
+                     '/api/v1/meetings/<int:meeting_id>/deals',
+                     '/api/v1/deals/<int:deal_id>/changes'):
         assert expected in covered
     before = snapshot()
     failures = []
