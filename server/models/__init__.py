@@ -5,6 +5,7 @@ from server.models.calendar import (CalendarConnection, CalendarOutbox, SeriesOc
                                     SyncDecision, WebhookReceipt)
 from server.models.crm import (Company, Contact, Deal, DealContact, Ticket, TicketCompany,
                                TicketContact)
+from server.models.imports import ImportJob, ImportRow
 from server.models.meeting import (Meeting, MeetingAttendee, MeetingCompany, MeetingContact,
                                    MeetingDeal, MeetingTicket, Note)
 
@@ -13,6 +14,7 @@ ALL_MODELS = [
     TicketCompany,
     Meeting, MeetingAttendee, MeetingContact, MeetingCompany, MeetingDeal, MeetingTicket, Note,
     CalendarConnection, SyncDecision, CalendarOutbox, SeriesOccurrence, WebhookReceipt,
+    ImportJob, ImportRow,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ['ALL_MODELS', 'BaseModel', 'utcnow']

@@ -5,7 +5,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from server.auth import login_required
 from server.errors import ValidationFailed
 from server.models import Contact, utcnow
-from server.services import meetings
+from server.services import meetings, record_links
 from server.services import records as record_service
 from server.web import bp, forms, records
 from server.web.pages import PLURAL_URL
@@ -23,9 +23,14 @@ def _render(plural, record_id, form, errors=None, status=200):
     if plural == 'companies':
         people, _ = record_service.list_records(g.web_user, 'contacts', company_id=record.id,
                                                 limit=PEOPLE_LIMIT)
+    links = record_links.linked(g.web_user, plural, record.id)
+    suggestion = None
+    if plural == 'contacts' and not record.company_id:
+        suggestion = record_links.suggest_company(g.web_user, record.email)
     return render_template('records/detail.html', plural=plural, record=record,
                            timeline=timeline, next_cursor=next_cursor, form=form,
-                           errors=errors or {}, people=people), status
+                           errors=errors or {}, people=people, links=links,
+                           suggestion=suggestion), status
 
 
 @bp.route(RECORD_URL)
