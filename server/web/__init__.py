@@ -33,7 +33,6 @@ def init_app(app):
     from server.web import calendar_settings, integrations, token_settings  # noqa: F401 (routes)
     from server.web import profile_settings  # noqa: F401 (routes)
     from server.web import record_edit, record_files  # noqa: F401 (routes)
-    record_files.init_app(app)
     integrations.init_app(app)
     template_helpers.init_app(app)
     sign_in_limits.init_app(app)

@@ -22,6 +22,11 @@ def allow_upload():
         request.max_content_length = UPLOAD_LIMIT
 
 
+# First of the pages' before_request functions: the CSRF check reads the form.
+bp.before_request_funcs.setdefault(None, []).insert(0, allow_upload)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
 def too_large(error):
     """A file over the limit: the upload page again with the reason (a 413, never a 500)."""
     if request.endpoint != 'web.import_upload':
@@ -141,7 +146,3 @@ def export_csv(plural):
     return Response(stream_with_context(chunks), mimetype='text/csv',
                     headers={'Content-Disposition': f'attachment; filename="{plural}.csv"'})
 
-
-def init_app(app):
-    bp.before_request_funcs.setdefault(None, []).insert(0, allow_upload)
-    bp.register_error_handler(RequestEntityTooLarge, too_large)

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from server.db import db
-from server.services import tokens
+from server.services import csv_import, tokens
 from server.web.headers import CONTENT_SECURITY_POLICY
 from tests.clock import ahead
 from tests.conftest import make_app
@@ -40,8 +40,10 @@ def path_values(rep, crm):
     meeting = schedule(rep, 'Kick-off', ahead(), contact_ids=[crm['contact'].id])
     with db.connection_context():
         token, _ = tokens.issue(rep, name='cli')
+        job = csv_import.create_job(rep, 'contacts', 'people.csv', b'Email\nann@x.example\n')
+        csv_import.run(csv_import.set_mapping(rep, job, {0: 'email'}).id)  # done: its report
     return {'plural': 'contacts', 'record_id': crm['contact'].id, 'meeting_id': meeting.id,
-            'provider': 'google', 'token_id': token.id}
+            'provider': 'google', 'token_id': token.id, 'job_id': job.id}
 
 
 def assert_page_headers(response, where):
