@@ -30,7 +30,7 @@ def owner_in_account(user, owner_id):
     if owner_id is None:
         return None
     owner = User.get_or_none(User.id == owner_id, User.account == user.account_id,
-                             User.is_active == True)  # noqa: E712
+                             User.is_active == True)
     if owner is None:
         raise ValidationFailed('No such user in your account.',
                                {'owner_id': ['Pick a user of your account.']})

@@ -19,8 +19,15 @@ from peewee import IntegrityError, fn
 
 from server.db import write_transaction
 from server.errors import NotFound, ValidationFailed
-from server.models import (Company, Contact, ImportJob, ImportRow, MeetingAttendee,
-                           MeetingContact, utcnow)
+from server.models import (
+    Company,
+    Contact,
+    ImportJob,
+    ImportRow,
+    MeetingAttendee,
+    MeetingContact,
+    utcnow,
+)
 from server.schemas.companies import CompanyInSchema
 from server.schemas.contacts import ContactInSchema
 from server.services import csv_rules

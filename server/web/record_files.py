@@ -1,7 +1,17 @@
 """CSV import and export pages (issue 13 §2): upload -> column mapping with a preview ->
 a background import with a progress bar (polling a small JSON status) -> the report."""
-from flask import (Response, abort, flash, g, jsonify, redirect, render_template, request,
-                   stream_with_context, url_for)
+from flask import (
+    Response,
+    abort,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from server.auth import login_required
@@ -32,9 +42,9 @@ def too_large(error):
     if request.endpoint != 'web.import_upload':
         return render_template('error.html', status=413, message=error.description), 413
     limit = csv_import.MAX_BYTES // (1024 * 1024)
+    message = f'The file is larger than {limit} MB: split it into smaller files.'
     return render_template('imports/upload.html', plural=request.view_args['plural'],
-                           errors={'file': [f'The file is larger than {limit} MB: split it '
-                                            'into smaller files.']},
+                           errors={'file': [message]},
                            jobs=[], fields=csv_import.FIELDS[request.view_args['plural']]), 413
 
 

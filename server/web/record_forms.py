@@ -97,7 +97,7 @@ def company_choices(user):
 
 def owner_choices(user):
     return [(str(u.id), u.name or u.email) for u in User.select(User.id, User.name, User.email)
-            .where(User.account == user.account_id, User.is_active == True)  # noqa: E712
+            .where(User.account == user.account_id, User.is_active == True)
             .order_by(User.name, User.email)]
 
 
@@ -138,8 +138,8 @@ def _messages(problems):
     flat = []
     for problem in problems:
         if isinstance(problem, dict):
-            flat.extend(_messages(sum((p if isinstance(p, list) else [p]
-                                       for p in problem.values()), [])))
+            flat.extend(_messages([item for p in problem.values()
+                                   for item in (p if isinstance(p, list) else [p])]))
         else:
             flat.append(FRIENDLIER.get(str(problem), str(problem)))
     return flat

@@ -10,8 +10,8 @@ import pytest
 from server.db import db
 from server.models import Contact
 from tests.api.test_access_matrix import snapshot
-from tests.web.conftest import Browser, make_user, schedule
 from tests.clock import ahead
+from tests.web.conftest import Browser, make_user, schedule
 
 ID_ARGUMENTS = ('record_id', 'job_id', 'meeting_id')
 

@@ -6,7 +6,14 @@ import io
 import pytest
 
 from server.db import db
-from server.models import Company, Contact, ImportJob, ImportRow, Meeting, MeetingContact
+from server.models import (
+    Company,
+    Contact,
+    ImportJob,
+    ImportRow,
+    Meeting,
+    MeetingContact,
+)
 from server.services import csv_import
 from tests.web.conftest import CSRF, at, schedule
 
@@ -45,13 +52,13 @@ def test_issue13_upload_shows_the_mapping_with_a_preview_of_the_first_rows(brows
 
 
 def test_issue13_r11_import_creates_and_updates_by_email_case_insensitively(browser, rep, crm):
-    raw = ('Email,First name,Last name,Company,Phone\n'
-           'HANK@Globex.example,Henry,,Globex,\n'  # an existing contact: updated, not created
-           'ann@new.example,Ann,Lee,Newco,+1 555 0100\n'
-           'ann@new.example,Annie,,,\n'  # twice in the file: one contact
-           'not-an-email,Bad,,,\n'
-           ',No,Email,,\n'
-           "eve@x.example,=cmd|' /C calc'!A0,,,\n").encode()
+    raw = (b'Email,First name,Last name,Company,Phone\n'
+           b'HANK@Globex.example,Henry,,Globex,\n'  # an existing contact: updated, not created
+           b'ann@new.example,Ann,Lee,Newco,+1 555 0100\n'
+           b'ann@new.example,Annie,,,\n'  # twice in the file: one contact
+           b'not-an-email,Bad,,,\n'
+           b',No,Email,,\n'
+           b"eve@x.example,=cmd|' /C calc'!A0,,,\n")
     job = start(browser, raw)
     assert job.status == 'done'
     assert (job.created_count, job.updated_count, job.skipped_count) == (1, 2, 3)

@@ -5,9 +5,18 @@ import pytest
 from playhouse.test_utils import count_queries
 
 from server.db import db
-from server.models import (Company, Contact, Deal, DealContact, Meeting, MeetingContact, Ticket,
-                           TicketCompany, TicketContact)
-from tests.web.conftest import make_user, schedule, at
+from server.models import (
+    Company,
+    Contact,
+    Deal,
+    DealContact,
+    Meeting,
+    MeetingContact,
+    Ticket,
+    TicketCompany,
+    TicketContact,
+)
+from tests.web.conftest import at, make_user, schedule
 
 
 def test_issue13_create_a_contact_with_company_and_owner(browser, rep, crm):
@@ -123,7 +132,6 @@ def test_issue13_every_kind_is_created_edited_and_deleted(browser, crm, plural):
     record_id = int(response.headers['Location'].rsplit('/', 1)[1])
     form = browser.get(f'/{plural}/{record_id}/edit')
     assert form.status_code == 200
-    key, value = next(iter(first.items()))
     changed = {'contacts': {'email': 'changed@x.example'}, 'companies': {'name': 'Changed'},
                'deals': {'name': 'Changed', 'stage': 'closed_won'},
                'tickets': {'subject': 'Changed', 'status': 'closed'}}[plural]
