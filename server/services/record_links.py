@@ -40,6 +40,9 @@ def contacts_by_email(user, emails):
     wanted = [e.strip().lower() for e in emails if e.strip()]
     if len(wanted) > MAX_LINKS:
         return [], [f'At most {MAX_LINKS} contacts.']
+    unreadable = [e for e in wanted if len(e) > 254 or not e.isprintable()]
+    if unreadable:  # (PostgreSQL refuses NUL in a query: never let one reach it)
+        return [], ['Not a valid e-mail address.']
     found = {c.email: c.id for c in Contact.select(Contact.id, Contact.email).where(
         Contact.account == user.account_id, Contact.email.in_(wanted))} if wanted else {}
     missing = [e for e in wanted if e not in found]

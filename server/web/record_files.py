@@ -60,7 +60,8 @@ def import_upload(plural):
         else:
             raw = upload.stream.read(csv_import.MAX_BYTES + 1)
             try:
-                job = csv_import.create_job(g.web_user, plural, upload.filename, raw)
+                name = ''.join(ch for ch in upload.filename if ch.isprintable())
+                job = csv_import.create_job(g.web_user, plural, name, raw)
             except ValidationFailed as error:
                 errors = error.errors or {'file': [error.message]}
             else:

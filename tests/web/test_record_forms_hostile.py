@@ -72,7 +72,8 @@ def test_issue13_every_new_form_needs_the_csrf_token(browser, paths, path):
 def test_issue13_the_upload_survives_hostile_files(browser):
     for raw, name in ((b'\x00' * 1000, 'x.csv'), (b'Email\n"unterminated\n', '../../x.csv'),
                       (b'Email\n' + b'\xe2\x80\xae' * 10 + b'\n', 'x' * 1000),
-                      (b'\xef\xbb\xbf', 'bom.csv'), (b'=cmd|calc!A0\n1\n', 'f.csv')):
+                      (b'\xef\xbb\xbf', 'bom.csv'), (b'=cmd|calc!A0\n1\n', 'f.csv'),
+                      (b'Email\na@x.example\n', 'nul\x00name.csv')):
         response = browser.post('/contacts/import', {'file': (io.BytesIO(raw), name)},
                                 content_type='multipart/form-data')
         _ok(response, name[:20])
