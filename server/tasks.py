@@ -184,9 +184,16 @@ def import_csv(job_id):
     return job.status if job is not None else 'missing'
 
 
-def on_import_queued(job):
-    """The web page queued an import: run it in the background."""
-    import_csv(job.id)
+@huey.periodic_task(crontab(minute='*/5'))
+def resume_stale_imports():
+    """Resume the imports whose worker died (no progress for two minutes): each goes on from
+    its first row not committed."""
+    from server.services import csv_import
+    with task_context():
+        stale = csv_import.stale_jobs()
+    for job_id in stale:
+        import_csv(job_id)
+    return len(stale)
 
 
 # -- command line -----------------------------------------------------------------------------

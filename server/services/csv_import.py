@@ -17,7 +17,7 @@ import json
 from marshmallow import ValidationError
 from peewee import IntegrityError, fn
 
-from server.db import write_transaction
+from server.db import lock_row, write_transaction
 from server.errors import NotFound, ValidationFailed
 from server.models import (
     Company,
@@ -194,14 +194,24 @@ def run(job_id, batch_size=BATCH_SIZE, max_batches=None):
                 break
         if not batch:
             break
-        _commit_batch(job, header, mapping, batch)
+        if not _commit_batch(job, header, mapping, batch, done):
+            return ImportJob.get_by_id(job.id)  # another run of this job is ahead: it goes on
         done += len(batch)
         batches += 1
     else:
         return ImportJob.get_by_id(job.id)
     ImportJob.update(status='done', finished_at=utcnow(), updated_at=utcnow(),
-                     content='').where(ImportJob.id == job.id).execute()
+                     content='').where(ImportJob.id == job.id,
+                                       ImportJob.processed_rows == job.total_rows).execute()
     return ImportJob.get_by_id(job.id)
+
+
+def stale_jobs(now=None, stale_seconds=120):
+    """Ids of jobs queued or running with no progress for a while: their worker died."""
+    import datetime
+    since = (now or utcnow()) - datetime.timedelta(seconds=stale_seconds)
+    return [j.id for j in ImportJob.select(ImportJob.id).where(
+        ImportJob.status.in_(('queued', 'running')), ImportJob.updated_at < since)]
 
 
 def fail(job_id, message):
@@ -209,11 +219,18 @@ def fail(job_id, message):
         ImportJob.id == job_id).execute()
 
 
-def _commit_batch(job, header, mapping, batch):
-    """One transaction: the batch's records, report rows and the job's counters."""
+def _commit_batch(job, header, mapping, batch, start):
+    """One transaction: the batch's records, report rows and the job's counters. False (and
+    nothing written) when the job's progress is no longer ``start``: another run of it (a
+    resume while a slow worker still ran) committed this batch already."""
     for attempt in (1, 2):
         try:
             with write_transaction():
+                lock_row(ImportJob, job.id)  # runs of one job queue here (SQLite: BEGIN IMMEDIATE)
+                current = ImportJob.select(ImportJob.processed_rows).where(
+                    ImportJob.id == job.id).scalar()
+                if current != start:
+                    return False
                 outcomes = IMPORTERS[job.kind](job, header, mapping, batch)
                 ImportRow.insert_many(
                     [{'job': job.id, 'row_number': n, 'outcome': o, 'key': k[:254],
@@ -226,7 +243,7 @@ def _commit_batch(job, header, mapping, batch):
                     updated_count=ImportJob.updated_count + counts['updated'],
                     skipped_count=ImportJob.skipped_count + counts['skipped'],
                     updated_at=utcnow()).where(ImportJob.id == job.id).execute()
-            return
+            return True
         except IntegrityError:
             # Someone created one of these e-mails meanwhile: the whole batch again, now
             # updating that contact (the rolled-back attempt wrote nothing).

@@ -191,3 +191,36 @@ def test_issue13_export_follows_the_list_search_and_holds_every_page(browser, re
     assert len(rows) == expected + 1
     rows = list(csv.reader(io.StringIO(browser.get(f'/{plural}/export.csv?q=globex').get_data(as_text=True))))
     assert len(rows) == 2
+
+
+def test_issue13_a_second_run_of_a_job_never_imports_a_batch_twice(rep):
+    """Two runs of one job (a resume while the first worker still ran): each batch is committed
+    by one of them only, so counts, contacts and report rows are exact."""
+    raw = ('Email\n' + ''.join(f'q{i}@x.example\n' for i in range(30))).encode()
+    with db.connection_context():
+        job = csv_import.create_job(rep, 'contacts', 'q.csv', raw)
+        job = csv_import.set_mapping(rep, job, {0: 'email'})
+        csv_import.run(job.id, batch_size=10, max_batches=1)
+        stale = ImportJob.get_by_id(job.id)
+        # The slow run read its start (10) before the other run committed rows 10-19.
+        csv_import.run(job.id, batch_size=10, max_batches=1)
+        header, mapping = ['Email'], {0: 'email'}
+        batch = [(12 + i, [f'q{10 + i}@x.example']) for i in range(10)]
+        assert csv_import._commit_batch(stale, header, mapping, batch, 10) is False
+        job = csv_import.run(job.id, batch_size=10)
+    assert (job.status, job.processed_rows, job.created_count) == ('done', 30, 30)
+    assert Contact.select().count() == 30 and ImportRow.select().count() == 30
+
+
+def test_issue13_the_periodic_task_resumes_an_import_whose_worker_died(rep):
+    from server import tasks
+    raw = ('Email\n' + ''.join(f'r{i}@x.example\n' for i in range(15))).encode()
+    with db.connection_context():
+        job = csv_import.create_job(rep, 'contacts', 'r.csv', raw)
+        job = csv_import.set_mapping(rep, job, {0: 'email'})
+        csv_import.run(job.id, batch_size=10, max_batches=1)
+        assert tasks.resume_stale_imports.call_local() == 0  # still fresh: maybe still running
+        ImportJob.update(updated_at=at(-3650)).where(ImportJob.id == job.id).execute()
+    assert tasks.resume_stale_imports.call_local() == 1
+    job = ImportJob.get_by_id(job.id)
+    assert (job.status, job.created_count, Contact.select().count()) == ('done', 15, 15)
