@@ -5,6 +5,7 @@ from server.models.calendar import (CalendarConnection, CalendarOutbox, SeriesOc
                                     SyncDecision, WebhookReceipt)
 from server.models.crm import (Company, Contact, Deal, DealContact, Ticket, TicketCompany,
                                TicketContact)
+from server.models.imports import ImportJob, ImportRow
 from server.models.meeting import (OUTCOMES, DealChange, Meeting, MeetingAttendee, MeetingCompany,
                                    MeetingContact, MeetingDeal, MeetingTicket, Note)
 from server.models.task import Task, TaskCompany, TaskContact, TaskDeal
@@ -14,7 +15,7 @@ ALL_MODELS = [
     TicketCompany,
     Meeting, MeetingAttendee, MeetingContact, MeetingCompany, MeetingDeal, MeetingTicket, Note,
     DealChange, CalendarConnection, SyncDecision, CalendarOutbox, SeriesOccurrence, WebhookReceipt,
-    Task, TaskContact, TaskCompany, TaskDeal,
+    Task, TaskContact, TaskCompany, TaskDeal, ImportJob, ImportRow,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + ['ALL_MODELS', 'BaseModel', 'OUTCOMES', 'utcnow']

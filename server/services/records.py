@@ -73,14 +73,42 @@ KINDS = {
                       search=(Company.name, Company.domain), filters=('domain',)),
     'deals': Kind('Deal', Deal, MeetingDeal, order=(Deal.name, Deal.id), search=(Deal.name,),
                   filters=('stage', 'company_id', 'owner_id'), references=('company', 'owner'),
-                  joins_company=True, context=('meeting_id',),
+                  joins_company=True, joins_owner=True, context=('meeting_id',),
                   check_context=deal_changes.check_meeting, before_update=deal_changes.record),
     # Tickets are worked newest first.
     'tickets': Kind('Ticket', Ticket, MeetingTicket, order=(Ticket.id,), search=(Ticket.subject,),
-                    filters=('status', 'owner_id'), references=('owner',), descending=True),
+                    filters=('status', 'owner_id'), references=('owner',), descending=True,
+                    joins_owner=True),
 }
 
 REFERENCED = {'company': Company, 'owner': User}
+
+# Other orders a list can take (the web lists' column headers, issue 13 §2): name -> keyset
+# columns, the last one unique; a leading '-' in ``sort`` reverses it. Every column is NOT
+# NULL, so the keyset compares plainly.
+SORTS = {
+    'contacts': {'name': KINDS['contacts'].order, 'email': (Contact.email, Contact.id),
+                 'created': (Contact.id,)},
+    'companies': {'name': KINDS['companies'].order, 'domain': (Company.domain, Company.id),
+                  'created': (Company.id,)},
+    'deals': {'name': KINDS['deals'].order, 'stage': (Deal.stage, Deal.name, Deal.id),
+              'amount': (Deal.amount, Deal.id), 'created': (Deal.id,)},
+    'tickets': {'created': (Ticket.id,), 'subject': (Ticket.subject, Ticket.id),
+                'status': (Ticket.status, Ticket.id)},
+}
+
+
+def sort_order(kind_name, sort):
+    """(columns, descending) for ``sort`` ('name', '-amount'), the kind's own order if None."""
+    kind = KINDS[kind_name]
+    if not sort:
+        return kind.order, kind.descending
+    descending, name = sort.startswith('-'), sort.lstrip('-')
+    columns = SORTS[kind_name].get(name)
+    if columns is None:
+        raise ValidationFailed('Unknown sort.', {'sort': [
+            'Sort by one of: ' + ', '.join(sorted(SORTS[kind_name])) + '.']})
+    return columns, descending
 
 
 # -- cursors -------------------------------------------------------------------------------
@@ -133,26 +161,34 @@ def _search(query, kind, q):
     return query
 
 
-def list_records(user, kind_name, q=None, cursor=None, limit=50, **filters):
-    """One page of the account's records of a kind: (items, next_cursor)."""
+def list_records(user, kind_name, q=None, cursor=None, limit=50, sort=None, **filters):
+    """One page of the account's records of a kind: (items, next_cursor).
+
+    ``sort`` is a key of SORTS (a leading '-' for descending); the cursor belongs to it."""
     kind = KINDS[kind_name]
+    columns, descending = sort_order(kind_name, sort)
     query = _select(kind, user.account_id)
     for name, value in filters.items():
         if name in kind.filters and value is not None:
             query = query.where(getattr(kind.model, name) == value)
     if q and q.strip():
         query = _search(query, kind, q)
-    keyset = Tuple(*kind.order)
+    keyset = Tuple(*columns)
     if cursor:
-        after = Tuple(*_decode_keyset(cursor, len(kind.order)))
-        query = query.where(keyset < after if kind.descending else keyset > after)
-    order = [c.desc() if kind.descending else c.asc() for c in kind.order]
+        after = Tuple(*_decode_keyset(cursor, len(columns)))
+        query = query.where(keyset < after if descending else keyset > after)
+    order = [c.desc() if descending else c.asc() for c in columns]
     items = list(query.order_by(*order).limit(limit + 1))
     next_cursor = None
     if len(items) > limit:
         last = items[limit - 1]
-        next_cursor = _encode_keyset([getattr(last, c.name) for c in kind.order])
+        next_cursor = _encode_keyset([_keyset_value(getattr(last, c.name)) for c in columns])
     return items[:limit], next_cursor
+
+
+def _keyset_value(value):
+    # A deal's amount is a Decimal: its text compares as the number in both databases.
+    return value if isinstance(value, (str, int)) else str(value)
 
 
 def get_record(user, kind_name, record_id):

@@ -33,6 +33,7 @@ def init_app(app):
     from server.web import calendar_settings, integrations, token_settings  # noqa: F401 (routes)
     from server.web import meeting_type_settings, profile_settings, task_pages  # noqa: F401 (routes)
     from server.web import account_settings, link_pages, sign_up  # noqa: F401 (routes)
+    from server.web import record_edit, record_files  # noqa: F401 (routes)
     integrations.init_app(app)
     template_helpers.init_app(app)
     sign_in_limits.init_app(app)
