@@ -101,6 +101,17 @@ def from_environment(instance_path):
         'HUEY_SQLITE_PATH': env_str('HUEY_SQLITE_PATH', os.path.join(instance_path, 'huey.sqlite3')),
         'HUEY_IMMEDIATE': env_bool('HUEY_IMMEDIATE', False),
         # B4 decision log rows older than this are pruned daily (each event keeps its newest).
+        # Anyone may create an account at /sign-up: on for the demo (./run), off otherwise.
+        'SIGNUP_OPEN': env_bool('SIGNUP_OPEN', env_str('MEETSIDE_ENV', 'production') == 'demo'),
+        # Outgoing mail (invites, password resets). No MAIL_SERVER: mails go to the log and to
+        # MAIL_OUTBOX_DIR as .eml files, so the demo works offline.
+        'MAIL_SERVER': env_str('MAIL_SERVER', ''),
+        'MAIL_PORT': env_int('MAIL_PORT', 587),
+        'MAIL_USE_TLS': env_bool('MAIL_USE_TLS', True),
+        'MAIL_USERNAME': env_str('MAIL_USERNAME', ''),
+        'MAIL_PASSWORD': env_str('MAIL_PASSWORD', ''),
+        'MAIL_FROM': env_str('MAIL_FROM', 'Meetside <no-reply@meetside.invalid>'),
+        'MAIL_OUTBOX_DIR': env_str('MAIL_OUTBOX_DIR', os.path.join(instance_path, 'outbox')),
         'SYNC_DECISION_RETENTION_DAYS': env_int('SYNC_DECISION_RETENTION_DAYS', 90),
         'GOOGLE_CLIENT_ID': env_str('GOOGLE_CLIENT_ID', ''),
         'GOOGLE_CLIENT_SECRET': env_str('GOOGLE_CLIENT_SECRET', ''),

@@ -170,6 +170,32 @@ def prune_series_occurrences():
         return occurrences.prune(utcnow() - reach(config))
 
 
+@huey.task()
+def import_csv(job_id):
+    """Import an uploaded CSV file (issue 13 §2), batch by batch; resumes where it stopped."""
+    from server.services import csv_import
+    with task_context():
+        try:
+            job = retrying(csv_import.run)(job_id)
+        except Exception as error:  # the job says so on its page; the next run resumes
+            log.exception('import %s failed', job_id)
+            csv_import.fail(job_id, f'The import stopped: {error}')
+            return 'failed'
+    return job.status if job is not None else 'missing'
+
+
+@huey.periodic_task(crontab(minute='*/5'))
+def resume_stale_imports():
+    """Resume the imports whose worker died (no progress for two minutes): each goes on from
+    its first row not committed."""
+    from server.services import csv_import
+    with task_context():
+        stale = csv_import.stale_jobs()
+    for job_id in stale:
+        import_csv(job_id)
+    return len(stale)
+
+
 # -- command line -----------------------------------------------------------------------------
 
 @click.command('worker')

@@ -135,3 +135,4 @@ def caller(make_caller):
 # The provider fakes (tests/fakes) as fixtures for every suite.
 from tests.fakes.fixtures import (google_config, google_fake, graph_config,  # noqa: E402,F401
                                   graph_fake)
+from tests.fakes.smtp import mailbox, smtp_server  # noqa: E402,F401

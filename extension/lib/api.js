@@ -23,7 +23,9 @@ export async function api(path, { method = 'GET', body, query, auth } = {}) {
   if (!token) throw new ApiError('auth', 401, 'Not signed in');
   const url = new URL(serverUrl + '/api/v1' + path);
   for (const [key, value] of Object.entries(query || {})) {
-    if (value !== undefined && value !== null && value !== '') url.searchParams.set(key, value);
+    for (const one of [value].flat()) {  // an array repeats the key (?email=a&email=b)
+      if (one !== undefined && one !== null && one !== '') url.searchParams.append(key, one);
+    }
   }
   const headers = { Authorization: `Bearer ${token}` };
   if (body !== undefined) headers['Content-Type'] = 'application/json';

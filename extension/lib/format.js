@@ -33,9 +33,10 @@ function zoneName(timeZone) {
   return timeZone && timeZone !== browserZone() ? { timeZoneName: 'short' } : {};
 }
 
-export function timeRange(start, end, timeZone) {
+// withZone: always say the zone (the meeting view's head, issue 10 §3).
+export function timeRange(start, end, timeZone, withZone = false) {
   return new Intl.DateTimeFormat(LANG, {
-    timeZone, hour: 'numeric', minute: '2-digit', ...zoneName(timeZone),
+    timeZone, hour: 'numeric', minute: '2-digit', ...(withZone ? { timeZoneName: 'short' } : zoneName(timeZone)),
   }).formatRange(start, end);
 }
 
@@ -56,4 +57,10 @@ export function timing(start, end, now) {
   const wait = start - now;
   if (wait <= SOON) return { state: 'soon', minutes: Math.max(1, Math.ceil(wait / 60000)) };
   return { state: 'later' };
+}
+
+// "today", "yesterday", "3 days ago": whole days between the dates in the user's zone.
+export function daysAgo(date, timeZone, now = new Date()) {
+  const days = Math.round((Date.parse(dayKey(now, timeZone)) - Date.parse(dayKey(date, timeZone))) / 864e5);
+  return new Intl.RelativeTimeFormat(LANG, { numeric: 'auto' }).format(-days, 'day');
 }

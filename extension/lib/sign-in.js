@@ -55,5 +55,5 @@ export async function signOut() {
 // The signed-in user's notes still waiting to be sent (not the ones the server refused).
 export async function pendingAtSignOut() {
   const owner = await knownOwner();
-  return owner ? (await pending(null, owner)).filter((i) => !i.error && !isOrphan(i)).length : 0;
+  return owner ? (await pending(null, owner, null)).filter((i) => !i.error && !isOrphan(i)).length : 0;
 }

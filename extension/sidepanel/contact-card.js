@@ -1,59 +1,59 @@
-// R17: an attendee's contact record inside the panel, with its recent meetings.
+// R17, issue 10 §2: an attendee's contact as a brief inside the panel: who, deals, tickets,
+// the last meeting and its notes, the next one, when last contacted, how to reach them.
 import { api } from '../lib/api.js';
 import { h, openTab } from '../lib/dom.js';
-import { dateTime } from '../lib/format.js';
+import { daysAgo } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
+import { deals, meetingWithNotes, meetings, tickets } from './brief-parts.js';
 import { skeleton } from './states.js';
-
-const RECENT = 5;
+import { ownerName } from './this-email.js';
 
 export function contactCard(ctx, contactId) {
   const node = h('section.card', null, skeleton(3));
 
   async function load() {
     try {
-      const [contact, timeline] = await Promise.all([
-        api(`/contacts/${contactId}`), api(`/contacts/${contactId}/timeline`, { query: { limit: RECENT } }),
-      ]);
+      const brief = await api(`/contacts/${contactId}/brief`);
       ctx.banner(null);
-      render(contact, timeline.items);
+      render(brief);
     } catch (error) {
       // Issue 9 §4: in an outage the pack's card, with the pack's meetings it attends.
       const packed = error.kind === 'offline' && ctx.pack?.contacts.find((c) => c.id === contactId);
       if (!packed) return ctx.fail(error, node, load);
-      render(packed, ctx.pack.meetings.filter((m) => m.attendees.some((a) => a.contact?.id === contactId)));
+      const now = new Date();
+      const mine = ctx.pack.meetings.filter((m) => m.attendees.some((a) => a.contact?.id === contactId));
+      render({
+        contact: { ...packed, company: packed.company_id ? { id: packed.company_id, name: packed.company } : null },
+        upcoming_meetings: mine.filter((m) => new Date(m.end) > now),
+        past_meetings: mine.filter((m) => new Date(m.end) <= now),
+      });
       ctx.banner(error);
     }
   }
 
-  function owner(contact) {
-    if (contact.owner_id == null) return t('noOwner');
-    if (contact.owner_id === ctx.me.user.id) return t('ownerYou', [ctx.me.user.name || ctx.me.user.email]);
-    return contact.owner?.name || contact.owner?.email || t('ownerOther', [String(contact.owner_id)]);
-  }
-
-  function field(label, value, href) {
-    return [h('dt', null, label), h('dd', null, value ? (href ? h('a', { href, target: '_blank' }, value) : value) : '—')];
-  }
-
-  function render(contact, meetings) {
+  function render(brief) {
+    const { contact } = brief;
+    const company = contact.company;
     ctx.setTitle(contact.name, node);
-    node.replaceChildren(
+    const link = (href, text) => h('a.chip', { href, target: '_blank', rel: 'noopener' }, text);
+    node.replaceChildren(...[
       h('h2', null, contact.name),
-      h('p.sub', null, [contact.job_title, contact.company].filter(Boolean).join(' · ')),
-      h('dl', null,
-        field(t('phone'), contact.phone, contact.phone && `tel:${contact.phone}`),
-        field(t('email'), contact.email, `mailto:${contact.email}`),
-        field(t('owner'), owner(contact))),
-      h('h3', null, t('recentMeetings')),
-      meetings.length
-        ? h('ul.rows.timeline', null, meetings.map((m) => h('li', null,
-          h('button.link', { type: 'button', onclick: () => ctx.openMeeting(m.id) }, m.title || t('untitled')),
-          h('div.sub', null, dateTime(new Date(m.start), ctx.zone)))))
-        : h('p.sub', null, t('noMeetings')),
+      h('p.sub', null, contact.job_title || '', contact.job_title && company ? ' · ' : '',
+        company ? h('button.link.company', { type: 'button', onclick: () => ctx.openCompany(company.id) }, company.name) : ''),
+      h('dl', null, h('dt', null, t('owner')), h('dd', null, ownerName(ctx, contact.owner))),
+      brief.open_deals ? deals(brief.open_deals) : null,
+      brief.open_tickets ? tickets(brief.open_tickets) : null,
+      'last_meeting' in brief ? meetingWithNotes(ctx, t('lastMeeting'), brief.last_meeting) : null,
+      'next_meeting' in brief ? meetings(ctx, t('nextMeetingHeading'), brief.next_meeting ? [brief.next_meeting] : []) : null,
+      brief.last_contacted_at ? h('p.sub.last-contacted', null,
+        t('lastContacted', [daysAgo(new Date(brief.last_contacted_at), ctx.zone)])) : null,
+      h('p.links', null, contact.phone ? link(`tel:${contact.phone}`, contact.phone) : null,
+        link(`mailto:${contact.email}`, contact.email)),
+      meetings(ctx, t('upcomingMeetings'), brief.upcoming_meetings || []),
+      meetings(ctx, t('pastMeetings'), brief.past_meetings || []),
       h('p', null, h('button.secondary', {
         type: 'button', onclick: () => openTab(new URL(`contacts/${contactId}`, ctx.me.urls.app).href),
-      }, t('openRecord'))));
+      }, t('openRecord')))].filter(Boolean));
   }
 
   load();

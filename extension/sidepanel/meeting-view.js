@@ -1,9 +1,12 @@
 // R17-R19: one meeting: Start, attendees (contact, Add, internal) and the Notes tab.
 import { api, emailSegment } from '../lib/api.js';
 import { h } from '../lib/dom.js';
-import { dayLabel, timeRange } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
+import { followUpActions } from './follow-up.js';
+import { meetingDeals } from './meeting-deals.js';
+import { addAllButton, meetingDetails, prepSection } from './meeting-prep.js';
 import { notesTab } from './notes-tab.js';
+import { outcomePicker } from './outcome-picker.js';
 import { errorMessage, skeleton } from './states.js';
 
 const RESPONSES = ['accepted', 'declined', 'tentative', 'needsAction'];
@@ -11,6 +14,8 @@ const RESPONSES = ['accepted', 'declined', 'tentative', 'needsAction'];
 export function meetingView(ctx, meetingId) {
   const node = h('section', null, skeleton(3));
   const notes = notesTab(ctx, meetingId);
+  const prep = prepSection(ctx, meetingId);  // issue 10 §3: above the tabs
+  const deals = meetingDeals(ctx, meetingId);  // issue 11 §3
   let meeting = null;
   let tab = 'attendees';
 
@@ -32,11 +37,10 @@ export function meetingView(ctx, meetingId) {
   }
 
   // Re-rendering also refreshes the Notes tab when it is the one shown.
-  const refresh = () => load();
+  const refresh = () => { load(); prep.refresh(); };
 
   function render() {
     const start = new Date(meeting.start);
-    const end = new Date(meeting.end);
     const message = h('p.error', { hidden: true, role: 'alert' });
     // Start is disabled only with the reason beside it (issue 9 §5), never silently.
     const startable = Boolean(meeting.video_link || meeting.calendar_link);
@@ -45,21 +49,27 @@ export function meetingView(ctx, meetingId) {
       type: 'button', disabled: !startable, 'aria-describedby': reason ? reason.id : null,
       onclick: () => startMeeting(startButton, message),
     }, t('startMeeting'));
-    const tabs = h('nav.tabs', { role: 'tablist' }, ['attendees', 'notes'].map((name) => h('button', {
+    const tabs = h('nav.tabs', { role: 'tablist' }, ['attendees', 'notes', 'deals'].map((name) => h('button', {
       type: 'button', role: 'tab', 'aria-selected': String(tab === name), dataset: { tab: name },
       onclick: () => { tab = name; render(); },
-    }, name === 'attendees' ? t('attendeesTab', [String(meeting.attendees.length)]) : t('notesTab'))));
+    }, name === 'attendees' ? t('attendeesTab', [String(meeting.attendees.length)]) : t(`${name}Tab`))));
+    // Issue 11: after the call, how it went and what comes next.
+    const after = start <= new Date() ? [outcomePicker(ctx, meeting, (saved) => { meeting = saved; render(); }), followUpActions(ctx, meeting)] : [];
     ctx.setTitle(meeting.title || t('untitled'), node);
     const focused = document.activeElement;  // keep the caret in the note box across refreshes
     // The title is the panel's heading (wrapped to 3 lines there), shown once (issue 9 §5).
     node.replaceChildren(
       h('div.head', null,
-        h('p.sub', null, `${dayLabel(start, ctx.zone)} · ${timeRange(start, end, ctx.zone)}`),
-        h('div.actions', null, startButton, reason), message),
+        meetingDetails(ctx, meeting),
+        h('div.actions', null, startButton, reason), message, ...after),
+      prep.node,
       tabs,
-      tab === 'attendees' ? h('ul.rows', null, ordered(meeting.attendees).map(attendeeRow)) : notes.node);
+      ...(tab === 'attendees' ? [addAllButton(meeting, (m) => { meeting = m; render(); }) || '',
+        h('ul.rows', null, ordered(meeting.attendees).map(attendeeRow))]
+        : [tab === 'notes' ? notes.node : deals.node]));
     if (node.contains(focused)) focused.focus();
     if (tab === 'notes') notes.refresh();
+    if (tab === 'deals') deals.refresh();
   }
 
   // The organizer first, then customers, then colleagues (issue 9 §5); otherwise as the server

@@ -8,16 +8,19 @@ import { skeleton, stateBox } from './states.js';
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
 const DAYS_AHEAD = 7;
+const SEARCH_DAYS = 365;
 
 // A window a day wider on each side than shown: day boundaries are the user's, not UTC's.
 // Its ends move by whole hours, so the panel asks for the same window all hour long and the
 // server can answer from its cache of unchanged pages.
+// A search (issue 10 §3) asks the server across a year back and ahead: past meetings too.
 export function fetchMeetings(q) {
   const hour = Math.floor(Date.now() / HOUR) * HOUR;
+  const [back, ahead] = q ? [SEARCH_DAYS, SEARCH_DAYS] : [1, DAYS_AHEAD + 1];
   return api('/meetings', {
     query: {
-      from: new Date(hour - DAY).toISOString(),
-      to: new Date(hour + (DAYS_AHEAD + 1) * DAY + HOUR).toISOString(),
+      from: new Date(hour - back * DAY).toISOString(),
+      to: new Date(hour + ahead * DAY + HOUR).toISOString(),
       limit: 200, q,
     },
   });
@@ -63,14 +66,15 @@ export function meetingsList(ctx, firstPage) {
     const now = new Date();
     const today = dayKey(now, zone);
     const tomorrow = dayKey(new Date(now.getTime() + DAY), zone);
-    const last = dayKey(new Date(now.getTime() + DAYS_AHEAD * DAY), zone);
+    const q = search.value.trim();
+    const last = q ? '9999' : dayKey(new Date(now.getTime() + DAYS_AHEAD * DAY), zone);
     const days = new Map();
     let next = null;  // the next meeting not yet started: shown first-class (B5)
     for (const meeting of items) {
       const start = new Date(meeting.start);
       const end = new Date(meeting.end);
       let key = dayKey(start, zone);
-      if (key < today) key = end > now ? today : null;  // started earlier, still running
+      if (key < today && !q) key = end > now ? today : null;  // started earlier, still running
       if (!key || key > last) continue;
       if (!days.has(key)) days.set(key, { label: key === today ? t('today') : key === tomorrow ? t('tomorrow') : dayLabel(start, zone), rows: [] });
       const when = timing(start, end, now);
@@ -90,7 +94,8 @@ export function meetingsList(ctx, firstPage) {
         timeRange(start, end, zone),
         count === 1 ? t('attendeeOne') : t('attendeeMany', [String(count)]),
         cancelled ? t('cancelled') : null,
-        past ? t('past') : null,
+        // Issue 11 §1: an ended meeting shows how it went, once someone said so.
+        past ? (meeting.outcome && meeting.outcome !== 'scheduled' ? t(`outcome_${meeting.outcome}`) : t('past')) : null,
       ].filter(Boolean).join(' · ')));
       if (isNext) {
         next = row;
@@ -99,14 +104,15 @@ export function meetingsList(ctx, firstPage) {
       }
       days.get(key).rows.push(row);
     }
-    const q = search.value.trim();
     if (!days.size) {
       body.replaceChildren(stateBox({
         name: 'empty', title: q ? t('emptySearchTitle') : t('emptyTitle'),
         text: q ? t('emptySearchText', [q]) : t('emptyText'),
       }));
     } else {
-      body.replaceChildren(...[...days.values()].flatMap(({ label, rows }) => [h('h2.day', null, label), ...rows]));
+      // Found past meetings come after today and the days ahead, the latest first.
+      const order = [...days.keys()].sort((a, b) => (a < today) - (b < today) || (a < today ? b.localeCompare(a) : a.localeCompare(b)));
+      body.replaceChildren(...order.map((key) => days.get(key)).flatMap(({ label, rows }) => [h('h2.day', null, label), ...rows]));
     }
     if (!performance.getEntriesByName('meetings-list-shown').length) performance.mark('meetings-list-shown');
   }

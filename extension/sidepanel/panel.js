@@ -8,16 +8,20 @@ import { isOutboxChange, knownOwner, rememberOwner } from '../lib/outbox.js';
 import { readPack, savePack } from '../lib/pack.js';
 import { getSettings } from '../lib/settings.js';
 import { startSignIn } from '../lib/sign-in.js';
+import { companyCard } from './company-card.js';
 import { contactCard } from './contact-card.js';
 import { meetingView } from './meeting-view.js';
 import { fetchMeetings, meetingsList } from './meetings-list.js';
+import { refreshBadge, tasksView } from './tasks-view.js';
 import { errorMessage, errorState, skeleton, stateBox } from './states.js';
+import { thisEmail } from './this-email.js';
 
 const REFRESH_MS = 60 * 1000;
 const view = document.getElementById('view');
 const heading = document.getElementById('heading');
 const back = document.getElementById('back');
 const bannerBox = h('p.error.sub', { hidden: true, role: 'status' });
+const tasksButton = document.getElementById('tasks');
 let stack = [];  // screens: { node, title, refresh?, onOutbox? }
 
 const ctx = {
@@ -27,6 +31,9 @@ const ctx = {
   pack: null,  // the offline meeting pack (lib/pack.js), when there is one for this user
   openMeeting: (id) => push(meetingView(ctx, id)),
   openContact: (id) => push(contactCard(ctx, id)),
+  openCompany: (id) => push(companyCard(ctx, id)),
+  openTasks: () => stack.at(-1)?.tasks || push(tasksView(ctx)),
+  open: (screen) => push(screen),  // a screen of its own (issue 11: schedule follow-up)
   // Only the screen on top names the panel (a late answer for a screen left behind does not).
   setTitle(text, node) {
     if (stack.at(-1)?.node === node) Object.assign(heading, { textContent: text, title: text });
@@ -50,6 +57,7 @@ const ctx = {
       ? t('offlinePack', [dateTime(new Date(ctx.pack.at), ctx.zone)]) : errorMessage(error);
   },
 };
+const email = thisEmail(ctx);
 
 function show(screen) {
   Object.assign(heading, { textContent: screen.title, title: screen.title });
@@ -111,6 +119,7 @@ async function recheckConnection() {
 async function boot() {
   replace({ node: skeleton(), title: t('panelTitle') });
   ctx.owner = null;
+  tasksButton.hidden = true;  // until someone is signed in
   const { serverUrl, token } = await getSettings();
   if (!token) return showSignedOut();
   // Both requests at once: the list needs no answer from /me to be fetched.
@@ -133,8 +142,14 @@ async function boot() {
     repack();
   }
   ctx.zone = safeZone(ctx.me.user.time_zone);
+  tasksButton.hidden = false;
+  if (online) refreshBadge();
   if (!ctx.me.calendar.connected) return showNotConnected(ctx.me);
-  replace(meetingsList(ctx, firstPage));
+  // B6: the open Gmail thread's people above the list (one section for the panel's life).
+  const list = meetingsList(ctx, firstPage);
+  list.node.prepend(email.node);
+  replace({ ...list, refresh: () => { list.refresh(); email.refresh(); } });
+  email.refresh();
   // Opened beside a started meeting (R19): show that meeting, with the list one step back.
   const meetingId = Number(new URLSearchParams(location.search).get('meeting'));
   if (meetingId) ctx.openMeeting(meetingId);
@@ -162,6 +177,7 @@ back.addEventListener('click', () => {
   stack.at(-1).refresh?.();
 });
 document.getElementById('refresh').addEventListener('click', refresh);
+tasksButton.addEventListener('click', () => ctx.openTasks());
 document.getElementById('settings').addEventListener('click', () => chrome.runtime.openOptionsPage());
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local') return;
@@ -169,7 +185,7 @@ chrome.storage.onChanged.addListener((changes, area) => {
   else if (isOutboxChange(changes)) stack.at(-1)?.onOutbox?.();
 });
 addEventListener('online', () => { flushOutbox(); refresh(); });
-setInterval(() => { stack.at(-1)?.refresh?.(); repack(); }, REFRESH_MS);
+setInterval(() => { stack.at(-1)?.refresh?.(); repack(); if (ctx.me) refreshBadge(); }, REFRESH_MS);
 addEventListener('focus', () => {
   if (stack.at(-1)?.refresh === recheckConnection) recheckConnection();
 });

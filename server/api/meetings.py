@@ -5,11 +5,12 @@ from flask_smorest import Blueprint
 
 from server.schemas.contacts import ContactSchema
 from server.schemas.meeting_pack import MeetingPackSchema
-from server.schemas.meetings import (AttendeesAddSchema, MeetingDeleteQuerySchema,
-                                     MeetingInSchema, MeetingListPageSchema,
-                                     MeetingPatchSchema, MeetingQuerySchema, MeetingSchema,
-                                     StartSchema)
-from server.services import meeting_listing, meeting_pack, meetings
+from server.schemas.meetings import (AttendeesAddSchema, FollowUpInSchema,
+                                     MeetingDeleteQuerySchema, MeetingInSchema,
+                                     MeetingListPageSchema, MeetingPatchSchema, MeetingQuerySchema,
+                                     MeetingSchema, StartSchema)
+from server.schemas.people import AddAllSchema
+from server.services import meeting_listing, meeting_pack, meetings, people
 
 blp = Blueprint('meetings', __name__, description='Meeting activities')
 
@@ -92,9 +93,29 @@ class AttendeeContact(MethodView):
         return contact, 201 if created else 200
 
 
+@blp.route('/meetings/<int:meeting_id>/contacts')
+class AddAllAttendees(MethodView):
+    @blp.response(201, AddAllSchema)
+    def post(self, meeting_id):
+        """Add all: create the contact of every external attendee without one (R18 for each, one
+        transaction), each linked to the company whose domain its address has."""
+        created, meeting = people.add_all_attendees(g.user, meeting_id)
+        return {'created': created, 'meeting': meeting}
+
+
 @blp.route('/meetings/<int:meeting_id>/start')
 class StartMeeting(MethodView):
     @blp.response(200, StartSchema)
     def post(self, meeting_id):
         """Return the URL that starts the meeting and record the start (R19)."""
         return meetings.start(g.user, meeting_id)
+
+
+@blp.route('/meetings/<int:meeting_id>/follow-up')
+class FollowUp(MethodView):
+    @blp.arguments(FollowUpInSchema)
+    @blp.response(201, MeetingSchema)
+    def post(self, data, meeting_id):
+        """Schedule the next meeting: invitations go out (R5); this meeting's contacts,
+        companies, deals and tickets are copied to it (issue 11 §3)."""
+        return meetings.follow_up(g.user, meeting_id, data)

@@ -31,9 +31,10 @@ class MeetingNotes(MethodView):
 class NoteById(MethodView):
     @blp.arguments(NotePatchSchema)
     @blp.response(200, NoteSchema)
+    @blp.alt_response(409, description='Changed since based_on: errors.body has the stored text')
     def patch(self, data, note_id):
-        """Edit one of your notes."""
-        return notes.edit(g.user, note_id, data['body'])
+        """Edit one of your notes (409 if it changed since ``based_on``)."""
+        return notes.edit(g.user, note_id, data['body'], data.get('based_on'))
 
     @blp.response(204)
     def delete(self, note_id):

@@ -3,7 +3,7 @@ from flask import g
 from flask.views import MethodView
 
 from server.schemas.records import TimelineQuerySchema, TimelineSchema
-from server.services import records
+from server.services import deal_changes, records
 
 
 def _doc(text):
@@ -63,7 +63,10 @@ def register(blp, kind_name, schemas):
         @blp.response(200, TimelineSchema)
         def get(self, args, **ids):
             record, items, next_cursor = records.timeline(g.user, kind_name, ids[id_arg], **args)
-            return {'record_id': record.id, 'items': items, 'next_cursor': next_cursor}
+            body = {'record_id': record.id, 'items': items, 'next_cursor': next_cursor}
+            if kind_name == 'deals':  # stage and amount changes, with their meetings (issue 11)
+                body['changes'] = deal_changes.for_deal(record.id)
+            return body
 
     blp.route(f'/{plural}', endpoint=plural)(Collection)
     blp.route(f'/{plural}/<int:{id_arg}>', endpoint=label.lower())(Item)

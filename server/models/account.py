@@ -1,8 +1,12 @@
 """Accounts (one organisation's CRM), their users and API tokens."""
+import json
+
 from peewee import (SQL, BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField,
                     TextField)
 
 from server.models.base import BaseModel, utcnow
+
+DEFAULT_MEETING_TYPES = '["Discovery", "Demo", "Follow-up"]'
 
 
 class Account(BaseModel):
@@ -16,6 +20,19 @@ class Account(BaseModel):
     # Moved by database triggers when a contact, company or user of the account changes
     # (migration 0010): part of what tells a cached meetings list is still current.
     records_version = IntegerField(default=0, constraints=[SQL('DEFAULT 0')])
+    # When an admin last saved Settings › Account: the first-run checklist's "check your
+    # domains" (migration 0030).
+    domains_checked_at = DateTimeField(null=True)
+    # The meeting types its users pick from (a JSON list of names; admins edit it).
+    meeting_types = TextField(default=DEFAULT_MEETING_TYPES)
+
+    @property
+    def meeting_type_list(self):
+        try:
+            names = json.loads(self.meeting_types or '[]')
+        except ValueError:
+            return []
+        return [n for n in names if isinstance(n, str)] if isinstance(names, list) else []
 
     @property
     def domains(self):
@@ -60,3 +77,27 @@ class ApiToken(BaseModel):
     revoked_at = DateTimeField(null=True)
     # The extension's own random id for the browser profile it runs in (migration 0013).
     installation = CharField(max_length=64, null=True)
+
+
+class Invite(BaseModel):
+    """An admin's invitation to join the account (issue 13 §1): single-use, expiring, revocable."""
+    account = ForeignKeyField(Account, on_delete='CASCADE')
+    email = CharField(max_length=254)  # lower-case
+    role = CharField(max_length=20, default='member')
+    invited_by = ForeignKeyField(User, null=True, on_delete='SET NULL', backref='+')
+    # sha256 hex of the link's token; the link itself is only ever in the e-mail.
+    token_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    accepted_at = DateTimeField(null=True)
+    accepted_user = ForeignKeyField(User, null=True, on_delete='SET NULL', backref='+')
+    revoked_at = DateTimeField(null=True)
+
+
+class PasswordReset(BaseModel):
+    """A password-reset link sent by e-mail: single-use, one hour (issue 13 §1)."""
+    user = ForeignKeyField(User, on_delete='CASCADE')
+    token_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)

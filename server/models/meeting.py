@@ -1,6 +1,6 @@
 """Meeting activities, their attendees, record associations and notes."""
-from peewee import (BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField,
-                    TextField)
+from peewee import (SQL, BooleanField, CharField, DateTimeField, DecimalField, ForeignKeyField,
+                    IntegerField, TextField)
 
 from server.models.account import Account, User
 from server.models.base import BaseModel, utcnow
@@ -32,6 +32,10 @@ class Meeting(BaseModel):
     # R15: a synced event later made private keeps its meeting but gets no more changes.
     frozen = BooleanField(default=False)
     started_at = DateTimeField(null=True)
+    # How it went (issue 11 §1): one of OUTCOMES; a calendar cancellation sets 'canceled'.
+    outcome = CharField(max_length=20, default='scheduled', constraints=[SQL("DEFAULT 'scheduled'")])
+    # One of the account's meeting_types, or '' (migration 0026).
+    meeting_type = CharField(max_length=100, default='', constraints=[SQL("DEFAULT ''")])
     # When the calendar last answered one of our writes of this meeting (B1): the sync does not
     # let a page listed before then overwrite the CRM's meeting (migration 0018).
     calendar_acked_at = DateTimeField(null=True)
@@ -44,6 +48,9 @@ class Meeting(BaseModel):
             (('account', 'start'), False),
             (('user', 'calendar_provider', 'provider_event_id'), True),
         )
+
+
+OUTCOMES = ('scheduled', 'completed', 'rescheduled', 'no_show', 'canceled')
 
 
 class MeetingAttendee(BaseModel):
@@ -65,6 +72,9 @@ class MeetingAttendee(BaseModel):
 # synced event's meeting and attendee rows pay fewer B-tree inserts.
 Meeting.add_index(Meeting.index(Meeting.created_by, name='meeting_created_by_id')
                   .where(Meeting.created_by.is_null(False)))
+# R13: a series' occurrences by their shared UID, the one before a start (migration 0028).
+Meeting.add_index(Meeting.index(Meeting.ical_uid, Meeting.start, name='meeting_ical_uid_start')
+                  .where(Meeting.ical_uid.is_null(False)))
 MeetingAttendee.add_index(MeetingAttendee.index(MeetingAttendee.contact,
                                                 name='meetingattendee_contact_id')
                           .where(MeetingAttendee.contact.is_null(False)))
@@ -119,7 +129,24 @@ class Note(BaseModel):
     typed_at = DateTimeField(default=utcnow)
     created_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
+    edited_at = DateTimeField(null=True)  # the last edit of its text, shown as "edited"
 
     class Meta:
         indexes = ((('author', 'client_id'), True), (('meeting', 'created_at'), False),
                    (('meeting', 'typed_at'), False))
+
+
+class DealChange(BaseModel):
+    """A deal's stage or amount changed, by whom, from which meeting (issue 11 §3)."""
+    account = ForeignKeyField(Account, on_delete='CASCADE')
+    deal = ForeignKeyField(Deal, on_delete='CASCADE', index=False)
+    user = ForeignKeyField(User, null=True, on_delete='SET NULL')
+    meeting = ForeignKeyField(Meeting, null=True, on_delete='SET NULL')
+    old_stage = CharField(max_length=50, default='')
+    new_stage = CharField(max_length=50, default='')
+    old_amount = DecimalField(max_digits=14, decimal_places=2, null=True)
+    new_amount = DecimalField(max_digits=14, decimal_places=2, null=True)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((('deal', 'created_at'), False),)

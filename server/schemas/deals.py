@@ -3,7 +3,7 @@ from marshmallow import fields, validate
 
 from server.schemas.base import PatchSchema, Schema
 from server.schemas.fields import Id, UTCDateTime
-from server.schemas.records import RecordQuerySchema, page_schema
+from server.schemas.records import DealChangeSchema, RecordQuerySchema, page_schema  # noqa: F401
 
 # The pipeline's stages, in order.
 DEAL_STAGES = ('appointment_scheduled', 'qualified_to_buy', 'presentation_scheduled',
@@ -33,10 +33,22 @@ class DealPatchSchema(PatchSchema):
     amount = fields.Decimal(places=2, validate=_AMOUNT, metadata=_AMOUNT_DOC)
     company_id = Id(allow_none=True, strict=True)
     owner_id = Id(allow_none=True, strict=True)
+    meeting_id = Id(strict=True, metadata={
+        'description': 'The meeting the change comes from: it is recorded with it on the '
+                       "deal's timeline (issue 11 §3)."})
 
 
 class DealInSchema(DealPatchSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+    class Meta:
+        exclude = ('meeting_id',)
+
+
+class MeetingDealsSchema(Schema):
+    """GET /meetings/{id}/deals: the deals to update after the call, and the pipeline."""
+    items = fields.List(fields.Nested(DealSchema))
+    stages = fields.List(fields.String(), metadata={'description': "The pipeline's stages."})
 
 
 class DealQuerySchema(RecordQuerySchema):

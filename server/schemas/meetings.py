@@ -1,6 +1,7 @@
 """Schemas for meetings and their attendees: query, input and output kept apart."""
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from server.models import OUTCOMES
 from server.schemas.base import PatchSchema, Schema
 from server.schemas.fastdump import FastDump
 from server.schemas.fields import Cursor, Id, LowerEmail, UTCDateTime
@@ -54,6 +55,7 @@ class MeetingListItemSchema(Schema):
     organizer_email = fields.String(dump_only=True)
     status = fields.String(dump_only=True)
     source = fields.String(dump_only=True)
+    outcome = fields.String(dump_only=True, validate=validate.OneOf(OUTCOMES))
     attendees = fields.List(fields.Nested(AttendeeSchema), dump_only=True)
 
 
@@ -72,6 +74,11 @@ class MeetingSchema(FastDump, MeetingListItemSchema):
     provider_event_id = fields.String(dump_only=True, allow_none=True)
     frozen = fields.Boolean(dump_only=True)
     started_at = UTCDateTime(dump_only=True, allow_none=True)
+    type = fields.String(attribute='meeting_type', dump_only=True,
+                         metadata={'description': "One of the account's meeting_types, or ''."})
+    suggested_outcome = fields.String(dump_only=True, allow_none=True, metadata={
+        'description': "'completed' for a meeting started with Start whose end has passed and "
+                       'whose outcome is still scheduled (issue 11 §1); else null.'})
     created_at = UTCDateTime(dump_only=True)
     updated_at = UTCDateTime(dump_only=True)
     contact_ids = fields.List(fields.Integer(), dump_only=True)
@@ -134,10 +141,26 @@ class MeetingPatchSchema(PatchSchema):
     description = fields.String(validate=validate.Length(max=20000))
     location = fields.String(validate=validate.Length(max=500))
     video_link = fields.String(validate=[validate.Length(max=2000), url_or_empty])
+    outcome = fields.String(validate=validate.OneOf(OUTCOMES))
+    type = fields.String(validate=validate.Length(max=100), metadata={
+        'description': "One of the account's meeting_types (GET /account), or '' for none."})
 
     @validates_schema
     def check_times(self, data, **kwargs):
         _check_times(data)
+
+
+class FollowUpInSchema(Schema):
+    """The next meeting (R5 with invitations), its associations copied from this one."""
+    title = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    start = UTCDateTime(required=True)
+    end = UTCDateTime(required=True)
+    description = fields.String(load_default='', validate=validate.Length(max=20000))
+    video_link = fields.String(load_default='', validate=[validate.Length(max=2000), url_or_empty])
+    attendees = fields.List(fields.Nested(AttendeeInSchema), required=True,
+                            validate=[validate.Length(max=200), each_attendee_once])
+    # end > start is checked once the meeting is found (services.meetings.follow_up): another
+    # account's meeting id is a 404 whatever the body says.
 
 
 class AttendeesAddSchema(Schema):

@@ -30,6 +30,8 @@ class NoteSchema(FastDump, Schema):
     typed_at = UTCDateTime(dump_only=True)
     created_at = UTCDateTime(dump_only=True)
     updated_at = UTCDateTime(dump_only=True)
+    edited_at = UTCDateTime(dump_only=True, allow_none=True,
+                            metadata={'description': 'The last edit of its text; null if never.'})
 
 
 class NoteListSchema(Schema):
@@ -55,3 +57,7 @@ class NoteInSchema(Schema):
 
 class NotePatchSchema(PatchSchema):
     body = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    based_on = UTCDateTime(metadata={
+        'description': "The note's updated_at this edit started from: if it changed since, "
+                       "409, with the stored text in errors.body and its updated_at in "
+                       'errors.updated_at (issue 11 §4).'})

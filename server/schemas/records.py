@@ -2,7 +2,7 @@
 from marshmallow import fields, validate
 
 from server.schemas.base import Schema
-from server.schemas.fields import Cursor
+from server.schemas.fields import Cursor, UTCDateTime
 from server.schemas.meetings import MeetingSchema
 from server.schemas.notes import NoteSchema
 
@@ -36,7 +36,28 @@ class TimelineMeetingSchema(MeetingSchema):
         exclude = ('contact_ids', 'company_ids', 'deal_ids', 'ticket_ids', 'note_count')
 
 
+class DealChangeSchema(Schema):
+    """A stage or amount change, with the meeting it was made from (issue 11 §3)."""
+    id = fields.Integer(dump_only=True)
+    deal_id = fields.Integer(dump_only=True)
+    user_id = fields.Integer(dump_only=True, allow_none=True)
+    user_name = fields.Function(lambda c: (c.user.name or c.user.email) if c.user_id else None,
+                                dump_only=True)
+    meeting_id = fields.Integer(dump_only=True, allow_none=True)
+    meeting_title = fields.String(dump_only=True, allow_none=True)
+    old_stage = fields.String(dump_only=True)
+    new_stage = fields.String(dump_only=True)
+    old_amount = fields.Decimal(places=2, as_string=True, dump_only=True, allow_none=True,
+                                metadata={'type': 'string', 'format': 'decimal'})
+    new_amount = fields.Decimal(places=2, as_string=True, dump_only=True, allow_none=True,
+                                metadata={'type': 'string', 'format': 'decimal'})
+    created_at = UTCDateTime(dump_only=True)
+
+
 class TimelineSchema(Schema):
     record_id = fields.Integer()
     items = fields.List(fields.Nested(TimelineMeetingSchema))
     next_cursor = fields.String(allow_none=True)
+    changes = fields.List(fields.Nested(DealChangeSchema), metadata={
+        'description': "A deal's newest stage and amount changes with their meetings "
+                       '(issue 11 §3); deals only.'})

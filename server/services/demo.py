@@ -8,9 +8,9 @@ import random
 from decimal import Decimal
 
 from server.db import write_transaction
-from server.models import (Account, Company, Contact, Deal, Meeting, MeetingCompany, MeetingDeal,
-                           MeetingTicket, Note, Ticket, utcnow)
-from server.services import users
+from server.models import (Account, Company, Contact, Deal, Invite, Meeting, MeetingCompany,
+                           MeetingDeal, MeetingTicket, Note, Ticket, utcnow)
+from server.services import invites, link_tokens, users
 from server.services.meetings import _add_attendee_rows  # the one place attendees are matched
 
 ACCOUNT_NAME = 'Northwind Demo'
@@ -19,6 +19,7 @@ CONNECTED_DOMAIN = 'northwind-mail.example'
 PASSWORD = 'demo1234'
 ADMIN = ('alex@northwind.example', 'Alex Morgan')
 MEMBER = ('sam@northwind.example', 'Sam Rivera')
+INVITED = ('taylor@northwind.example', 'member')  # a pending invite (issue 13 §1)
 # Colleagues who are not users: internal by the connected domain (R12).
 COLLEAGUES = [('jordan.lee@northwind-mail.example', 'Jordan Lee'),
               ('priya.nair@northwind-mail.example', 'Priya Nair')]
@@ -105,7 +106,18 @@ def _build(rng, now):
     deals = _deals(rng, account, companies, (alex, sam), now)
     _tickets(rng, account, (alex, sam), now)
     _meetings(rng, account, alex, sam, companies, contacts, strangers, deals, now)
+    _onboarding(account, alex, now)
     return account
+
+
+def _onboarding(account, alex, now):
+    """Issue 13 §1 in the demo: the domains checked, and an invite waiting for an answer (its
+    link is only in the mail: Settings › Account › Resend writes a fresh one to the outbox)."""
+    account.domains_checked_at = now
+    account.save()
+    _, token_hash = link_tokens.new()
+    Invite.create(account=account, email=INVITED[0], role=INVITED[1], invited_by=alex,
+                  token_hash=token_hash, created_at=now, expires_at=now + invites.LIFETIME)
 
 
 def _people(rng, companies):

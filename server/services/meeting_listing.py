@@ -27,13 +27,14 @@ from server.db import Prepared
 from server.json_provider import encode
 from server.models import Meeting
 from server.schemas.fields import api_datetime
-from server.services.meetings import attendee_lists, cursor_for, decode_cursor, page_query
+from server.services.meetings import (attendee_lists, cursor_for, decode_cursor,
+                                      matches_search, page_query)
 
 # What a list item shows; the full meeting (description, provider ids, timestamps...) is
 # GET /meetings/{id}. Order matters: rows are unpacked in this order below.
 _COLUMNS = (Meeting.id, Meeting.title, Meeting.start, Meeting.end, Meeting.location,
             Meeting.video_link, Meeting.calendar_link, Meeting.organizer_email, Meeting.status,
-            Meeting.source)
+            Meeting.source, Meeting.outcome)
 
 
 def _select_page(*args):
@@ -48,8 +49,9 @@ def page_for_user(user, start_from=None, start_to=None, cursor=None, limit=50, q
     args = (user.id, user.account_id, start_from, start_to,
             *(decode_cursor(cursor) if cursor else (None, None)), limit + 1)
     if q:
-        # A search has its own SQL each time (the pattern is part of the LIKE expression).
-        rows = list(_select_page(*args).where(Meeting.title.contains(q)).tuples())
+        # A search has its own SQL each time (the pattern is part of the LIKE expression);
+        # it matches attendees and companies too (issue 10 §3).
+        rows = list(_select_page(*args).where(matches_search(q)).tuples())
     else:
         rows = _page.raw_rows(*args)
     next_cursor = cursor_for(rows[limit - 1][2], rows[limit - 1][0]) if len(rows) > limit else None
@@ -58,15 +60,16 @@ def page_for_user(user, start_from=None, start_to=None, cursor=None, limit=50, q
     items = [{'id': meeting_id, 'title': title, 'start': api_datetime(start),
               'end': api_datetime(end), 'location': location, 'video_link': video_link,
               'calendar_link': calendar_link, 'organizer_email': organizer_email,
-              'status': status, 'source': source, 'attendees': attendees[meeting_id]}
+              'status': status, 'source': source, 'outcome': outcome,
+              'attendees': attendees[meeting_id]}
              for (meeting_id, title, start, end, location, video_link, calendar_link,
-                  organizer_email, status, source) in rows]
+                  organizer_email, status, source, outcome) in rows]
     return {'items': items, 'next_cursor': next_cursor}
 
 
 # Part of every entity tag: bump it when a list item's shape changes, so a browser's cached
 # copy of the old shape is not revalidated as current after a deploy.
-LIST_FORMAT = '1'
+LIST_FORMAT = '2'  # 2: items carry their outcome (issue 11 §1)
 
 
 def _version(user):

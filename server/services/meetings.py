@@ -3,14 +3,13 @@ import base64
 import binascii
 import datetime
 
-from peewee import JOIN, Tuple, fn
+from peewee import JOIN, SQL, Tuple, fn
 
 from server.calendars.links import http_url
-from server.db import MAX_ID, Prepared, lock_row, row_loader, write_transaction
+from server.db import MAX_ID, Prepared, is_postgres, lock_row, row_loader, write_transaction
 from server.errors import NotFound, ValidationFailed
 from server.models import (Company, Contact, Deal, Meeting, MeetingAttendee, MeetingCompany,
-                           MeetingContact, MeetingDeal, MeetingTicket, Note, Ticket, User,
-                           utcnow)
+                           MeetingContact, MeetingDeal, MeetingTicket, Note, Ticket, User, utcnow)
 from server.models.crm import contact_name
 from server.services import calendar_delivery, matching
 from server.services.hooks import meeting_hooks
@@ -23,6 +22,9 @@ ASSOCIATIONS = {
     'deal_ids': (Deal, MeetingDeal, 'deal'),
     'ticket_ids': (Ticket, MeetingTicket, 'ticket'),
 }
+
+# Fields no calendar event carries (issue 11 §1).
+CRM_ONLY_FIELDS = frozenset({'outcome', 'meeting_type'})
 
 
 # -- cursors -------------------------------------------------------------------------------
@@ -139,6 +141,39 @@ def page_query(user_id, account_id, start_from, start_to, after_start, after_id,
     return query.order_by(Meeting.start, Meeting.id).limit(limit)
 
 
+def matches_search(q):
+    """``?q=`` of the meetings list (issue 10 §3): the text appears, case-insensitively, in the
+    title, an attendee's e-mail or display name, an attendee contact's name or company, or
+    the name of a company the meeting is associated with.
+
+    Correlated EXISTS per meeting of the page's window: each is a look-up by the meeting's id
+    (the (meeting, email) and (meeting, company) indexes), so a search costs the meetings it
+    scans, never the whole account's attendees."""
+    # SQLite's LIKE folds ASCII letters only: other text compares casefolded (as records do).
+    if not q.isascii() and not is_postgres():
+        folded = q.casefold()
+
+        def has(column):
+            return fn.casefold(column).contains(folded)
+    else:
+        def has(column):
+            return column.contains(q)
+    attendee = MeetingAttendee.alias('sa')
+    person, employer = Contact.alias('sc'), Company.alias('sco')
+    by_attendee = (attendee.select(SQL('1'))
+                   .join(person, JOIN.LEFT_OUTER, on=(attendee.contact == person.id))
+                   .join(employer, JOIN.LEFT_OUTER, on=(person.company == employer.id))
+                   .where(attendee.meeting == Meeting.id,
+                          has(attendee.email) | has(attendee.display_name)
+                          | has(person.first_name) | has(person.last_name)
+                          | has(employer.name)))
+    link, associated = MeetingCompany.alias('smc'), Company.alias('sac')
+    by_company = (link.select(SQL('1'))
+                  .join(associated, on=(link.company == associated.id))
+                  .where(link.meeting == Meeting.id, has(associated.name)))
+    return has(Meeting.title) | fn.EXISTS(by_attendee) | fn.EXISTS(by_company)
+
+
 # The list the extension polls: its SQL is compiled once per shape of filters.
 _meeting_page = Prepared(page_query)
 _meeting_row = row_loader(Meeting, [f.name for f in Meeting._meta.sorted_fields])
@@ -149,7 +184,7 @@ def list_for_user(user, start_from=None, start_to=None, cursor=None, limit=50, q
     args = (user.id, user.account_id, start_from, start_to,
             *(decode_cursor(cursor) if cursor else (None, None)), limit + 1)
     if q:
-        meetings = list(page_query(*args).where(Meeting.title.contains(q)))
+        meetings = list(page_query(*args).where(matches_search(q)))
     else:
         meetings = [_meeting_row(row) for row in _meeting_page.raw_rows(*args)]
     next_cursor = encode_cursor(meetings[limit - 1]) if len(meetings) > limit else None
@@ -171,11 +206,19 @@ def get_meeting(user, meeting_id):
     return meeting
 
 
+def suggested_outcome(meeting, now):
+    """Issue 11 §1: a meeting started with Start (R19) whose end has passed was held."""
+    if meeting.outcome == 'scheduled' and meeting.started_at is not None and meeting.end <= now:
+        return 'completed'
+    return None
+
+
 def detail(user, meeting_id):
     meeting = get_meeting(user, meeting_id)
     attach_attendees(user.account, [meeting])
     attach_details([meeting])
     meeting.calendar_delivery = calendar_delivery.state(meeting, user)
+    meeting.suggested_outcome = suggested_outcome(meeting, utcnow())
     return meeting
 
 
@@ -250,21 +293,51 @@ def schedule(user, data):
     return detail(user, meeting.id)
 
 
+def _check_type(account, meeting, changes):
+    """A meeting's type is one of the account's meeting types (or '' for none); a type since
+    removed from the list may stay on the meetings that have it."""
+    if 'type' not in changes:
+        return changes
+    changes = dict(changes)
+    name = changes.pop('type').strip()
+    if name and name != meeting.meeting_type and name not in account.meeting_type_list:
+        raise ValidationFailed('Unknown meeting type.', {'type': [
+            f'Not one of the account\'s meeting types: {", ".join(account.meeting_type_list)}.']})
+    changes['meeting_type'] = name
+    return changes
+
+
 def update(user, meeting_id, changes):
-    """Edit a meeting's own fields."""
+    """Edit a meeting's own fields, its outcome and its type (issue 11 §1)."""
     meeting = get_meeting(user, meeting_id)
+    changes = _check_type(user.account, meeting, changes)
     start = changes.get('start', meeting.start)
     end = changes.get('end', meeting.end)
     if end <= start:
         raise ValidationFailed('The meeting must end after it starts.', {'end': ['Must be after start.']})
     if changes:
+        # Outcome and type are the CRM's own: changing only them owes the calendar nothing.
+        on_calendar = bool(set(changes) - CRM_ONLY_FIELDS)
         changes = dict(changes, updated_at=utcnow())
         with write_transaction():
             lock_row(Meeting, meeting.id)  # one writer of a meeting at a time (B1)
             Meeting.update(**changes).where(Meeting.id == meeting.id).execute()
-            meeting_hooks.run('updated', meeting, user)
-        meeting_hooks.run_after_commit('updated', meeting, user)
+            if on_calendar:
+                meeting_hooks.run('updated', meeting, user)
+        if on_calendar:
+            meeting_hooks.run_after_commit('updated', meeting, user)
     return detail(user, meeting.id)
+
+
+def follow_up(user, meeting_id, data):
+    """Issue 11 §3: schedule the next meeting (R5: calendar event with invitations) with this
+    meeting's contacts, companies, deals and tickets."""
+    meeting = get_meeting(user, meeting_id)
+    if data['end'] <= data['start']:
+        raise ValidationFailed('The meeting must end after it starts.', {'end': ['Must be after start.']})
+    attach_details([meeting])
+    associations = {key: getattr(meeting, key) for key in ASSOCIATIONS}
+    return schedule(user, dict(data, **associations))
 
 
 def add_attendees(user, meeting_id, attendees):
@@ -319,11 +392,16 @@ def add_attendee_as_contact(user, meeting_id, email):
         raise ValidationFailed('Members of your own organisation are not added as contacts (R12).',
                                {'email': ['Internal attendee.']})
     first, _, last = (attendee.display_name or '').strip().partition(' ')
+    # Issue 10: a new contact belongs to the company whose domain its address has.
+    company = (Company.select(Company.id).where(
+        Company.account == user.account_id, Company.domain == email.rpartition('@')[2],
+        Company.domain != '').order_by(Company.id).first())
     with write_transaction():
         # Insert-or-ignore on the unique (account, email) index, then read: two Add clicks racing
         # each other (or a colleague adding the same person) end with one contact, never a 500.
         created = bool(Contact.insert(account=user.account_id, email=email, first_name=first,
-                                      last_name=last.strip(), owner=user.id)
+                                      last_name=last.strip(), owner=user.id,
+                                      company=company.id if company else None)
                        .on_conflict_ignore().as_rowcount().execute())
         contact = Contact.get(Contact.account == user.account_id, Contact.email == email)
         link_attendees(contact)
@@ -348,6 +426,25 @@ def link_attendees(contact):
     missing = [{'meeting': m, 'contact': contact.id} for m in meeting_ids if m not in linked]
     if missing:
         MeetingContact.insert_many(missing).execute()
+
+
+def link_attendees_of(account_id, contacts):
+    """``link_attendees`` for many new contacts at once: two statements whatever their number.
+
+    R11: every unmatched attendee whose e-mail is one of ``contacts``' now points at it, and
+    each meeting it attends is on its timeline (Add all, POST /people)."""
+    contacts = list(contacts)
+    if not contacts:
+        return
+    match = Contact.alias('match')
+    MeetingAttendee.update(contact=match.select(match.id).where(
+        match.account == MeetingAttendee.account, match.email == MeetingAttendee.email)).where(
+        MeetingAttendee.account == account_id, MeetingAttendee.contact.is_null(),
+        MeetingAttendee.email.in_(sorted(c.email for c in contacts))).execute()
+    (MeetingContact.insert_from(
+        MeetingAttendee.select(MeetingAttendee.meeting, MeetingAttendee.contact).where(
+            MeetingAttendee.contact.in_(sorted(c.id for c in contacts))),
+        [MeetingContact.meeting, MeetingContact.contact]).on_conflict_ignore().execute())
 
 
 def start(user, meeting_id):

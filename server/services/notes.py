@@ -1,9 +1,10 @@
 """Meeting notes (R20): idempotent by client_id so a retried POST never stores twice (B2)."""
 from peewee import IntegrityError, Value
 
-from server.db import Prepared, write_transaction
+from server.db import Prepared, lock_row, write_transaction
 from server.errors import Conflict, Forbidden, NotFound
 from server.models import Meeting, Note, User, utcnow
+from server.schemas.fields import api_datetime
 from server.services.meetings import get_meeting
 
 
@@ -79,11 +80,24 @@ def _get_own(user, note_id):
     return note
 
 
-def edit(user, note_id, body):
-    note = _get_own(user, note_id)
-    note.body = body
-    note.updated_at = utcnow()
-    note.save(only=[Note.body, Note.updated_at])
+def edit(user, note_id, body, based_on=None):
+    """Change the text of one of the caller's notes; it shows as edited (issue 11 §4).
+
+    ``based_on`` is the ``updated_at`` the edit started from (an edit typed offline arrives
+    late): if the note changed since, nothing is written and the 409 carries the stored text
+    (``errors.body``) and version (``errors.updated_at``), for the user to choose.
+    """
+    with write_transaction():
+        lock_row(Note, int(note_id))
+        note = _get_own(user, note_id)
+        if based_on is not None and api_datetime(based_on) != api_datetime(note.updated_at):
+            raise Conflict('The note was changed since this edit began.', {
+                'based_on': ['The note was changed since: keep one of the two texts.'],
+                'body': [note.body], 'updated_at': [api_datetime(note.updated_at)]})
+        if note.body != body:
+            note.body = body
+            note.updated_at = note.edited_at = utcnow()
+            note.save(only=[Note.body, Note.updated_at, Note.edited_at])
     return note
 
 

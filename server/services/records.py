@@ -11,10 +11,11 @@ import re
 
 from peewee import JOIN, IntegrityError, Tuple, fn
 
-from server.db import is_postgres, write_transaction
+from server.db import is_postgres, lock_row, write_transaction
 from server.errors import Conflict, NotFound, ValidationFailed
 from server.models import (Company, Contact, Deal, Meeting, MeetingAttendee, MeetingCompany,
                            MeetingContact, MeetingDeal, MeetingTicket, Note, Ticket, User)
+from server.services import deal_changes
 from server.services.meetings import (attach_attendees, decode_cursor, encode_cursor,
                                       link_attendees)
 from server.sync.rules import normalize_email
@@ -38,6 +39,12 @@ class Kind:
     joins_company: bool = False  # the output shows the company's name
     joins_owner: bool = False  # the output names the owner (not only an id)
     after_write: object = None  # called as after_write(record, changes) inside the write
+    # Request fields that are no column: popped before the write, checked by check_context(
+    # user, **context), and given with the record as it was to before_update(user, record,
+    # changes, **context) inside the write (a deal's change remembers its meeting).
+    context: tuple = ()
+    check_context: object = None
+    before_update: object = None
     email_column: object = None  # a whole e-mail in ``?q=`` is looked up here by equality
 
     @property
@@ -66,13 +73,42 @@ KINDS = {
                       search=(Company.name, Company.domain), filters=('domain',)),
     'deals': Kind('Deal', Deal, MeetingDeal, order=(Deal.name, Deal.id), search=(Deal.name,),
                   filters=('stage', 'company_id', 'owner_id'), references=('company', 'owner'),
-                  joins_company=True),
+                  joins_company=True, joins_owner=True, context=('meeting_id',),
+                  check_context=deal_changes.check_meeting, before_update=deal_changes.record),
     # Tickets are worked newest first.
     'tickets': Kind('Ticket', Ticket, MeetingTicket, order=(Ticket.id,), search=(Ticket.subject,),
-                    filters=('status', 'owner_id'), references=('owner',), descending=True),
+                    filters=('status', 'owner_id'), references=('owner',), descending=True,
+                    joins_owner=True),
 }
 
 REFERENCED = {'company': Company, 'owner': User}
+
+# Other orders a list can take (the web lists' column headers, issue 13 §2): name -> keyset
+# columns, the last one unique; a leading '-' in ``sort`` reverses it. Every column is NOT
+# NULL, so the keyset compares plainly.
+SORTS = {
+    'contacts': {'name': KINDS['contacts'].order, 'email': (Contact.email, Contact.id),
+                 'created': (Contact.id,)},
+    'companies': {'name': KINDS['companies'].order, 'domain': (Company.domain, Company.id),
+                  'created': (Company.id,)},
+    'deals': {'name': KINDS['deals'].order, 'stage': (Deal.stage, Deal.name, Deal.id),
+              'amount': (Deal.amount, Deal.id), 'created': (Deal.id,)},
+    'tickets': {'created': (Ticket.id,), 'subject': (Ticket.subject, Ticket.id),
+                'status': (Ticket.status, Ticket.id)},
+}
+
+
+def sort_order(kind_name, sort):
+    """(columns, descending) for ``sort`` ('name', '-amount'), the kind's own order if None."""
+    kind = KINDS[kind_name]
+    if not sort:
+        return kind.order, kind.descending
+    descending, name = sort.startswith('-'), sort.lstrip('-')
+    columns = SORTS[kind_name].get(name)
+    if columns is None:
+        raise ValidationFailed('Unknown sort.', {'sort': [
+            'Sort by one of: ' + ', '.join(sorted(SORTS[kind_name])) + '.']})
+    return columns, descending
 
 
 # -- cursors -------------------------------------------------------------------------------
@@ -125,26 +161,34 @@ def _search(query, kind, q):
     return query
 
 
-def list_records(user, kind_name, q=None, cursor=None, limit=50, **filters):
-    """One page of the account's records of a kind: (items, next_cursor)."""
+def list_records(user, kind_name, q=None, cursor=None, limit=50, sort=None, **filters):
+    """One page of the account's records of a kind: (items, next_cursor).
+
+    ``sort`` is a key of SORTS (a leading '-' for descending); the cursor belongs to it."""
     kind = KINDS[kind_name]
+    columns, descending = sort_order(kind_name, sort)
     query = _select(kind, user.account_id)
     for name, value in filters.items():
         if name in kind.filters and value is not None:
             query = query.where(getattr(kind.model, name) == value)
     if q and q.strip():
         query = _search(query, kind, q)
-    keyset = Tuple(*kind.order)
+    keyset = Tuple(*columns)
     if cursor:
-        after = Tuple(*_decode_keyset(cursor, len(kind.order)))
-        query = query.where(keyset < after if kind.descending else keyset > after)
-    order = [c.desc() if kind.descending else c.asc() for c in kind.order]
+        after = Tuple(*_decode_keyset(cursor, len(columns)))
+        query = query.where(keyset < after if descending else keyset > after)
+    order = [c.desc() if descending else c.asc() for c in columns]
     items = list(query.order_by(*order).limit(limit + 1))
     next_cursor = None
     if len(items) > limit:
         last = items[limit - 1]
-        next_cursor = _encode_keyset([getattr(last, c.name) for c in kind.order])
+        next_cursor = _encode_keyset([_keyset_value(getattr(last, c.name)) for c in columns])
     return items[:limit], next_cursor
+
+
+def _keyset_value(value):
+    # A deal's amount is a Decimal: its text compares as the number in both databases.
+    return value if isinstance(value, (str, int)) else str(value)
 
 
 def get_record(user, kind_name, record_id):
@@ -187,7 +231,7 @@ def _duplicate(kind, field):
                    {field: [f'Another {noun} already uses this {field}.']})
 
 
-def _save(user, kind_name, record_id, changes):
+def _save(user, kind_name, record_id, changes, context=None):
     """Create (no ``record_id``) or update a record and run the kind's follow-up, atomically."""
     kind = KINDS[kind_name]
     try:
@@ -195,6 +239,9 @@ def _save(user, kind_name, record_id, changes):
             if record_id is None:
                 record_id = kind.model.create(account=user.account_id, **changes).id
             else:
+                if kind.before_update is not None:
+                    kind.before_update(user, _locked(kind, record_id), changes,
+                                       **(context or {}))
                 kind.model.update(**changes).where(kind.model.id == record_id).execute()
             if kind.after_write is not None:
                 kind.after_write(kind.model.get_by_id(record_id), changes)
@@ -210,10 +257,22 @@ def create_record(user, kind_name, data):
     return _save(user, kind_name, None, data)
 
 
+def _locked(kind, record_id):
+    """The record as it stands inside the write, locked: two changes of one deal each see
+    the other's result."""
+    lock_row(kind.model, record_id)
+    return kind.model.get_by_id(record_id)
+
+
 def update_record(user, kind_name, record_id, changes):
+    kind = KINDS[kind_name]
     record = get_record(user, kind_name, record_id)
-    _check(user, KINDS[kind_name], changes, record_id=record.id)
-    return _save(user, kind_name, record.id, changes) if changes else record
+    changes = dict(changes)
+    context = {name: changes.pop(name) for name in kind.context if name in changes}
+    if kind.check_context is not None:
+        kind.check_context(user, **context)
+    _check(user, kind, changes, record_id=record.id)
+    return _save(user, kind_name, record.id, changes, context) if changes else record
 
 
 def delete_record(user, kind_name, record_id):

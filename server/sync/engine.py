@@ -29,9 +29,14 @@ log = logging.getLogger(__name__)
 MEETING_FIELDS = ('title', 'start', 'end', 'description', 'location', 'video_link',
                   'calendar_link', 'organizer_email', 'status', 'ical_uid')
 MEETING_COLUMNS = MEETING_FIELDS + ('account', 'user', 'source', 'calendar_provider',
-                                    'provider_event_id', 'frozen', 'created_at', 'updated_at')
+                                    'provider_event_id', 'frozen', 'created_at', 'updated_at',
+                                    'outcome')
+# A meeting cancelled in the calendar is 'canceled' (issue 11 §1); any other outcome is the
+# CRM's own, which no calendar echo undoes (B9).
 UPSERT = upsert_tail(Meeting, ('user', 'calendar_provider', 'provider_event_id'),
-                     MEETING_FIELDS + ('updated_at',))
+                     MEETING_FIELDS + ('updated_at',)) + (
+    ', "outcome" = CASE WHEN EXCLUDED."status" = \'cancelled\' THEN \'canceled\' '
+    'ELSE "meeting"."outcome" END')
 ATTENDEE_COLUMNS = ('meeting', 'account', 'email', 'display_name', 'response_status',
                     'is_organizer', 'contact', 'position')
 _meeting_tuple = operator.itemgetter(*MEETING_FIELDS)  # a row dict's MEETING_FIELDS in order
@@ -333,7 +338,8 @@ def _cancelled_occurrence(event, meeting, master_meeting, master_event, stored):
 
 def _plan_upsert(scope, plan, event_id, row, people, meeting, stored_people, stamp):
     plan.upserts[event_id] = _meeting_tuple(row) + (
-        scope.account_id, scope.user_id, 'calendar', scope.provider, event_id, False, stamp, stamp)
+        scope.account_id, scope.user_id, 'calendar', scope.provider, event_id, False, stamp, stamp,
+        'canceled' if row['status'] == 'cancelled' else 'scheduled')
     if meeting is not None and stored_people == people:
         return  # same people: their rows and timeline links stay as they are
     plan.attendees[event_id] = people

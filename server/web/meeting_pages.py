@@ -1,7 +1,10 @@
 """A meeting's page: details, attendees, notes (R20) and deletion (R6, B3)."""
 from flask import flash, g, redirect, render_template, request, url_for
+from marshmallow import ValidationError
 
 from server.auth import login_required
+from server.errors import ValidationFailed
+from server.schemas.meetings import MeetingPatchSchema
 from server.services import meetings, notes
 from server.services.records import attach_notes
 from server.web import bp, forms, records
@@ -17,7 +20,38 @@ def meeting(meeting_id):
     found = meetings.detail(g.web_user, meeting_id)
     attach_notes([found])
     return render_template('meetings/detail.html', meeting=found,
-                           associated=records.associated_records(g.web_user, found))
+                           associated=records.associated_records(g.web_user, found),
+                           outcomes=OUTCOME_LABELS, types=g.web_user.account.meeting_type_list)
+
+
+OUTCOME_LABELS = (('scheduled', 'Scheduled'), ('completed', 'Completed'),
+                  ('rescheduled', 'Rescheduled'), ('no_show', 'No show'), ('canceled', 'Canceled'))
+_outcome_form = MeetingPatchSchema(only=('outcome', 'type'))
+
+
+@bp.route(MEETING_URL + '/outcome', methods=['POST'])
+@login_required
+def set_outcome(meeting_id):
+    """Issue 11 §1: record how the meeting went and its type."""
+    back = url_for('web.meeting', meeting_id=meeting_id)
+    meetings.get_meeting(g.web_user, meeting_id)  # 404 before anything else for a foreign id
+    fields = {key: request.form[key] for key in ('outcome', 'type') if key in request.form}
+    try:
+        meetings.update(g.web_user, meeting_id, _outcome_form.load(fields))
+    except ValidationError as error:
+        problems = error.messages if isinstance(error.messages, dict) else {'_form': error.messages}
+        return _refused(back, problems)
+    except ValidationFailed as error:
+        return _refused(back, error.errors)
+    flash('Outcome saved.', 'info')
+    return redirect(back, code=303)
+
+
+def _refused(back, problems):
+    words = [f'{field}: {" ".join(map(str, m if isinstance(m, list) else [m]))}'
+             for field, m in problems.items()]
+    flash('The outcome was not saved: ' + '; '.join(words), 'error')
+    return redirect(back, code=303)
 
 
 @bp.route(MEETING_URL + '/notes', methods=['POST'])

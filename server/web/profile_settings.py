@@ -6,9 +6,9 @@ with the calendar's.
 """
 from flask import flash, g, redirect, render_template, request, url_for
 
-from server.auth import login_required
+from server.auth import login_required, start_session
 from server.errors import ValidationFailed
-from server.services import profile
+from server.services import password_resets, profile
 from server.web import bp
 
 LANGUAGE_LABELS = (('en', 'English'), ('zh-TW', '繁體中文 (台灣)'))
@@ -31,6 +31,27 @@ def profile_settings():
         else:
             flash('Your profile is saved.', 'info')
             return redirect(url_for('web.profile_settings'), code=303)
+    return _page(form, errors), 422 if errors else 200
+
+
+def _page(form, errors, password_errors=None):
+    user = g.web_user
     return render_template('settings/profile.html', form=form, errors=errors,
                            zones=profile.zone_names(), languages=LANGUAGE_LABELS,
-                           source=user.time_zone_source), 422 if errors else 200
+                           source=user.time_zone_source, password_errors=password_errors or {})
+
+
+@bp.route('/settings/profile/password', methods=['POST'])
+@login_required
+def change_password():
+    """Change one's password (the current one first); every other session ends (issue 13)."""
+    user = g.web_user
+    try:
+        user = password_resets.change(user, request.form.get('current_password'),
+                                      request.form.get('password'), request.form.get('confirm'))
+    except ValidationFailed as error:
+        form = {'name': user.name, 'time_zone': user.time_zone, 'language': user.language}
+        return _page(form, {}, error.errors), 422
+    start_session(user)  # this browser stays signed in, under the new session version
+    flash('Your password is changed. Every other session is signed out.', 'info')
+    return redirect(url_for('web.profile_settings'), code=303)

@@ -34,6 +34,9 @@ def sign_in():
 def _too_many_attempts(error):
     """The sign-in form again, saying why it refuses and for how long (flask-limiter adds
     Retry-After and the X-RateLimit-* headers)."""
+    page = sign_in_limits.PAGES.get(request.endpoint)
+    if page is not None:
+        return page(f'Too many attempts. Wait {sign_in_limits.minutes_to_wait()}, then try again.'), 429
     flash(f'Too many sign-in attempts. Wait {sign_in_limits.minutes_to_wait()}, then try again.',
           'error')
     email = (request.form.get('email') or '').strip()

@@ -57,6 +57,26 @@ def limited(view):
                          deduct_when=refused, scope='sign-in-address')(view)
 
 
+def counted(response):
+    return True
+
+
+# Pages other than sign-in under the same limits (sign-up, forgotten password): endpoint ->
+# a function that renders the page again with its 429 message (see sign_in._too_many_attempts).
+PAGES = {}
+
+
+def limited_form(scope, deduct_when=counted):
+    """The same two limits on another form's POSTs, counted in their own ``scope``: every
+    attempt by default (a sign-up or a reset request that succeeds still costs)."""
+    def decorate(view):
+        view = limiter.limit(per_email, key_func=email_key, methods=['POST'],
+                             deduct_when=deduct_when, scope=f'{scope}-email')(view)
+        return limiter.limit(per_address, key_func=address_key, methods=['POST'],
+                             deduct_when=deduct_when, scope=f'{scope}-address')(view)
+    return decorate
+
+
 def minutes_to_wait():
     """'3 minutes': until the limit this request broke lets attempts through again."""
     current = limiter.current_limit

@@ -10,8 +10,18 @@ import pytest
 
 from server.auth import PUBLIC_ATTR
 from server.db import db
-from server.models import (ALL_MODELS, CalendarConnection, CalendarOutbox, Contact, Meeting,
-                           MeetingAttendee, SyncDecision, User, utcnow)
+from server.models import (
+    ALL_MODELS,
+    CalendarConnection,
+    CalendarOutbox,
+    Contact,
+    Meeting,
+    MeetingAttendee,
+    SyncDecision,
+    Task,
+    User,
+    utcnow,
+)
 from server.services import demo, tokens
 from tests.clock import iso_ahead
 
@@ -85,6 +95,7 @@ def sample(spec, schema):
     if kind == 'boolean':
         return False
     formats = {'email': 'someone@example.com', 'date-time': iso_ahead(days=1, hour=10),
+               'date': iso_ahead(days=1)[:10], 'time': '10:00',
                'uri': 'https://example.com/', 'url': 'https://example.com/'}
     return formats.get(schema.get('format'), 'x' * max(8, schema.get('minLength', 1)))
 
@@ -123,6 +134,8 @@ def owner(app):
         SyncDecision.create(account=account, user=alex, provider_event_id='evt1',
                             decision='skipped', reason='r14_all_day', meeting_id=meeting.id)
         CalendarOutbox.create(account=account, user=alex, meeting=meeting, action='insert')
+        Task.create(account=account, owner=alex, created_by=alex, title='Send the DPA',
+                    meeting=meeting)
         stranger = (MeetingAttendee.select().join(Meeting)
                     .where(Meeting.account == account.id, MeetingAttendee.contact.is_null(),
                            ~MeetingAttendee.email.endswith('northwind.example'),
@@ -145,7 +158,16 @@ def test_every_id_route_answers_404_to_another_account(app, client, owner, make_
                      '/api/v1/meetings/<int:meeting_id>/start',
                      '/api/v1/meetings/<int:meeting_id>/notes',
                      '/api/v1/contacts/<int:contact_id>/timeline',
-                     '/api/v1/tickets/<int:ticket_id>'):
+                     '/api/v1/tickets/<int:ticket_id>', '/api/v1/tasks/<int:task_id>',
+                     # Issue 10: the briefs and Add all.
+                     '/api/v1/contacts/<int:contact_id>/brief',
+                     '/api/v1/companies/<int:company_id>/brief',
+                     '/api/v1/meetings/<int:meeting_id>/brief',
+                     '/api/v1/meetings/<int:meeting_id>/contacts',
+                     # Issue 11: the next meeting, a meeting's deals, a deal's changes.
+                     '/api/v1/meetings/<int:meeting_id>/follow-up',
+                     '/api/v1/meetings/<int:meeting_id>/deals',
+                     '/api/v1/deals/<int:deal_id>/changes'):
         assert expected in covered
     before = snapshot()
     failures = []
@@ -189,3 +211,56 @@ def test_meeting_pack_holds_only_the_callers_account(client, owner, make_caller)
     assert [m['id'] for m in theirs['meetings']] == [made.json['id']]
     assert theirs['meetings'][0]['attendees'][0]['contact'] is None and theirs['contacts'] == []
     assert not {m['id'] for m in mine['meetings']} & {m['id'] for m in theirs['meetings']}
+
+
+# -- web pages -------------------------------------------------------------------------------
+# The same matrix for the server-rendered pages: every web route with an id, signed in as an
+# admin of another account (so admin-only pages answer for the right reason: isolation).
+WEB_KNOWN = {'plural': 'contacts'}
+
+
+def web_id_routes(app):
+    found = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith('web.') or not any(
+                a.endswith('_id') for a in rule.arguments):
+            continue
+        for method in sorted(rule.methods - {'HEAD', 'OPTIONS'}):
+            found.append((rule, method))
+    return found
+
+
+def test_issue13_every_web_id_route_answers_404_to_another_account(app, owner, make_caller):
+    """Issue 13 §4: the web routes with ids (records, meetings, tokens, and Settings › Account's
+    members and invites) answer another account's signed-in admin 404, and change nothing."""
+    from tests.web.conftest import Browser
+    account, _, _ = owner
+    with db.connection_context():
+        alex = User.get(User.email == demo.ADMIN[0])
+        contact = Contact.select().where(Contact.account == account.id).first()
+    intruder = make_caller('eve@globex.com', account='Globex')
+    assert intruder.user.role == 'admin'
+    known = dict(WEB_KNOWN, record_id=contact.id)
+    routes = web_id_routes(app)
+    covered = {rule.rule for rule, _ in routes}
+    for expected in ('/settings/account/members/<int(max=2147483647):user_id>/remove',
+                     '/settings/account/members/<int(max=2147483647):user_id>/role',
+                     '/settings/account/invites/<int(max=2147483647):invite_id>/resend',
+                     '/settings/account/invites/<int(max=2147483647):invite_id>/revoke'):
+        assert expected in covered
+    before = snapshot()
+    failures = []
+    for rule, method in routes:
+        values = {a: owned_value(account, a, known) for a in rule.arguments}
+        path = rule.build(values)[1]
+        browser = Browser(app.test_client(), intruder.user)
+        response = (browser.get(path) if method == 'GET'
+                    else browser.post(path, data={'role': 'member', 'body': 'x'}))
+        if response.status_code != 404:
+            failures.append(f'{method} {path}: {response.status_code}')
+        if method == 'GET':
+            mine = Browser(app.test_client(), alex).get(path)
+            if mine.status_code != 200:
+                failures.append(f'owner GET {path}: {mine.status_code}')
+    assert not failures, '\n'.join(failures)
+    assert snapshot() == before

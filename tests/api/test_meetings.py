@@ -161,3 +161,44 @@ def test_r12_meetings_list_shows_each_attendee_and_contact_exactly(caller, make_
         {'email': 'teammate@elsewhere.org', 'display_name': 'Tom', 'response_status': 'needsAction',
          'is_organizer': False, 'is_internal': True, 'contact': None},
     ]
+
+
+def test_issue10_search_matches_attendees_and_companies_across_the_window(caller):
+    """q= matches the title, an attendee's e-mail or display name, a contact's name and its
+    company's name, or an associated company's name (case-insensitively), for past meetings
+    too within from/to; the list stays a constant number of statements."""
+    from server.db import db as database
+    from tests.clock import iso, today
+    with database.connection_context():
+        initech = Company.create(account=caller.user.account_id, name='Initech', domain='initech.example')
+        globex = Company.create(account=caller.user.account_id, name='Globex Corp', domain='')
+        Contact.create(account=caller.user.account_id, email='peter@initech.example',
+                       first_name='Peter', last_name='Gibbons', company=initech)
+    past = schedule(caller, title='Quarterly', start=iso(today(hour=9, days=-20)),
+                    end=iso(today(hour=10, days=-20)),
+                    attendees=[{'email': 'peter@initech.example'}]).json
+    named = schedule(caller, title='Intro', attendees=[
+        {'email': 'zoe@else.example', 'display_name': 'Zoë Zed'}]).json
+    associated = schedule(caller, title='Planning', company_ids=[globex.id],
+                          attendees=[]).json
+    schedule(caller, title='Unrelated', attendees=[{'email': 'nobody@else.example'}])
+    window = f"from={iso(today(days=-30))}&to={iso(today(days=30))}"
+
+    def found(q):
+        resp = caller.get(f'/meetings?q={q}&{window}')
+        assert resp.status_code == 200, resp.json
+        return [m['id'] for m in resp.json['items']]
+    assert found('INITECH') == [past['id']]  # the contact's company
+    assert found('gibbons') == [past['id']]  # the contact's name
+    assert found('peter@initech') == [past['id']]  # the attendee's e-mail
+    assert found('zoë') == [named['id']]  # the display name, non-ASCII letters folded
+    assert found('globex') == [associated['id']]  # an associated company
+    assert found('quarter') == [past['id']]  # the title, as before
+    assert found('else.example') == [named['id'], found('Unrelated')[0]]
+    # Outside the window: not found.
+    assert caller.get(f"/meetings?q=initech&from={iso(today())}").json['items'] == []
+    with count_queries() as few:
+        caller.get(f'/meetings?q=e&{window}&limit=1')
+    with count_queries() as many:
+        caller.get(f'/meetings?q=e&{window}&limit=50')
+    assert few.count == many.count

@@ -25,7 +25,8 @@ def assert_keyboard_ready(page, screen):
     assert not small, f'{screen}: targets under {MIN_TARGET_PX} px high: {small}'
     page.evaluate('document.activeElement?.blur()')
     reached, no_ring = set(), []
-    for _ in range(len(actions) + 3):
+    # Date and time inputs take a Tab stop per part (day, month, year; hour, minute...).
+    for _ in range(2 * len(actions) + 3):
         page.keyboard.press('Tab')
         focused = page.evaluate(_FOCUSED)
         if focused:

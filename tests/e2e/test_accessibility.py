@@ -88,3 +88,34 @@ def test_issue9_keyboard_tab_reaches_every_action_with_a_ring_and_32px_targets(e
     options.goto(extension.url('extension/options/index.html'))
     options.locator('#account-status').wait_for()
     assert_keyboard_ready(options, 'options page')
+
+
+def test_issue11_axe_and_keyboard_after_the_call_screens(extension, server, world):
+    """Issue 11: the outcome picker, the Deals tab, the note editor and Schedule follow-up."""
+    from server.models import Company, Deal
+    from server.services import notes
+    with db.connection_context():
+        Deal.create(account=world.rep.account_id, name='Globex renewal',
+                    company=Company.get(Company.name == 'Globex'))
+        notes.add(world.rep, world.past.id, 'Budget approved')
+    extension.sign_in(server, world.token)
+    panel = extension.open_panel()
+    panel.wait_for_selector('button.meeting')
+    open_meeting(panel, 'Morning check-in')
+    panel.locator('.outcome select').first.wait_for()
+    assert_accessible(panel, 'outcome picker')
+    assert_keyboard_ready(panel, 'outcome picker')
+    panel.get_by_role('tab', name='Deals').click()
+    panel.locator('li.deal').wait_for()
+    assert_accessible(panel, 'meeting deals')
+    assert_keyboard_ready(panel, 'meeting deals')
+    panel.get_by_role('tab', name='Notes').click()
+    panel.get_by_role('button', name='Edit').click()
+    panel.locator('textarea.edit').wait_for()
+    assert_accessible(panel, 'note editor')
+    assert_keyboard_ready(panel, 'note editor')
+    panel.get_by_role('button', name='Schedule follow-up').click()
+    panel.locator('.follow-up form').wait_for()
+    assert_accessible(panel, 'schedule follow-up')
+    panel.locator('h1').click()  # Tab starts from the top, not from the button that opened it
+    assert_keyboard_ready(panel, 'schedule follow-up')

@@ -87,3 +87,14 @@ def test_the_demo_seeded_on_any_day_has_a_week_of_meetings_from_that_day(app, cl
         assert sum(1 for s in starts if day < s < day + hours) == 2
         held = [m.id for m in Meeting.select() if m.start < day]
         assert Note.select().where(Note.meeting.not_in(held)).count() == 0
+
+
+def test_issue13_demo_shows_onboarding_two_members_and_a_pending_invite(app):
+    from server.models import utcnow
+    from server.services import invites, members
+    with db.connection_context():
+        account = demo.seed()
+        alex = User.get(User.email == demo.ADMIN[0])
+        assert [p.email for p, _ in members.listed(alex)] == [demo.ADMIN[0], demo.MEMBER[0]]
+        assert [(i.email, i.role) for i in invites.pending(alex)] == [demo.INVITED]
+        assert account.domains_checked_at is not None and account.domains_checked_at <= utcnow()

@@ -40,6 +40,10 @@ QUERIES = {
     # R13 on Outlook: the remembered weeks of a series (server/sync/series_pass.py, 0017).
     'remembered weeks of a series': lambda: SeriesOccurrence.select().where(
         SeriesOccurrence.user == 1, SeriesOccurrence.series_id.in_(['a', 'b'])),
+    # Issue 10: the meeting brief's previous occurrence of a series (R13, migration 0028).
+    'the occurrence before one': lambda: Meeting.select().where(
+        Meeting.account == 1, Meeting.ical_uid == 'uid@x', Meeting.start < '2000-01-01',
+        Meeting.id != 1).order_by(Meeting.start.desc()).limit(1),
     'decisions of an event': lambda: SyncDecision.select().where(
         SyncDecision.user == 1, SyncDecision.account == 1,
         SyncDecision.provider_event_id == 'ev1'),
@@ -132,3 +136,18 @@ def test_migration_0009_is_idempotent_and_reversible(app):
     with db.atomic():
         migration.up(None, db)
     assert {t: created_indexes(t) for t in tables} == before
+
+
+def test_issue10_r13_previous_occurrence_uses_the_series_index(app):
+    """Migration 0028: the meeting brief's look-up of a series' previous occurrence (same
+    shape as server/services/briefs.py) is served by the partial (ical_uid, start) index, not
+    by a scan of the account's earlier meetings."""
+    if is_postgres():
+        pytest.skip("PostgreSQL's planner scans tables this small whatever the indexes")
+    query = (Meeting.select(Meeting.id).where(
+        Meeting.account == 1, Meeting.status != 'cancelled', Meeting.start < '2000-01-01',
+        Meeting.id != 1, Meeting.ical_uid == 'uid@x')
+        .order_by(Meeting.start.desc(), Meeting.user != 1, Meeting.id).limit(1))
+    sql, params = query.sql()
+    plan = ' | '.join(row[-1] for row in db.execute_sql('EXPLAIN QUERY PLAN ' + sql, params))
+    assert 'meeting_ical_uid_start' in plan, plan

@@ -6,7 +6,8 @@ import re
 import pytest
 
 from server.db import db
-from server.services import tokens
+from server.models import Task
+from server.services import csv_import, invites, tokens
 from server.web.headers import CONTENT_SECURITY_POLICY
 from tests.clock import ahead
 from tests.conftest import make_app
@@ -40,8 +41,13 @@ def path_values(rep, crm):
     meeting = schedule(rep, 'Kick-off', ahead(), contact_ids=[crm['contact'].id])
     with db.connection_context():
         token, _ = tokens.issue(rep, name='cli')
+        invite, _ = invites.create(rep, {'email': 'sam@newhire.example', 'role': 'member'})
+        task = Task.create(account=rep.account_id, owner=rep, created_by=rep, title='Follow up')
+        job = csv_import.create_job(rep, 'contacts', 'people.csv', b'Email\nann@x.example\n')
+        csv_import.run(csv_import.set_mapping(rep, job, {0: 'email'}).id)  # done: its report
     return {'plural': 'contacts', 'record_id': crm['contact'].id, 'meeting_id': meeting.id,
-            'provider': 'google', 'token_id': token.id}
+            'provider': 'google', 'token_id': token.id, 'invite_id': invite.id,
+            'user_id': rep.id, 'task_id': task.id, 'job_id': job.id}
 
 
 def assert_page_headers(response, where):

@@ -1,0 +1,141 @@
+// Issue 11 §4: the author edits and deletes their own notes. An edit goes through the outbox
+// (B2: typed offline, it is sent when the server is back), with the version it was based on;
+// a note changed on the server since keeps both texts and asks the rep which one stays.
+import { api } from '../lib/api.js';
+import { h } from '../lib/dom.js';
+import { dateTime } from '../lib/format.js';
+import { t } from '../lib/i18n.js';
+import { discard, enqueueEdit, pending } from '../lib/outbox.js';
+import { errorMessage } from './states.js';
+
+export function noteEdits(ctx, meetingId, changed, rerender) {
+  let edits = new Map();  // note id -> its queued edit
+  let editing = null;  // id of the note whose editor is open
+  let deleting = null;  // id of the note asking "Delete?"
+  const problems = new Map();  // note id -> a failed delete's message
+  let draft = '';  // the open editor's text: it survives the panel re-rendering the list
+  let box = null;  // the open editor's textarea
+
+  async function load() {
+    edits = new Map((await pending(meetingId, ctx.owner, 'edit')).map((item) => [item.note_id, item]));
+  }
+
+  // The worker changed the outbox: true when an edit left it (the list must be fetched again).
+  async function onOutbox() {
+    const before = edits;
+    await load();
+    return [...before.keys()].some((id) => !edits.has(id))
+      || [...edits.values()].some((item) => item.conflict && !before.get(item.note_id)?.conflict);
+  }
+
+  async function send() {
+    rerender();
+    await chrome.runtime.sendMessage({ type: 'outbox-flush' }).catch(() => null);
+    await load();
+    changed();
+  }
+
+  async function save(note, body) {
+    editing = null;
+    if (!body || body === note.body) return rerender();
+    await enqueueEdit(note, body, ctx.owner);
+    await load();
+    send();
+  }
+
+  async function keepMine(note, item) {
+    await enqueueEdit(note, item.body, ctx.owner, item.conflict.updated_at);
+    await load();
+    send();
+  }
+
+  async function keepServers(item) {
+    await discard(item.client_id);
+    await load();
+    changed();
+  }
+
+  async function remove(note) {
+    deleting = null;
+    try {
+      await api(`/notes/${note.id}`, { method: 'DELETE' });
+      problems.delete(note.id);
+      changed();
+    } catch (error) {
+      if (error.kind === 'auth') return ctx.fail(error, document.getElementById('view'), changed);
+      problems.set(note.id, t('noteDeleteFailed', [errorMessage(error)]));
+      rerender();
+    }
+  }
+
+  const link = (label, action, onclick) => h('button.link', { type: 'button', dataset: { action }, onclick }, label);
+  const meta = (note, extra) => h('div.meta.sub', null, [
+    `${note.author.name || note.author.email} · ${dateTime(new Date(note.typed_at), ctx.zone)}`,
+    note.edited_at ? t('noteEdited') : null, extra].filter(Boolean).join(' · '));
+
+  function open(note) {
+    editing = note.id;
+    deleting = null;
+    draft = note.body;
+    box = null;
+    rerender();
+    box?.focus();
+  }
+
+  function editor(note) {
+    const focused = box && document.activeElement === box;
+    const caret = focused ? [box.selectionStart, box.selectionEnd] : null;
+    box = h('textarea.edit', { 'aria-label': t('noteEditLabel'), oninput: (event) => { draft = event.target.value; } });
+    box.value = draft;
+    if (caret) setTimeout(() => { box.focus(); box.setSelectionRange(...caret); });
+    const done = () => save(note, draft.trim());
+    box.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') { editing = null; rerender(); }
+      if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+      event.preventDefault();
+      done();
+    });
+    return [box, h('div.actions', null, h('button.primary', { type: 'button', dataset: { action: 'save' }, onclick: done }, t('save')),
+      h('button.secondary', { type: 'button', dataset: { action: 'cancel' }, onclick: () => { editing = null; rerender(); } }, t('cancel')))];
+  }
+
+  function conflictRow(note, item) {
+    return h('li.conflict', { dataset: { id: note.id, state: 'conflict' } },
+      h('p.meta', { role: 'alert' }, t('noteConflict')),
+      h('div.sub', null, t('noteConflictMine')), h('div.body', { dataset: { text: 'mine' } }, item.body),
+      h('div.sub', null, t('noteConflictServer')), h('div.body', { dataset: { text: 'server' } }, item.conflict.body),
+      h('div.actions', null, h('button.primary', { type: 'button', dataset: { action: 'keep-mine' }, onclick: () => keepMine(note, item) }, t('noteKeepMine')),
+        h('button.secondary', { type: 'button', dataset: { action: 'keep-server' }, onclick: () => keepServers(item) }, t('noteKeepServer'))));
+  }
+
+  // One stored note's row: as it is, being edited, with its edit waiting, or in conflict.
+  function row(note) {
+    const item = edits.get(note.id);
+    if (item?.conflict) return conflictRow(note, item);
+    const li = h('li', { dataset: { id: note.id, state: item ? (item.error ? 'edit-failed' : 'edit-pending') : 'confirmed' } });
+    if (item) {
+      const why = item.error ? t('noteFailed', [item.error.message]) : t('noteEditPending');
+      li.append(meta(note, why), h('div.body', null, item.body),
+        item.error ? h('div.actions', null, link(t('discard'), 'discard', () => keepServers(item))) : '');
+      return li;
+    }
+    if (editing === note.id) {
+      li.append(meta(note), ...editor(note));
+      return li;
+    }
+    li.append(meta(note), h('div.body', null, note.body));
+    if (note.author.id !== ctx.owner?.user_id) return li;
+    const problem = problems.get(note.id);
+    if (problem) li.append(h('p.error.sub', { role: 'alert' }, problem));
+    li.append(deleting === note.id
+      ? h('div.actions', null, h('span.sub', null, t('noteDeleteAsk')),
+        h('button.secondary.danger', { type: 'button', dataset: { action: 'confirm-delete' }, onclick: () => remove(note) }, t('delete')),
+        link(t('cancel'), 'cancel', () => { deleting = null; rerender(); }))
+      : h('div.actions', null,
+        link(t('edit'), 'edit', () => open(note)),
+        link(t('delete'), 'delete', () => { deleting = note.id; rerender(); })));
+    return li;
+  }
+
+  return { load, onOutbox, row };
+}

@@ -1,0 +1,272 @@
+"""The small shapes the panel's briefs are made of (issue 10): ContactSummary, DealSummary,
+TicketSummary, MeetingRef and NoteRef, each read for many records in one statement.
+
+Rows become the API's dicts directly (no models, no marshmallow pass), and every query is a
+``Prepared`` one (its SQL built once per shape of arguments): GET /people and the briefs are
+asked for every time the panel opens a thread, a person or a meeting, and building the SQL of
+their seven statements cost more than running them.
+"""
+import datetime
+import decimal
+
+from peewee import JOIN, fn
+
+from server.db import Prepared
+from server.models import (Company, Contact, Deal, DealContact, Meeting, MeetingAttendee,
+                           MeetingContact, Note, Ticket, TicketCompany, TicketContact, User)
+from server.models.crm import contact_name
+from server.schemas.fields import api_datetime
+
+CLOSED_STAGES = ('closed_won', 'closed_lost')
+CLOSED_STATUS = 'closed'
+
+
+def _datetime(value):
+    """A DATETIME column as a raw row gives it: SQLite names no type for a subquery's column
+    (nor for some expressions), so its text comes through; PostgreSQL gives datetimes."""
+    if isinstance(value, str):
+        return datetime.datetime.fromisoformat(value)
+    return value
+
+
+def _time(value):
+    return api_datetime(_datetime(value))
+
+
+# -- contacts and companies ------------------------------------------------------------------
+
+_owner = User.alias('owner')
+CONTACT_COLUMNS = (Contact.id, Contact.email, Contact.first_name, Contact.last_name,
+                   Contact.job_title, Contact.phone, Company.id, Company.name, Company.domain,
+                   _owner.id, _owner.name)
+
+
+def contacts_query(account_id):
+    """Contacts of the account with their company and owner, as CONTACT_COLUMNS tuples."""
+    return (Contact.select(*CONTACT_COLUMNS)
+            .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
+            .switch(Contact)
+            .join(_owner, JOIN.LEFT_OUTER, on=(Contact.owner == _owner.id))
+            .where(Contact.account == account_id))
+
+
+def contact_summary(row):
+    """A CONTACT_COLUMNS tuple -> ContactSummary."""
+    (contact_id, email, first, last, job_title, phone, company_id, company_name, domain,
+     owner_id, owner_name) = row
+    return {'id': contact_id, 'email': email, 'first_name': first, 'last_name': last,
+            'name': contact_name(first, last, email), 'job_title': job_title, 'phone': phone,
+            'company': None if company_id is None else
+            {'id': company_id, 'name': company_name, 'domain': domain},
+            'owner': None if owner_id is None else {'id': owner_id, 'name': owner_name}}
+
+
+_contacts_by_email = Prepared(lambda account_id, emails: (
+    contacts_query(account_id).where(Contact.email.in_(emails))))
+_contacts_by_id = Prepared(lambda account_id, ids: (
+    contacts_query(account_id).where(Contact.id.in_(ids)).order_by(Contact.id)))
+_contacts_of_company = Prepared(lambda account_id, company_id, limit: (
+    contacts_query(account_id).where(Contact.company == company_id)
+    .order_by(Contact.last_name, Contact.first_name, Contact.id).limit(limit)))
+
+
+def contacts_by_email(account_id, emails):
+    """{e-mail: ContactSummary} for the lower-case ``emails`` (R11), one statement."""
+    if not emails:
+        return {}
+    return {row[1]: contact_summary(row)
+            for row in _contacts_by_email.raw_rows(account_id, sorted(emails))}
+
+
+def contact_summaries(account_id, contact_ids):
+    if not contact_ids:
+        return []
+    return [contact_summary(row)
+            for row in _contacts_by_id.raw_rows(account_id, sorted(contact_ids))]
+
+
+def contacts_of_company(account_id, company_id, limit):
+    return [contact_summary(row)
+            for row in _contacts_of_company.raw_rows(account_id, company_id, limit)]
+
+
+def company_ref(company):
+    """A Company, or an (id, name, domain) row -> {id, name, domain}."""
+    if isinstance(company, tuple):
+        return {'id': company[0], 'name': company[1], 'domain': company[2]}
+    return {'id': company.id, 'name': company.name, 'domain': company.domain}
+
+
+_companies_by_domain = Prepared(lambda account_id, domains: (
+    Company.select(Company.id, Company.name, Company.domain)
+    .where(Company.account == account_id, Company.domain.in_(domains)).order_by(Company.id)))
+
+
+def companies_by_domain(account_id, domains):
+    """{domain: (id, name, domain)}, the oldest company of each domain (they are not unique)."""
+    domains = sorted({d for d in domains if d})
+    found = {}
+    if domains:
+        for row in _companies_by_domain.raw_rows(account_id, domains):
+            found.setdefault(row[2], row)
+    return found
+
+
+_users_among = Prepared(lambda account_id, emails: (
+    User.select(User.email).where(User.account == account_id, User.email.in_(emails))))
+
+
+def user_emails_among(account_id, emails):
+    """The subset of the lower-case ``emails`` that are users of the account (R12)."""
+    if not emails:
+        return set()
+    return {row[0] for row in _users_among.raw_rows(account_id, sorted(emails))}
+
+
+# -- deals and tickets -----------------------------------------------------------------------
+
+def deal_summary(deal_id, name, stage, amount):
+    # A string with two places, as the deals API writes amounts (SQLite gives a number).
+    return {'id': deal_id, 'name': name, 'stage': stage,
+            'amount': f'{decimal.Decimal(str(amount)):.2f}'}
+
+
+_DEAL_COLUMNS = (Deal.id, Deal.name, Deal.stage, Deal.amount)
+_deals_of_contacts = Prepared(lambda account_id, ids: (
+    Deal.select(DealContact.contact, *_DEAL_COLUMNS)
+    .join(DealContact, on=(DealContact.deal == Deal.id))
+    .where(Deal.account == account_id, DealContact.contact.in_(ids),
+           Deal.stage.not_in(CLOSED_STAGES)).order_by(Deal.id)))
+_deals_of_companies = Prepared(lambda account_id, ids: (
+    Deal.select(Deal.company, *_DEAL_COLUMNS)
+    .where(Deal.account == account_id, Deal.company.in_(ids),
+           Deal.stage.not_in(CLOSED_STAGES)).order_by(Deal.id)))
+
+
+def _grouped(prepared, account_id, ids, summary):
+    found = {i: [] for i in ids}
+    if found:
+        for record_id, *values in prepared.raw_rows(account_id, sorted(found)):
+            found[record_id].append(summary(*values))
+    return found
+
+
+def open_deals_of_contacts(account_id, contact_ids):
+    """{contact id: [DealSummary]}: each contact's open deals (DealContact), one statement."""
+    return _grouped(_deals_of_contacts, account_id, contact_ids, deal_summary)
+
+
+def open_deals_of_companies(account_id, company_ids):
+    """{company id: [DealSummary]}: each company's open deals (Deal.company), one statement."""
+    return _grouped(_deals_of_companies, account_id, company_ids, deal_summary)
+
+
+def ticket_summary(ticket_id, subject, status):
+    return {'id': ticket_id, 'subject': subject, 'status': status}
+
+
+def _tickets_through(link, column):
+    return Prepared(lambda account_id, ids: (
+        Ticket.select(column, Ticket.id, Ticket.subject, Ticket.status)
+        .join(link, on=(link.ticket == Ticket.id))
+        .where(Ticket.account == account_id, column.in_(ids), Ticket.status != CLOSED_STATUS)
+        .order_by(Ticket.id.desc())))  # tickets are worked newest first
+
+
+_tickets_of_contacts = _tickets_through(TicketContact, TicketContact.contact)
+_tickets_of_companies = _tickets_through(TicketCompany, TicketCompany.company)
+
+
+def open_tickets_of_contacts(account_id, contact_ids):
+    return _grouped(_tickets_of_contacts, account_id, contact_ids, ticket_summary)
+
+
+def open_tickets_of_companies(account_id, company_ids):
+    return _grouped(_tickets_of_companies, account_id, company_ids, ticket_summary)
+
+
+# -- meetings and notes ----------------------------------------------------------------------
+
+MEETING_REF_COLUMNS = (Meeting.id, Meeting.title, Meeting.start, Meeting.end)
+
+
+def meeting_ref(meeting_id, title, start, end):
+    return {'id': meeting_id, 'title': title, 'start': _time(start), 'end': _time(end)}
+
+
+def people_links(account_id, contact_ids, other_emails):
+    """A subquery of (mid, who): the meetings of each person, ``who`` their address.
+
+    A contact's meetings are its timeline (MeetingContact, by contact id); an address without
+    a contact is found among the unmatched attendees (the partial (account, email) index).
+    An empty list leaves its part out."""
+    parts = []
+    if len(contact_ids):
+        parts.append(MeetingContact.select(MeetingContact.meeting.alias('mid'),
+                                           Contact.email.alias('who'))
+                     .join(Contact, on=(MeetingContact.contact == Contact.id))
+                     .where(MeetingContact.contact.in_(contact_ids),
+                            Contact.account == account_id))
+    if len(other_emails):
+        parts.append(MeetingAttendee.select(MeetingAttendee.meeting.alias('mid'),
+                                            MeetingAttendee.email.alias('who'))
+                     .where(MeetingAttendee.account == account_id,
+                            MeetingAttendee.email.in_(other_emails),
+                            MeetingAttendee.contact.is_null()))
+    return parts[0] if len(parts) == 1 else parts[0].union_all(parts[1])
+
+
+def _meetings_per_key(upcoming):
+    def build(account_id, contact_ids, other_emails, now, per_key):
+        links = people_links(account_id, contact_ids, other_emails).alias('links')
+        order = ([Meeting.start, Meeting.id] if upcoming
+                 else [Meeting.start.desc(), Meeting.id.desc()])
+        rank = fn.ROW_NUMBER().over(partition_by=[links.c.who], order_by=order)
+        ranked = (Meeting.select(links.c.who.alias('who'), *MEETING_REF_COLUMNS,
+                                 rank.alias('rn'))
+                  .from_(links)
+                  .join(Meeting, on=(Meeting.id == links.c.mid))
+                  .where(Meeting.account == account_id, Meeting.status != 'cancelled',
+                         (Meeting.end > now) if upcoming else (Meeting.end <= now))
+                  ).alias('ranked')
+        return (Meeting.select(ranked.c.who, ranked.c.id, ranked.c.title, ranked.c.start,
+                               ranked.c.end)
+                .from_(ranked).where(ranked.c.rn <= per_key).order_by(ranked.c.who, ranked.c.rn))
+    return Prepared(build)
+
+
+_upcoming_per_key = _meetings_per_key(upcoming=True)
+_past_per_key = _meetings_per_key(upcoming=False)
+
+
+def meetings_per_person(account_id, contact_ids, other_emails, now, upcoming, per_key=1):
+    """{e-mail: [MeetingRef]}: for each person (contacts by id, other addresses among the
+    unmatched attendees) its ``per_key`` next meetings (``upcoming``: not yet ended, soonest
+    first) or last ones (ended, latest first), cancelled ones left out. One statement,
+    whatever the number of people."""
+    found = {}
+    if not (contact_ids or other_emails):
+        return found
+    prepared = _upcoming_per_key if upcoming else _past_per_key
+    for who, *meeting in prepared.raw_rows(account_id, sorted(contact_ids),
+                                           sorted(other_emails), now, per_key):
+        found.setdefault(who, []).append(meeting_ref(*meeting))
+    return found
+
+
+_notes_of = Prepared(lambda ids: (
+    Note.select(Note.meeting, Note.id, Note.body, User.id, User.name, Note.typed_at)
+    .join(User, on=(Note.author == User.id))
+    .where(Note.meeting.in_(ids)).order_by(Note.typed_at, Note.id)))
+
+
+def notes_of(meeting_ids):
+    """{meeting id: [NoteRef]} in the order typed, with authors: one statement."""
+    found = {m: [] for m in meeting_ids}
+    if found:
+        for meeting_id, note_id, body, author_id, author_name, typed_at in _notes_of.raw_rows(
+                sorted(found)):
+            found[meeting_id].append({'id': note_id, 'body': body,
+                                      'author': {'id': author_id, 'name': author_name},
+                                      'typed_at': _time(typed_at)})
+    return found

@@ -1,0 +1,22 @@
+"""The mails the web pages send (invites, password resets): rendered from templates/mail."""
+from flask import current_app, render_template, url_for
+
+from server.services import mail
+
+
+def link(endpoint, token):
+    """An e-mailed link: PUBLIC_URL (never the Host header) and the token in the fragment,
+    which browsers never send, so no access log records it (as the sign-in link)."""
+    return current_app.config['PUBLIC_URL'].rstrip('/') + url_for(endpoint) + '#token=' + token
+
+
+def send(template, to, subject, **context):
+    """Render mail/<template>.txt and .html and send them; False (logged) if the SMTP server
+    failed, so the page can say so instead of answering 500."""
+    text = render_template(f'mail/{template}.txt', **context)
+    html = render_template(f'mail/{template}.html', subject=subject, **context)
+    try:
+        mail.send(current_app.config, to, subject, text, html)
+    except mail.MailNotSent:
+        return False
+    return True
