@@ -22,7 +22,7 @@ from server.models import (
     User,
     utcnow,
 )
-from server.services import demo, tokens
+from server.services import csv_import, demo, tokens
 from tests.clock import iso_ahead
 
 # Path arguments that are not ids, with a value that would be valid for the owner.
@@ -136,6 +136,9 @@ def owner(app):
         CalendarOutbox.create(account=account, user=alex, meeting=meeting, action='insert')
         Task.create(account=account, owner=alex, created_by=alex, title='Send the DPA',
                     meeting=meeting)
+        # A finished CSV import (issue 13 §2): its page, progress and report.
+        job = csv_import.create_job(alex, 'contacts', 'people.csv', b'Email\nann@x.example\n')
+        csv_import.run(csv_import.set_mapping(alex, job, {0: 'email'}).id)
         stranger = (MeetingAttendee.select().join(Meeting)
                     .where(Meeting.account == account.id, MeetingAttendee.contact.is_null(),
                            ~MeetingAttendee.email.endswith('northwind.example'),
