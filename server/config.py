@@ -100,7 +100,6 @@ def from_environment(instance_path):
         'HUEY_NAME': env_str('HUEY_NAME', 'meetside'),
         'HUEY_SQLITE_PATH': env_str('HUEY_SQLITE_PATH', os.path.join(instance_path, 'huey.sqlite3')),
         'HUEY_IMMEDIATE': env_bool('HUEY_IMMEDIATE', False),
-        # B4 decision log rows older than this are pruned daily (each event keeps its newest).
         # Anyone may create an account at /sign-up: on for the demo (./run), off otherwise.
         'SIGNUP_OPEN': env_bool('SIGNUP_OPEN', env_str('MEETSIDE_ENV', 'production') == 'demo'),
         # Outgoing mail (invites, password resets). No MAIL_SERVER: mails go to the log and to
@@ -112,6 +111,7 @@ def from_environment(instance_path):
         'MAIL_PASSWORD': env_str('MAIL_PASSWORD', ''),
         'MAIL_FROM': env_str('MAIL_FROM', 'Meetside <no-reply@meetside.invalid>'),
         'MAIL_OUTBOX_DIR': env_str('MAIL_OUTBOX_DIR', os.path.join(instance_path, 'outbox')),
+        # B4 decision log rows older than this are pruned daily (each event keeps its newest).
         'SYNC_DECISION_RETENTION_DAYS': env_int('SYNC_DECISION_RETENTION_DAYS', 90),
         'GOOGLE_CLIENT_ID': env_str('GOOGLE_CLIENT_ID', ''),
         'GOOGLE_CLIENT_SECRET': env_str('GOOGLE_CLIENT_SECRET', ''),

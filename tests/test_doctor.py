@@ -24,10 +24,12 @@ def failed(result, check):
 
 
 def test_issue12_doctor_passes_a_healthy_deployment_and_redacts_secrets(app):
-    result = doctor(app, DATABASE_URL='postgresql://meetside:hunter2@db.internal:5432/crm')
+    result = doctor(app, DATABASE_URL='postgresql://meetside:hunter2@db.internal:5432/crm',
+                    MAIL_PASSWORD='smtp-pass-value')
     assert result.exit_code == 0, result.output
     assert 'FAIL' not in result.output and 'Everything checks out.' in result.output
-    for secret in ('k' * 48, TEST_ENCRYPTION_KEY, 'google-secret-value', 'hunter2'):
+    for secret in ('k' * 48, TEST_ENCRYPTION_KEY, 'google-secret-value', 'hunter2',
+                   'smtp-pass-value'):
         assert secret not in result.output
     assert "DATABASE_URL = 'postgresql://meetside:***@db.internal:5432/crm'" in result.output
     assert 'SECRET_KEY = (set, redacted)' in result.output
