@@ -78,3 +78,15 @@ def test_issue12_doctor_reports_the_sqlite_queue_without_redis(app):
 def test_issue12_doctor_fails_the_provider_settings(app, changes, message):
     result = doctor(app, **changes)
     assert failed(result, 'providers') and message in result.output, result.output
+
+
+def test_issue12_doctor_prints_every_setting_config_reads():
+    """Settings added later (sign-up, mail) are printed too, so a secret among them is seen to
+    be redacted rather than silently absent."""
+    import re
+    from pathlib import Path
+
+    from server import config, doctor as doctor_module
+    source = (Path(config.__file__)).read_text()
+    read = set(re.findall(r"env_\w+\('([A-Z_]+)'", source))
+    assert read - set(doctor_module.SETTING_NAMES) == set()
