@@ -39,7 +39,12 @@ def effective_settings(config):
     """(name, printed value) of every setting server/config.py reads, plus set tuning knobs."""
     names = list(SETTING_NAMES)
     names += [n for n in settings.TUNING_KNOBS if n in config]
-    return [(name, redacted(name, config.get(name))) for name in names]
+    return [(name, redacted(name, config.get(DERIVED.get(name, name)))) for name in names]
+
+
+# Variables that config.py turns into a setting of another name (the printed value is that one).
+DERIVED = {'SESSION_IDLE_MINUTES': 'PERMANENT_SESSION_LIFETIME',
+           'SESSION_MAX_AGE_HOURS': 'SESSION_MAX_AGE'}
 
 
 SETTING_NAMES = (
