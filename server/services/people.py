@@ -64,8 +64,9 @@ def lookup(user, addresses, now=None):
     deals_of_companies = summaries.open_deals_of_companies(account.id, {
         companies[e]['id'] for e in emails if e not in contacts and e in companies})
     others = [e for e in emails if e not in contacts]
-    upcoming = summaries.meetings_per_person(account.id, contact_ids, others, now, True)
-    past = summaries.meetings_per_person(account.id, contact_ids, others, now, False)
+    by_id = {c['id']: c['email'] for c in contacts.values()}
+    upcoming = summaries.meetings_per_person(account.id, by_id, others, now, True)
+    past = summaries.meetings_per_person(account.id, by_id, others, now, False)
     people = []
     for email in order:
         if not valid[email]:
