@@ -35,12 +35,9 @@ def contact_brief(user, contact_id, now=None):
         raise NotFound('Contact not found.')
     contact = found[0]
     ids = [contact['id']]
-
-    def meetings(upcoming):
-        return summaries.meetings_per_person(account_id, {contact['id']: contact['email']}, [],
-                                             now, upcoming,
-                                             MAX_MEETINGS).get(contact['email'], [])
-    upcoming, past = meetings(True), meetings(False)
+    upcoming, past = summaries.meetings_around(account_id, {contact['id']: contact['email']},
+                                               [], now, MAX_MEETINGS)
+    upcoming, past = upcoming.get(contact['email'], []), past.get(contact['email'], [])
     last = _with_notes([past[0] if past else None])[0]
     return {
         'contact': contact,

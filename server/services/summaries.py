@@ -9,7 +9,7 @@ their seven statements cost more than running them.
 import datetime
 import decimal
 
-from peewee import JOIN, SQL, Cast, NodeList, fn
+from peewee import JOIN, SQL, Case, Cast, NodeList, fn
 
 from server.db import Prepared
 from server.models import (Company, Contact, Deal, DealContact, Meeting, MeetingAttendee,
@@ -240,45 +240,45 @@ def people_links(account_id, contact_ids, other_emails):
     return parts[0] if len(parts) == 1 else parts[0].union_all(parts[1])
 
 
-def _meetings_per_key(upcoming):
-    def build(account_id, contact_ids, other_emails, now, per_key):
-        links = people_links(account_id, contact_ids, other_emails).alias('links')
-        order = ([Meeting.start, Meeting.id] if upcoming
-                 else [Meeting.start.desc(), Meeting.id.desc()])
-        rank = fn.ROW_NUMBER().over(partition_by=[links.c.cid, links.c.email], order_by=order)
-        ranked = (Meeting.select(links.c.cid.alias('cid'), links.c.email.alias('email'),
-                                 *MEETING_REF_COLUMNS, rank.alias('rn'))
-                  .from_(links)
-                  .join(Meeting, on=(Meeting.id == links.c.mid))
-                  .where(unindexed(Meeting.account) == account_id,
-                         Meeting.status != 'cancelled',
-                         (Meeting.end > now) if upcoming else (Meeting.end <= now))
-                  ).alias('ranked')
-        return (Meeting.select(ranked.c.cid, ranked.c.email, ranked.c.id, ranked.c.title,
-                               ranked.c.start, ranked.c.end)
-                .from_(ranked).where(ranked.c.rn <= per_key)
-                .order_by(ranked.c.cid, ranked.c.email, ranked.c.rn))
-    return Prepared(build)
+def _around(account_id, contact_ids, other_emails, now, per_key):
+    """Each person's next ``per_key`` meetings and last ``per_key`` ones, in one statement:
+    ranked within (person, ended or not), the upcoming soonest first, the past latest first."""
+    links = people_links(account_id, contact_ids, other_emails).alias('links')
+    ahead = Meeting.end > now
+    rank = fn.ROW_NUMBER().over(
+        partition_by=[links.c.cid, links.c.email, ahead],
+        # Upcoming: by start; past: the first key is NULL for all, so the second decides.
+        order_by=[Case(None, [(ahead, Meeting.start)], None), Meeting.start.desc(),
+                  Meeting.id])
+    ranked = (Meeting.select(links.c.cid.alias('cid'), links.c.email.alias('email'),
+                             Case(None, [(ahead, 1)], 0).alias('upcoming'),
+                             *MEETING_REF_COLUMNS, rank.alias('rn'))
+              .from_(links)
+              .join(Meeting, on=(Meeting.id == links.c.mid))
+              .where(unindexed(Meeting.account) == account_id, Meeting.status != 'cancelled')
+              ).alias('ranked')
+    return (Meeting.select(ranked.c.cid, ranked.c.email, ranked.c.upcoming, ranked.c.id,
+                           ranked.c.title, ranked.c.start, ranked.c.end)
+            .from_(ranked).where(ranked.c.rn <= per_key)
+            .order_by(ranked.c.cid, ranked.c.email, ranked.c.upcoming, ranked.c.rn))
 
 
-_upcoming_per_key = _meetings_per_key(upcoming=True)
-_past_per_key = _meetings_per_key(upcoming=False)
+_around_query = Prepared(_around)
 
 
-def meetings_per_person(account_id, contacts, other_emails, now, upcoming, per_key=1):
-    """{e-mail: [MeetingRef]}: for each person (``contacts`` {id: e-mail}, and addresses
-    without a contact) its ``per_key`` next meetings (``upcoming``: not yet ended, soonest
-    first) or last ones (ended, latest first), cancelled ones left out. One statement,
-    whatever the number of people."""
-    found = {}
+def meetings_around(account_id, contacts, other_emails, now, per_key=1):
+    """({e-mail: [MeetingRef]} upcoming, {e-mail: [MeetingRef]} past): for each person
+    (``contacts`` {id: e-mail}, and addresses without a contact) its ``per_key`` next meetings
+    (not yet ended, soonest first) and last ones (ended, latest first), cancelled ones left
+    out. One statement, whatever the number of people."""
+    upcoming, past = {}, {}
     if not (contacts or other_emails):
-        return found
-    prepared = _upcoming_per_key if upcoming else _past_per_key
-    for contact_id, email, *meeting in prepared.raw_rows(
+        return upcoming, past
+    for contact_id, email, ahead, *meeting in _around_query.raw_rows(
             account_id, sorted(contacts), sorted(other_emails), now, per_key):
         who = contacts[contact_id] if contact_id is not None else email
-        found.setdefault(who, []).append(meeting_ref(*meeting))
-    return found
+        (upcoming if ahead else past).setdefault(who, []).append(meeting_ref(*meeting))
+    return upcoming, past
 
 
 _notes_of = Prepared(lambda ids: (

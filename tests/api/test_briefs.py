@@ -245,3 +245,21 @@ def test_issue10_r18_add_contact_links_the_company_by_domain(caller):
     assert ann.json['company_id'] == client.id and bob.json['company_id'] is None
     with db.connection_context():
         assert MeetingCompany.select().count() == 0  # the meeting's own links are unchanged
+
+
+def test_issue10_briefs_and_people_are_in_their_schemas_shape(caller):
+    """The views encode what the services build, without a schema pass: it must be exactly
+    what the documented schemas dump (same keys, same values)."""
+    from server.schemas.people import (CompanyBriefSchema, ContactBriefSchema,
+                                       MeetingBriefSchema, PeopleSchema)
+    company, (pat,) = _company(caller, 'Client Co', 'client.example')
+    past = _meeting(caller, today(hour=9, days=-2), 'p0@client.example', 'new@client.example')
+    _note(caller, past, 'A note')
+    meeting = _meeting(caller, ahead(days=1), 'p0@client.example', 'new@client.example')
+    for path, schema in ((f'/contacts/{pat.id}/brief', ContactBriefSchema()),
+                         (f'/companies/{company.id}/brief', CompanyBriefSchema()),
+                         (f"/meetings/{meeting['id']}/brief", MeetingBriefSchema()),
+                         ('/people?email=p0@client.example&email=new@client.example&email=x',
+                          PeopleSchema())):
+        body = caller.get(path).json
+        assert schema.dump(body) == body, path
