@@ -35,7 +35,7 @@ def _company(caller, name, domain, contacts=1, deals=1, tickets=1):
                   for n in range(contacts)]
         for n in range(deals):
             deal = Deal.create(account=account, name=f'{name} deal {n}', stage='qualified_to_buy',
-                               amount=Decimal('10'), company=company)
+                               amount=Decimal(10), company=company)
             DealContact.create(deal=deal, contact=people[0])
         closed = Deal.create(account=account, name=f'{name} lost', stage='closed_lost',
                              company=company)
@@ -124,7 +124,7 @@ def test_issue10_briefs_are_a_constant_number_of_statements(caller):
 
 
 def test_issue10_company_brief_contacts_deals_tickets_last_meetings(caller):
-    company, people = _company(caller, 'Client Co', 'client.example', contacts=3, deals=1)
+    company, _people = _company(caller, 'Client Co', 'client.example', contacts=3, deals=1)
     by_contact = [_meeting(caller, today(hour=9, days=-d), f'p{d % 3}@client.example')
                   for d in range(1, 8)]
     associated = _meeting(caller, today(hour=12, days=-1), 'other@else.example',
@@ -145,8 +145,8 @@ def test_issue10_meeting_brief_prep_per_company_and_last_meeting(caller):
     """Per external attendee company (by contact, else by domain) its open deals and tickets;
     internal attendees (R12) bring none; the last earlier meeting with any of these attendees
     and its notes; no series, no previous occurrence."""
-    client, _ = _company(caller, 'Client Co', 'client.example')
-    partner, _ = _company(caller, 'Partner', 'partner.example')
+    _company(caller, 'Client Co', 'client.example')
+    _company(caller, 'Partner', 'partner.example')
     _company(caller, 'Unrelated', 'unrelated.example')
     with db.connection_context():
         Company.create(account=caller.user.account_id, name='Acme itself', domain='acme.com')
