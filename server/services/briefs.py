@@ -35,11 +35,9 @@ def contact_brief(user, contact_id, now=None):
         raise NotFound('Contact not found.')
     contact = found[0]
     ids = [contact['id']]
-
-    def meetings(upcoming):
-        return summaries.meetings_per_person(account_id, ids, [], now, upcoming,
-                                             MAX_MEETINGS).get(contact['email'], [])
-    upcoming, past = meetings(True), meetings(False)
+    upcoming, past = summaries.meetings_around(account_id, {contact['id']: contact['email']},
+                                               [], now, MAX_MEETINGS)
+    upcoming, past = upcoming.get(contact['email'], []), past.get(contact['email'], [])
     last = _with_notes([past[0] if past else None])[0]
     return {
         'contact': contact,
@@ -66,8 +64,8 @@ def _company_meetings(account_id, company_id, now, limit):
                    .join(Contact, on=(MeetingContact.contact == Contact.id))
                    .where(Contact.company == company_id, Contact.account == account_id))
     return (Meeting.select(*summaries.MEETING_REF_COLUMNS)
-            .where(Meeting.account == account_id, Meeting.status != 'cancelled',
-                   Meeting.end <= now, Meeting.id.in_(of_company) | Meeting.id.in_(of_contacts))
+            .where(summaries.unindexed(Meeting.account) == account_id,
+                   Meeting.status != 'cancelled', Meeting.end <= now, Meeting.id.in_(of_company) | Meeting.id.in_(of_contacts))
             .order_by(Meeting.start.desc(), Meeting.id.desc()).limit(limit))
 
 
@@ -144,9 +142,9 @@ def _prep_companies(account_id, external):
 def _build_last(account_id, meeting_id, start, ical_uid, contact_ids, other_emails):
     links = summaries.people_links(account_id, contact_ids, other_emails).alias('people')
     query = (Meeting.select(*summaries.MEETING_REF_COLUMNS)
-             .where(Meeting.account == account_id, Meeting.status != 'cancelled',
-                    Meeting.start < start, Meeting.id != meeting_id,
-                    Meeting.id.in_(Meeting.select(links.c.mid).from_(links))))
+             .where(summaries.unindexed(Meeting.account) == account_id,
+                    Meeting.status != 'cancelled', Meeting.start < start,
+                    Meeting.id != meeting_id, Meeting.id.in_(Meeting.select(links.c.mid).from_(links))))
     if ical_uid is not None:  # not one of this meeting's own series
         query = query.where(Meeting.ical_uid.is_null() | (Meeting.ical_uid != ical_uid))
     return query.order_by(Meeting.start.desc(), Meeting.id.desc()).limit(1)

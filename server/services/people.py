@@ -34,7 +34,7 @@ def checked_address(raw):
 
 def lookup(user, addresses, now=None):
     """[{email, contact, is_internal, company, open_deals, next_meeting, last_meeting, error}]
-    for ``addresses`` (lower-cased, in input order, each once): seven statements at most."""
+    for ``addresses`` (lower-cased, in input order, each once): six statements at most."""
     now = now or utcnow()
     account = user.account
     order, valid = [], {}
@@ -64,8 +64,8 @@ def lookup(user, addresses, now=None):
     deals_of_companies = summaries.open_deals_of_companies(account.id, {
         companies[e]['id'] for e in emails if e not in contacts and e in companies})
     others = [e for e in emails if e not in contacts]
-    upcoming = summaries.meetings_per_person(account.id, contact_ids, others, now, True)
-    past = summaries.meetings_per_person(account.id, contact_ids, others, now, False)
+    by_id = {c['id']: c['email'] for c in contacts.values()}
+    upcoming, past = summaries.meetings_around(account.id, by_id, others, now)
     people = []
     for email in order:
         if not valid[email]:

@@ -9,7 +9,7 @@ their seven statements cost more than running them.
 import datetime
 import decimal
 
-from peewee import JOIN, fn
+from peewee import JOIN, SQL, Case, Cast, NodeList, fn
 
 from server.db import Prepared
 from server.models import (Company, Contact, Deal, DealContact, Meeting, MeetingAttendee,
@@ -31,6 +31,17 @@ def _datetime(value):
 
 def _time(value):
     return api_datetime(_datetime(value))
+
+
+def unindexed(column):
+    """``+column``: the same value, but no index of the column serves a condition on it.
+
+    A person's meetings, deals and tickets are few, an account's many: these look-ups must
+    start from the person's (or company's) links and reach each row by its id. Left to itself
+    SQLite's planner may start from the account's index instead (every past meeting of a
+    million at scale, every deal of the account); the account condition still holds, checked
+    on the few rows reached."""
+    return NodeList((SQL('+'), column), glue='')
 
 
 # -- contacts and companies ------------------------------------------------------------------
@@ -61,12 +72,21 @@ def contact_summary(row):
             'owner': None if owner_id is None else {'id': owner_id, 'name': owner_name}}
 
 
+def contacts_query_unindexed(account_id):
+    """``contacts_query`` for a look-up that another index serves (a company's contacts)."""
+    return (Contact.select(*CONTACT_COLUMNS)
+            .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
+            .switch(Contact)
+            .join(_owner, JOIN.LEFT_OUTER, on=(Contact.owner == _owner.id))
+            .where(unindexed(Contact.account) == account_id))
+
+
 _contacts_by_email = Prepared(lambda account_id, emails: (
     contacts_query(account_id).where(Contact.email.in_(emails))))
 _contacts_by_id = Prepared(lambda account_id, ids: (
     contacts_query(account_id).where(Contact.id.in_(ids)).order_by(Contact.id)))
 _contacts_of_company = Prepared(lambda account_id, company_id, limit: (
-    contacts_query(account_id).where(Contact.company == company_id)
+    contacts_query_unindexed(account_id).where(Contact.company == company_id)
     .order_by(Contact.last_name, Contact.first_name, Contact.id).limit(limit)))
 
 
@@ -99,7 +119,7 @@ def company_ref(company):
 
 _companies_by_domain = Prepared(lambda account_id, domains: (
     Company.select(Company.id, Company.name, Company.domain)
-    .where(Company.account == account_id, Company.domain.in_(domains)).order_by(Company.id)))
+    .where(Company.account == account_id, Company.domain.in_(domains))))
 
 
 def companies_by_domain(account_id, domains):
@@ -107,13 +127,14 @@ def companies_by_domain(account_id, domains):
     domains = sorted({d for d in domains if d})
     found = {}
     if domains:
-        for row in _companies_by_domain.raw_rows(account_id, domains):
-            found.setdefault(row[2], row)
+        for row in sorted(_companies_by_domain.raw_rows(account_id, domains)):  # oldest first
+            found.setdefault(row[2], tuple(row))
     return found
 
 
 _users_among = Prepared(lambda account_id, emails: (
-    User.select(User.email).where(User.account == account_id, User.email.in_(emails))))
+    User.select(User.email).where(unindexed(User.account) == account_id,
+                                  User.email.in_(emails))))  # the unique e-mail index
 
 
 def user_emails_among(account_id, emails):
@@ -135,11 +156,11 @@ _DEAL_COLUMNS = (Deal.id, Deal.name, Deal.stage, Deal.amount)
 _deals_of_contacts = Prepared(lambda account_id, ids: (
     Deal.select(DealContact.contact, *_DEAL_COLUMNS)
     .join(DealContact, on=(DealContact.deal == Deal.id))
-    .where(Deal.account == account_id, DealContact.contact.in_(ids),
+    .where(unindexed(Deal.account) == account_id, DealContact.contact.in_(ids),
            Deal.stage.not_in(CLOSED_STAGES)).order_by(Deal.id)))
 _deals_of_companies = Prepared(lambda account_id, ids: (
     Deal.select(Deal.company, *_DEAL_COLUMNS)
-    .where(Deal.account == account_id, Deal.company.in_(ids),
+    .where(unindexed(Deal.account) == account_id, Deal.company.in_(ids),
            Deal.stage.not_in(CLOSED_STAGES)).order_by(Deal.id)))
 
 
@@ -169,7 +190,8 @@ def _tickets_through(link, column):
     return Prepared(lambda account_id, ids: (
         Ticket.select(column, Ticket.id, Ticket.subject, Ticket.status)
         .join(link, on=(link.ticket == Ticket.id))
-        .where(Ticket.account == account_id, column.in_(ids), Ticket.status != CLOSED_STATUS)
+        .where(unindexed(Ticket.account) == account_id, column.in_(ids),
+               Ticket.status != CLOSED_STATUS)
         .order_by(Ticket.id.desc())))  # tickets are worked newest first
 
 
@@ -195,63 +217,68 @@ def meeting_ref(meeting_id, title, start, end):
 
 
 def people_links(account_id, contact_ids, other_emails):
-    """A subquery of (mid, who): the meetings of each person, ``who`` their address.
+    """A subquery of (mid, cid, email): the meetings of each person, ``cid`` a contact's id
+    (its timeline, MeetingContact) or ``email`` an address without a contact (the unmatched
+    attendees, the partial (account, email) index). An empty list leaves its part out.
 
-    A contact's meetings are its timeline (MeetingContact, by contact id); an address without
-    a contact is found among the unmatched attendees (the partial (account, email) index).
-    An empty list leaves its part out."""
+    No join to the contact here: with one, SQLite's planner started from every contact and
+    every meeting of the account. The caller's contact ids are already the account's, and the
+    meeting the links lead to is checked against the account."""
     parts = []
     if len(contact_ids):
         parts.append(MeetingContact.select(MeetingContact.meeting.alias('mid'),
-                                           Contact.email.alias('who'))
-                     .join(Contact, on=(MeetingContact.contact == Contact.id))
-                     .where(MeetingContact.contact.in_(contact_ids),
-                            Contact.account == account_id))
+                                           MeetingContact.contact.alias('cid'),
+                                           Cast(None, 'TEXT').alias('email'))
+                     .where(MeetingContact.contact.in_(contact_ids)))
     if len(other_emails):
         parts.append(MeetingAttendee.select(MeetingAttendee.meeting.alias('mid'),
-                                            MeetingAttendee.email.alias('who'))
+                                            Cast(None, 'INTEGER').alias('cid'),
+                                            MeetingAttendee.email.alias('email'))
                      .where(MeetingAttendee.account == account_id,
                             MeetingAttendee.email.in_(other_emails),
                             MeetingAttendee.contact.is_null()))
     return parts[0] if len(parts) == 1 else parts[0].union_all(parts[1])
 
 
-def _meetings_per_key(upcoming):
-    def build(account_id, contact_ids, other_emails, now, per_key):
-        links = people_links(account_id, contact_ids, other_emails).alias('links')
-        order = ([Meeting.start, Meeting.id] if upcoming
-                 else [Meeting.start.desc(), Meeting.id.desc()])
-        rank = fn.ROW_NUMBER().over(partition_by=[links.c.who], order_by=order)
-        ranked = (Meeting.select(links.c.who.alias('who'), *MEETING_REF_COLUMNS,
-                                 rank.alias('rn'))
-                  .from_(links)
-                  .join(Meeting, on=(Meeting.id == links.c.mid))
-                  .where(Meeting.account == account_id, Meeting.status != 'cancelled',
-                         (Meeting.end > now) if upcoming else (Meeting.end <= now))
-                  ).alias('ranked')
-        return (Meeting.select(ranked.c.who, ranked.c.id, ranked.c.title, ranked.c.start,
-                               ranked.c.end)
-                .from_(ranked).where(ranked.c.rn <= per_key).order_by(ranked.c.who, ranked.c.rn))
-    return Prepared(build)
+def _around(account_id, contact_ids, other_emails, now, per_key):
+    """Each person's next ``per_key`` meetings and last ``per_key`` ones, in one statement:
+    ranked within (person, ended or not), the upcoming soonest first, the past latest first."""
+    links = people_links(account_id, contact_ids, other_emails).alias('links')
+    ahead = Meeting.end > now
+    rank = fn.ROW_NUMBER().over(
+        partition_by=[links.c.cid, links.c.email, ahead],
+        # Upcoming: by start; past: the first key is NULL for all, so the second decides.
+        order_by=[Case(None, [(ahead, Meeting.start)], None), Meeting.start.desc(),
+                  Meeting.id])
+    ranked = (Meeting.select(links.c.cid.alias('cid'), links.c.email.alias('email'),
+                             Case(None, [(ahead, 1)], 0).alias('upcoming'),
+                             *MEETING_REF_COLUMNS, rank.alias('rn'))
+              .from_(links)
+              .join(Meeting, on=(Meeting.id == links.c.mid))
+              .where(unindexed(Meeting.account) == account_id, Meeting.status != 'cancelled')
+              ).alias('ranked')
+    return (Meeting.select(ranked.c.cid, ranked.c.email, ranked.c.upcoming, ranked.c.id,
+                           ranked.c.title, ranked.c.start, ranked.c.end)
+            .from_(ranked).where(ranked.c.rn <= per_key)
+            .order_by(ranked.c.cid, ranked.c.email, ranked.c.upcoming, ranked.c.rn))
 
 
-_upcoming_per_key = _meetings_per_key(upcoming=True)
-_past_per_key = _meetings_per_key(upcoming=False)
+_around_query = Prepared(_around)
 
 
-def meetings_per_person(account_id, contact_ids, other_emails, now, upcoming, per_key=1):
-    """{e-mail: [MeetingRef]}: for each person (contacts by id, other addresses among the
-    unmatched attendees) its ``per_key`` next meetings (``upcoming``: not yet ended, soonest
-    first) or last ones (ended, latest first), cancelled ones left out. One statement,
-    whatever the number of people."""
-    found = {}
-    if not (contact_ids or other_emails):
-        return found
-    prepared = _upcoming_per_key if upcoming else _past_per_key
-    for who, *meeting in prepared.raw_rows(account_id, sorted(contact_ids),
-                                           sorted(other_emails), now, per_key):
-        found.setdefault(who, []).append(meeting_ref(*meeting))
-    return found
+def meetings_around(account_id, contacts, other_emails, now, per_key=1):
+    """({e-mail: [MeetingRef]} upcoming, {e-mail: [MeetingRef]} past): for each person
+    (``contacts`` {id: e-mail}, and addresses without a contact) its ``per_key`` next meetings
+    (not yet ended, soonest first) and last ones (ended, latest first), cancelled ones left
+    out. One statement, whatever the number of people."""
+    upcoming, past = {}, {}
+    if not (contacts or other_emails):
+        return upcoming, past
+    for contact_id, email, ahead, *meeting in _around_query.raw_rows(
+            account_id, sorted(contacts), sorted(other_emails), now, per_key):
+        who = contacts[contact_id] if contact_id is not None else email
+        (upcoming if ahead else past).setdefault(who, []).append(meeting_ref(*meeting))
+    return upcoming, past
 
 
 _notes_of = Prepared(lambda ids: (
