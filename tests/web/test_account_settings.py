@@ -153,3 +153,29 @@ def test_issue13_removing_a_member_ends_sessions_revokes_tokens_disconnects_and_
                                   '/settings/account/members/99999999999/remove'])
 def test_issue13_unknown_ids_are_404(browser, path):
     assert browser.post(path, data={'role': 'admin'}).status_code == 404
+
+
+def test_issue13_the_members_page_is_a_constant_number_of_statements(app, browser, rep):
+    """Settings › Account lists members, their calendars and invites in the same number of SQL
+    statements for 2 members as for 22."""
+    from playhouse.test_utils import count_queries
+    from server.services import invites
+
+    def page_statements():
+        with count_queries() as counted:
+            assert browser.get(PAGE).status_code == 200
+        return counted.count
+
+    make_user('m0@acme.example', 'Acme')
+    with db.connection_context():
+        invites.create(rep, {'email': 'i0@hire.example', 'role': 'member'})
+    few = page_statements()
+    for n in range(1, 21):
+        member = make_user(f'm{n}@acme.example', 'Acme')
+        with db.connection_context():
+            CalendarConnection.create(account=rep.account_id, user=member, provider='google',
+                                      status='connected')
+            invites.create(rep, {'email': f'i{n}@hire.example', 'role': 'member'})
+    many = page_statements()
+    print(f"Settings › Account: {few} SQL statements for 2 members, {many} for 22")
+    assert many == few
