@@ -45,7 +45,9 @@ def today_of(user, now=None):
 # -- reading -------------------------------------------------------------------------------
 
 def _select(user):
-    return (Task.select(Task, Owner, Meeting.id, Meeting.title)
+    # Only the owner's and meeting's columns the output shows: a whole User row per task
+    # cost more than the rest of the list.
+    return (Task.select(Task, Owner.id, Owner.name, Owner.email, Meeting.id, Meeting.title)
             .join_from(Task, Owner, on=(Task.owner == Owner.id), attr='owner')
             .join_from(Task, Meeting, JOIN.LEFT_OUTER, on=(Task.meeting == Meeting.id),
                        attr='meeting')
