@@ -265,3 +265,23 @@ def test_issue11_task_list_figures(caller):
         times.append((time.perf_counter() - started) * 1000)
     print(f'\nGET /tasks (200 tasks x 3 associations, {db.obj.__class__.__name__}): '
           f'p50 {statistics.median(times):.1f} ms, max {max(times):.1f} ms')
+
+
+def test_issue11_migration_0025_creates_what_the_models_declare(app):
+    """The tables migration 0025 made (this database) have the models' columns and indexes."""
+    from peewee import SqliteDatabase
+
+    from server.models import ALL_MODELS, TaskCompany, TaskDeal
+    declared = SqliteDatabase(':memory:')
+    tables = [m._meta.table_name for m in (Task, TaskContact, TaskCompany, TaskDeal)]
+
+    def shape(database):
+        return {t: (sorted(c.name for c in database.get_columns(t)),
+                    sorted((i.name, tuple(i.columns), i.unique) for i in database.get_indexes(t)
+                           if not i.name.endswith('_pkey')))
+                for t in tables}
+    with declared.bind_ctx(ALL_MODELS):
+        declared.create_tables(ALL_MODELS)
+        expected = shape(declared)
+    with db.connection_context():
+        assert shape(db) == expected
