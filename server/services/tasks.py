@@ -243,6 +243,10 @@ def update(user, task_id, changes):
                                {'due_time': ['Needs a due_date.']})
     fields['updated_at'] = utcnow()
     with write_transaction():
+        if fields.get('owner', task.owner_id) != task.owner_id:
+            # Given to a colleague: the reminder leaves the old owner's calendar (and the
+            # hook below puts one on the new owner's, if they have one connected).
+            meeting_hooks.run('task_deleted', Task.get_by_id(task.id), user)
         Task.update(**fields).where(Task.id == task.id).execute()
         _write_links(task.id, changes, replace=True)
         meeting_hooks.run('task_changed', Task.get_by_id(task.id), user)
