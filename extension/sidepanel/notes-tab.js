@@ -32,8 +32,9 @@ export function notesTab(ctx, meetingId) {
     if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
     event.preventDefault();
     const body = box.value.trim();
-    if (tasks.claim(body)) {
-      box.value = '';
+    const task = tasks.claim(body);  // null: a note; false: "/task" alone, kept to finish
+    if (task !== null) {
+      if (task) box.value = '';
       return count();
     }
     if (length(body) > MAX_NOTE) return count(true);  // refused, and said why; the text stays

@@ -48,12 +48,13 @@ export function taskComposer(ctx, meetingId, box) {
     preview.hidden = false;
   }
 
-  // Enter in the notes box: true when the line was a task (handled here), false for a note.
+  // Enter in the notes box: null for a note; a task line is sent (true), or kept when it is
+  // "/task" alone (false).
   function claim(value) {
     const text = taskText(value);
-    if (text === null) return false;
+    if (text === null) return null;
     if (text) submit(text);
-    return true;
+    return Boolean(text);
   }
 
   // The Task button: the box's text as a task, with or without the slash.

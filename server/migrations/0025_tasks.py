@@ -8,7 +8,8 @@ from peewee import *
 
 def up(migrator, db):
     def table(name, **fields):
-        meta = type('Meta', (), {'database': db, 'table_name': name})
+        # legacy_table_names=False as the models' BaseModel: the same index names.
+        meta = type('Meta', (), {'database': db, 'table_name': name, 'legacy_table_names': False})
         return type(name.title().replace('_', ''), (Model,), {'Meta': meta, **fields})
 
     account, user, meeting = table('account'), table('user'), table('meeting')

@@ -5,6 +5,7 @@ from marshmallow import ValidationError, fields, validate, validates, validates_
 
 from server.models import utcnow
 from server.schemas.base import PatchSchema, Schema
+from server.schemas.fastdump import FastDump
 from server.schemas.fields import Id, UTCDateTime
 from server.schemas.notes import NoteInSchema
 
@@ -21,6 +22,11 @@ def _due_in_range(value):
             <= today.replace(year=today.year + YEARS_AHEAD)):
         raise ValidationError(f'Is out of range: at most {YEARS_BEHIND} year back and '
                               f'{YEARS_AHEAD} years ahead.')
+
+
+def _not_blank(value):
+    if not value.strip():
+        raise ValidationError('Must not be blank.')
 
 
 class DueTime(fields.Time):
@@ -55,7 +61,7 @@ class TaskOwnerSchema(TaskContactRefSchema):
     pass
 
 
-class TaskSchema(Schema):
+class TaskSchema(FastDump, Schema):
     id = fields.Integer(dump_only=True)
     title = fields.String(dump_only=True)
     due_date = fields.Date(dump_only=True, allow_none=True)
@@ -141,13 +147,20 @@ class TaskInSchema(_TaskFields):
 
     @validates('text')
     def _text(self, value, **kwargs):
-        if not value.strip():
-            raise ValidationError('Must not be blank.')
+        _not_blank(value)
+
+    @validates('title')
+    def _title(self, value, **kwargs):
+        _not_blank(value)
 
 
 class TaskPatchSchema(PatchSchema, _TaskFields):
     title = fields.String(validate=TITLE)
     done = fields.Boolean()
+
+    @validates('title')
+    def _title(self, value, **kwargs):
+        _not_blank(value)
 
 
 class ParseQuerySchema(Schema):

@@ -45,7 +45,9 @@ def today_of(user, now=None):
 # -- reading -------------------------------------------------------------------------------
 
 def _select(user):
-    return (Task.select(Task, Owner, Meeting.id, Meeting.title)
+    # Only the owner's and meeting's columns the output shows: a whole User row per task
+    # cost more than the rest of the list.
+    return (Task.select(Task, Owner.id, Owner.name, Owner.email, Meeting.id, Meeting.title)
             .join_from(Task, Owner, on=(Task.owner == Owner.id), attr='owner')
             .join_from(Task, Meeting, JOIN.LEFT_OUTER, on=(Task.meeting == Meeting.id),
                        attr='meeting')
@@ -241,6 +243,10 @@ def update(user, task_id, changes):
                                {'due_time': ['Needs a due_date.']})
     fields['updated_at'] = utcnow()
     with write_transaction():
+        if fields.get('owner', task.owner_id) != task.owner_id:
+            # Given to a colleague: the reminder leaves the old owner's calendar (and the
+            # hook below puts one on the new owner's, if they have one connected).
+            meeting_hooks.run('task_deleted', Task.get_by_id(task.id), user)
         Task.update(**fields).where(Task.id == task.id).execute()
         _write_links(task.id, changes, replace=True)
         meeting_hooks.run('task_changed', Task.get_by_id(task.id), user)

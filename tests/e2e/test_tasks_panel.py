@@ -87,6 +87,9 @@ def test_issue11_unparseable_date_gives_a_task_without_due_date_and_says_so(exte
 
 def test_issue11_task_button_makes_a_task_without_the_slash(extension, server, world):
     panel = notes_box(extension, server, world)
+    panel.locator('textarea').fill('/task')
+    panel.locator('textarea').press('Enter')  # nothing to make a task of: the line stays
+    assert panel.locator('textarea').input_value() == '/task' and tasks_of() == []
     panel.locator('textarea').fill('send the DPA friday')
     panel.get_by_role('button', name='Task', exact=True).click()
     expect(panel.locator('.task-result[data-state="created"]')).to_contain_text('send the DPA')

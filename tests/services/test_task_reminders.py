@@ -118,3 +118,16 @@ def test_issue11_reminder_from_a_typed_line(caller, calendar):
     (event,) = reminders(calendar, caller.user.email)
     assert event.visibility == 'private' and event.attendees == []
     assert_no_invitation(calendar)
+
+
+def test_issue11_a_task_given_to_a_colleague_takes_its_reminder_off_my_calendar(
+        caller, make_caller, calendar):
+    colleague = make_caller('bo@acme.com', account='Acme', name='Bo')
+    task = post_task(caller)
+    assert len(reminders(calendar, caller.user.email)) == 1
+    resp = caller.patch(f"/tasks/{task['id']}", json={'owner_id': colleague.user.id})
+    assert resp.status_code == 200
+    assert reminders(calendar, caller.user.email) == []  # Bo has no calendar connected
+    with db.connection_context():
+        assert Task.get_by_id(task['id']).reminder_event_id is None
+    assert_no_invitation(calendar)
