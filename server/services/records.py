@@ -5,13 +5,15 @@ and the meeting timeline (R8, R20) are written once for all four.
 """
 import base64
 import binascii
+import decimal
 import dataclasses
 import json
 import re
 
-from peewee import JOIN, IntegrityError, Tuple, fn
+from peewee import (JOIN, AutoField, CharField, DecimalField, ForeignKeyField, IntegerField,
+                    IntegrityError, Tuple, fn)
 
-from server.db import is_postgres, write_transaction
+from server.db import MAX_ID, is_postgres, write_transaction
 from server.errors import Conflict, NotFound, ValidationFailed
 from server.models import (Company, Contact, Deal, Meeting, MeetingAttendee, MeetingCompany,
                            MeetingContact, MeetingDeal, MeetingTicket, Note, Ticket, User)
@@ -167,7 +169,7 @@ def list_records(user, kind_name, q=None, cursor=None, limit=50, sort=None, **fi
         query = _search(query, kind, q)
     keyset = Tuple(*columns)
     if cursor:
-        after = Tuple(*_decode_keyset(cursor, len(columns)))
+        after = Tuple(*_typed_keyset(columns, _decode_keyset(cursor, len(columns))))
         query = query.where(keyset < after if descending else keyset > after)
     order = [c.desc() if descending else c.asc() for c in columns]
     items = list(query.order_by(*order).limit(limit + 1))
@@ -176,6 +178,29 @@ def list_records(user, kind_name, q=None, cursor=None, limit=50, sort=None, **fi
         last = items[limit - 1]
         next_cursor = _encode_keyset([_keyset_value(getattr(last, c.name)) for c in columns])
     return items[:limit], next_cursor
+
+
+def _typed_keyset(columns, values):
+    """A cursor's values checked against the columns' types: PostgreSQL refuses 'abc' for an
+    integer or numeric column with an error, which would be a 500 rather than a 422."""
+    typed = []
+    for column, value in zip(columns, values):
+        try:
+            if isinstance(column, DecimalField):
+                value = str(decimal.Decimal(value))
+                if not decimal.Decimal(value).is_finite():
+                    raise decimal.InvalidOperation
+            elif isinstance(column, (AutoField, IntegerField, ForeignKeyField)) and not isinstance(value, int):
+                raise ValueError
+            elif isinstance(column, CharField) and not isinstance(value, str):
+                raise ValueError
+        except (ValueError, decimal.InvalidOperation):
+            raise ValidationFailed('The cursor is not valid.',
+                                   {'cursor': ['Not a valid cursor.']}) from None
+        if isinstance(value, int) and not -MAX_ID <= value <= MAX_ID:
+            raise ValidationFailed('The cursor is not valid.', {'cursor': ['Not a valid cursor.']})
+        typed.append(value)
+    return typed
 
 
 def _keyset_value(value):
