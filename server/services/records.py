@@ -5,20 +5,45 @@ and the meeting timeline (R8, R20) are written once for all four.
 """
 import base64
 import binascii
-import decimal
 import dataclasses
+import decimal
 import json
 import re
 
-from peewee import (JOIN, AutoField, CharField, DecimalField, ForeignKeyField, IntegerField,
-                    IntegrityError, Tuple, fn)
+from peewee import (
+    JOIN,
+    AutoField,
+    CharField,
+    DecimalField,
+    ForeignKeyField,
+    IntegerField,
+    IntegrityError,
+    Tuple,
+    fn,
+)
 
 from server.db import MAX_ID, is_postgres, write_transaction
 from server.errors import Conflict, NotFound, ValidationFailed
-from server.models import (Company, Contact, Deal, Meeting, MeetingAttendee, MeetingCompany,
-                           MeetingContact, MeetingDeal, MeetingTicket, Note, Ticket, User)
-from server.services.meetings import (attach_attendees, decode_cursor, encode_cursor,
-                                      link_attendees)
+from server.models import (
+    Company,
+    Contact,
+    Deal,
+    Meeting,
+    MeetingAttendee,
+    MeetingCompany,
+    MeetingContact,
+    MeetingDeal,
+    MeetingTicket,
+    Note,
+    Ticket,
+    User,
+)
+from server.services.meetings import (
+    attach_attendees,
+    decode_cursor,
+    encode_cursor,
+    link_attendees,
+)
 from server.sync.rules import normalize_email
 
 MAX_SEARCH_WORDS = 5
@@ -185,19 +210,17 @@ def _typed_keyset(columns, values):
     integer or numeric column with an error, which would be a 500 rather than a 422."""
     typed = []
     for column, value in zip(columns, values):
-        try:
-            if isinstance(column, DecimalField):
-                value = str(decimal.Decimal(value))
-                if not decimal.Decimal(value).is_finite():
-                    raise decimal.InvalidOperation
-            elif isinstance(column, (AutoField, IntegerField, ForeignKeyField)) and not isinstance(value, int):
-                raise ValueError
-            elif isinstance(column, CharField) and not isinstance(value, str):
-                raise ValueError
-        except (ValueError, decimal.InvalidOperation):
-            raise ValidationFailed('The cursor is not valid.',
-                                   {'cursor': ['Not a valid cursor.']}) from None
-        if isinstance(value, int) and not -MAX_ID <= value <= MAX_ID:
+        if isinstance(column, DecimalField):
+            try:
+                number = decimal.Decimal(value)
+            except (ValueError, TypeError, decimal.InvalidOperation):
+                number = None
+            value = str(number) if number is not None and number.is_finite() else None
+        elif isinstance(column, (AutoField, IntegerField, ForeignKeyField)):
+            value = value if isinstance(value, int) and -MAX_ID <= value <= MAX_ID else None
+        elif isinstance(column, CharField) and not isinstance(value, str):
+            value = None
+        if value is None:
             raise ValidationFailed('The cursor is not valid.', {'cursor': ['Not a valid cursor.']})
         typed.append(value)
     return typed
