@@ -27,24 +27,12 @@ def _http_error(error):
 
 
 def init_app(app):
-    from server.web import (  # noqa: F401 (routes)  # noqa: F401 (routes)  # noqa: F401 (routes)  # noqa: F401 (routes)
-        calendar_settings,
-        cli,
-        extension_auth,
-        favicon,
-        headers,
-        integrations,
-        meeting_pages,
-        pages,
-        profile_settings,  # noqa: F401 (routes)
-        record_edit,
-        record_files,
-        record_pages,
-        sign_in,
-        sign_in_limits,
-        template_helpers,
-        token_settings,
-    )
+    from server.web import cli, headers, sign_in_limits, template_helpers
+    from server.web import pages, sign_in, record_pages, meeting_pages  # noqa: F401 (routes)
+    from server.web import extension_auth, favicon  # noqa: F401 (routes)
+    from server.web import calendar_settings, integrations, token_settings  # noqa: F401 (routes)
+    from server.web import profile_settings  # noqa: F401 (routes)
+    from server.web import record_edit, record_files  # noqa: F401 (routes)
     integrations.init_app(app)
     template_helpers.init_app(app)
     sign_in_limits.init_app(app)
