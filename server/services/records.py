@@ -10,40 +10,15 @@ import decimal
 import json
 import re
 
-from peewee import (
-    JOIN,
-    AutoField,
-    CharField,
-    DecimalField,
-    ForeignKeyField,
-    IntegerField,
-    IntegrityError,
-    Tuple,
-    fn,
-)
+from peewee import (JOIN, AutoField, CharField, DecimalField, ForeignKeyField, IntegerField,
+                    IntegrityError, Tuple, fn)
 
 from server.db import MAX_ID, is_postgres, write_transaction
 from server.errors import Conflict, NotFound, ValidationFailed
-from server.models import (
-    Company,
-    Contact,
-    Deal,
-    Meeting,
-    MeetingAttendee,
-    MeetingCompany,
-    MeetingContact,
-    MeetingDeal,
-    MeetingTicket,
-    Note,
-    Ticket,
-    User,
-)
-from server.services.meetings import (
-    attach_attendees,
-    decode_cursor,
-    encode_cursor,
-    link_attendees,
-)
+from server.models import (Company, Contact, Deal, Meeting, MeetingAttendee, MeetingCompany,
+                           MeetingContact, MeetingDeal, MeetingTicket, Note, Ticket, User)
+from server.services.meetings import (attach_attendees, decode_cursor, encode_cursor,
+                                      link_attendees)
 from server.sync.rules import normalize_email
 
 MAX_SEARCH_WORDS = 5
