@@ -6,12 +6,14 @@ and the meeting timeline (R8, R20) are written once for all four.
 import base64
 import binascii
 import dataclasses
+import decimal
 import json
 import re
 
-from peewee import JOIN, IntegrityError, Tuple, fn
+from peewee import (JOIN, AutoField, CharField, DecimalField, ForeignKeyField, IntegerField,
+                    IntegrityError, Tuple, fn)
 
-from server.db import is_postgres, lock_row, write_transaction
+from server.db import MAX_ID, is_postgres, lock_row, write_transaction
 from server.errors import Conflict, NotFound, ValidationFailed
 from server.models import (Company, Contact, Deal, Meeting, MeetingAttendee, MeetingCompany,
                            MeetingContact, MeetingDeal, MeetingTicket, Note, Ticket, User)
@@ -175,7 +177,7 @@ def list_records(user, kind_name, q=None, cursor=None, limit=50, sort=None, **fi
         query = _search(query, kind, q)
     keyset = Tuple(*columns)
     if cursor:
-        after = Tuple(*_decode_keyset(cursor, len(columns)))
+        after = Tuple(*_typed_keyset(columns, _decode_keyset(cursor, len(columns))))
         query = query.where(keyset < after if descending else keyset > after)
     order = [c.desc() if descending else c.asc() for c in columns]
     items = list(query.order_by(*order).limit(limit + 1))
@@ -184,6 +186,27 @@ def list_records(user, kind_name, q=None, cursor=None, limit=50, sort=None, **fi
         last = items[limit - 1]
         next_cursor = _encode_keyset([_keyset_value(getattr(last, c.name)) for c in columns])
     return items[:limit], next_cursor
+
+
+def _typed_keyset(columns, values):
+    """A cursor's values checked against the columns' types: PostgreSQL refuses 'abc' for an
+    integer or numeric column with an error, which would be a 500 rather than a 422."""
+    typed = []
+    for column, value in zip(columns, values):
+        if isinstance(column, DecimalField):
+            try:
+                number = decimal.Decimal(value)
+            except (ValueError, TypeError, decimal.InvalidOperation):
+                number = None
+            value = str(number) if number is not None and number.is_finite() else None
+        elif isinstance(column, (AutoField, IntegerField, ForeignKeyField)):
+            value = value if isinstance(value, int) and -MAX_ID <= value <= MAX_ID else None
+        elif isinstance(column, CharField) and not isinstance(value, str):
+            value = None
+        if value is None:
+            raise ValidationFailed('The cursor is not valid.', {'cursor': ['Not a valid cursor.']})
+        typed.append(value)
+    return typed
 
 
 def _keyset_value(value):

@@ -251,3 +251,14 @@ def test_issue13_bad_bulk_requests_are_refused_without_writing(browser, crm, for
 def test_issue13_companies_have_no_owner_to_assign(browser, crm):
     response = browser.post('/companies/bulk', {'action': 'assign_owner', 'ids': [str(crm['company'].id)]})
     assert response.status_code == 303 and Company.select().count() == 1
+
+
+@pytest.mark.parametrize('sort,values', [
+    ('amount', ['abc', 1]), ('amount', ['NaN', 1]), ('amount', [1e400, 1]), ('created', ['abc']),
+    ('name', [1, 1]), ('created', [2 ** 40]), ('stage', ['x', 'y', 'z'])])
+def test_issue13_a_forged_cursor_for_a_sort_is_a_422_on_both_databases(browser, crm, sort, values):
+    import base64
+    import json
+    cursor = base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip('=')
+    response = browser.get(f'/deals?sort={sort}&cursor={cursor}')
+    assert response.status_code == 422, response.status_code
