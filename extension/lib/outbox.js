@@ -9,12 +9,13 @@ const PREFIX = 'outbox:';
 export const STATUS_KEY = 'outboxStatus';  // the worker's last word: unreachable/sending/sent
 export const MAX_NOTE = 20000;  // the server's limit, in characters (code points)
 
-// owner: { server_url, user_id } of the signed-in user who typed the note.
-export async function enqueue(meetingId, body, owner) {
+// owner: { server_url, user_id } of the signed-in user who typed the note. extra: a task
+// ({ kind: 'task', reminder }) goes through the same queue, once, with its author (B2, B9).
+export async function enqueue(meetingId, body, owner, extra = {}) {
   const now = new Date().toISOString();
   const item = {
     client_id: crypto.randomUUID(), meeting_id: meetingId, body, ...owner,
-    typed_at: now, queued_at: now, error: null,
+    typed_at: now, queued_at: now, error: null, ...extra,
   };
   await chrome.storage.local.set({ [PREFIX + item.client_id]: item });
   return item;
@@ -27,6 +28,9 @@ const ownedBy = (owner) => (item) => owner != null && (isOrphan(item)
   || (item.server_url === owner.server_url && item.user_id === owner.user_id));
 // A conflicting edit waits for the rep to choose a text (issue 11 §4).
 const sendable = (item) => !item.error && !item.conflict && !isOrphan(item);
+
+// A task is queued like a note (issue 11 §2), kind 'task'.
+export const isTask = (item) => item.kind === 'task';
 
 // Issue 11 §4: an edit of a stored note, one per note (a newer edit replaces it), sent with
 // the version it was based on; the server answers 409 if the note changed since.
@@ -41,7 +45,7 @@ export async function enqueueEdit(note, body, owner, basedOn = note.updated_at) 
 }
 
 // The owner's notes (of one meeting, or all), oldest first; owner null: every note. kind:
-// 'note' (new notes), 'edit' (edits of stored notes) or null (both).
+// 'note' (new notes), 'task', 'edit' (edits of stored notes) or null (all).
 export async function pending(meetingId, owner, kind = 'note') {
   const all = await chrome.storage.local.get(null);
   return Object.entries(all)
@@ -96,16 +100,17 @@ export async function knownOwner() {
 // lost response) return the stored note instead of a second one.
 export async function flush() {
   const delivered = [];
-  if (!(await pending(null, undefined, null)).some(sendable)) return { delivered, remaining: false };
+  const tasks = [];
+  if (!(await pending(null, undefined, null)).some(sendable)) return { delivered, tasks, remaining: false };
   let who;
   try {
     who = await currentOwner();
   } catch (error) {
-    if (error.kind !== 'offline') return { delivered, remaining: false };  // signed out: wait
+    if (error.kind !== 'offline') return { delivered, tasks, remaining: false };  // signed out: wait
     await setStatus('unreachable', (await pending(null, undefined, null)).length);
-    return { delivered, remaining: true };
+    return { delivered, tasks, remaining: true };
   }
-  if (!who) return { delivered, remaining: false };  // nobody signed in: keep every note
+  if (!who) return { delivered, tasks, remaining: false };  // nobody signed in: keep every note
   const tried = new Set();
   let refused = false;
   for (;;) {
@@ -114,13 +119,18 @@ export async function flush() {
     if (!waiting.length) {
       // 'sent' only when every note went; a refused one says so on its own row.
       if (tried.size) await setStatus(refused ? 'refused' : 'sent');
-      return { delivered, remaining: false };
+      return { delivered, tasks, remaining: false };
     }
     const item = waiting[0];
     await setStatus('sending', waiting.length);
     tried.add(item.client_id);
     try {
-      const note = item.kind === 'edit'
+      // A task is the line as typed: the server reads its due date relative to typed_at.
+      const sent = isTask(item)
+        ? await api('/tasks', { method: 'POST', auth: who.auth, body: {
+          text: item.body, meeting_id: item.meeting_id ?? undefined, client_id: item.client_id,
+          typed_at: item.typed_at, reminder: Boolean(item.reminder) } })
+        : item.kind === 'edit'
         ? await api(`/notes/${item.note_id}`, {
           method: 'PATCH', auth: who.auth, body: { body: item.body, based_on: item.based_on },
         })
@@ -129,12 +139,12 @@ export async function flush() {
           body: { body: item.body, client_id: item.client_id, typed_at: item.typed_at },
         });
       await discard(item.client_id);
-      delivered.push(note);
+      (isTask(item) ? tasks : delivered).push(sent);
     } catch (error) {
-      if (error.kind === 'auth') return { delivered, remaining: false };  // token revoked: keep
+      if (error.kind === 'auth') return { delivered, tasks, remaining: false };  // token revoked: keep
       if (error.kind !== 'http') {
         await setStatus('unreachable', waiting.length);
-        return { delivered, remaining: true };
+        return { delivered, tasks, remaining: true };
       }
       if (item.kind === 'edit' && error.status === 409) {
         // Changed on the server since: keep both texts; the panel asks which one stays.

@@ -7,6 +7,7 @@ import { dateTime } from '../lib/format.js';
 import { t } from '../lib/i18n.js';
 import { MAX_NOTE, discard, enqueue, isOrphan, outboxStatus, pending } from '../lib/outbox.js';
 import { noteEdits } from './note-edit.js';
+import { taskComposer } from './task-composer.js';
 
 const COUNTER_FROM = MAX_NOTE - 2000;  // the counter shows near the limit, not all the time
 const length = (text) => [...text].length;  // code points, as the server counts
@@ -16,20 +17,25 @@ export function notesTab(ctx, meetingId) {
   const status = h('p.sub.outbox-status', { hidden: true, role: 'status' });
   const box = h('textarea', { placeholder: t('notePlaceholder'), 'aria-label': t('notePlaceholder') });
   const counter = h('p.sub.counter', { hidden: true, 'aria-live': 'polite' });
+  const tasks = taskComposer(ctx, meetingId, box);  // "/task ..." lines (issue 11 §2)
   const node = h('section', null, status, list,
-    h('div.composer', null, box, counter, h('p.sub', null, t('noteHint'))));
+    h('div.composer', null, box, counter, h('p.sub', null, t('noteHint')), tasks.node));
   let confirmed = [];  // from the server, in typing order
   let queued = [];  // still in the outbox
   let listFailed = false;
   const sending = new Set();  // client_ids being sent right now by this panel
   const edits = noteEdits(ctx, meetingId, () => refresh(), () => render());  // issue 11 §4
 
-  box.addEventListener('input', () => count());
+  box.addEventListener('input', () => { count(); tasks.onInput(); });
   box.addEventListener('keydown', (event) => {
     // isComposing: Enter that confirms an IME candidate (zh-TW input) must not post.
     if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
     event.preventDefault();
     const body = box.value.trim();
+    if (tasks.claim(body)) {
+      box.value = '';
+      return count();
+    }
     if (length(body) > MAX_NOTE) return count(true);  // refused, and said why; the text stays
     if (body) {
       box.value = '';
@@ -68,6 +74,7 @@ export function notesTab(ctx, meetingId) {
   }
 
   async function refresh() {
+    tasks.refresh();
     await edits.load();
     queued = await pending(meetingId, ctx.owner);
     try {
@@ -134,6 +141,7 @@ export function notesTab(ctx, meetingId) {
   // The worker changed the outbox: fetch the list again only when a note left it (sent or
   // discarded); a status change alone just re-renders.
   async function onOutbox() {
+    tasks.refresh();
     if (await edits.onOutbox()) return refresh();
     const before = new Set(queued.map((i) => i.client_id));
     queued = await pending(meetingId, ctx.owner);

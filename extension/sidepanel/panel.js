@@ -11,6 +11,7 @@ import { startSignIn } from '../lib/sign-in.js';
 import { contactCard } from './contact-card.js';
 import { meetingView } from './meeting-view.js';
 import { fetchMeetings, meetingsList } from './meetings-list.js';
+import { refreshBadge, tasksView } from './tasks-view.js';
 import { errorMessage, errorState, skeleton, stateBox } from './states.js';
 
 const REFRESH_MS = 60 * 1000;
@@ -18,6 +19,7 @@ const view = document.getElementById('view');
 const heading = document.getElementById('heading');
 const back = document.getElementById('back');
 const bannerBox = h('p.error.sub', { hidden: true, role: 'status' });
+const tasksButton = document.getElementById('tasks');
 let stack = [];  // screens: { node, title, refresh?, onOutbox? }
 
 const ctx = {
@@ -28,6 +30,7 @@ const ctx = {
   openMeeting: (id) => push(meetingView(ctx, id)),
   openContact: (id) => push(contactCard(ctx, id)),
   open: (screen) => push(screen),  // a screen of its own (issue 11: schedule follow-up)
+  openTasks: () => stack.at(-1)?.tasks || push(tasksView(ctx)),
   // Only the screen on top names the panel (a late answer for a screen left behind does not).
   setTitle(text, node) {
     if (stack.at(-1)?.node === node) Object.assign(heading, { textContent: text, title: text });
@@ -112,6 +115,7 @@ async function recheckConnection() {
 async function boot() {
   replace({ node: skeleton(), title: t('panelTitle') });
   ctx.owner = null;
+  tasksButton.hidden = true;  // until someone is signed in
   const { serverUrl, token } = await getSettings();
   if (!token) return showSignedOut();
   // Both requests at once: the list needs no answer from /me to be fetched.
@@ -134,6 +138,8 @@ async function boot() {
     repack();
   }
   ctx.zone = safeZone(ctx.me.user.time_zone);
+  tasksButton.hidden = false;
+  if (online) refreshBadge();
   if (!ctx.me.calendar.connected) return showNotConnected(ctx.me);
   replace(meetingsList(ctx, firstPage));
   // Opened beside a started meeting (R19): show that meeting, with the list one step back.
@@ -163,6 +169,7 @@ back.addEventListener('click', () => {
   stack.at(-1).refresh?.();
 });
 document.getElementById('refresh').addEventListener('click', refresh);
+tasksButton.addEventListener('click', () => ctx.openTasks());
 document.getElementById('settings').addEventListener('click', () => chrome.runtime.openOptionsPage());
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local') return;
@@ -170,7 +177,7 @@ chrome.storage.onChanged.addListener((changes, area) => {
   else if (isOutboxChange(changes)) stack.at(-1)?.onOutbox?.();
 });
 addEventListener('online', () => { flushOutbox(); refresh(); });
-setInterval(() => { stack.at(-1)?.refresh?.(); repack(); }, REFRESH_MS);
+setInterval(() => { stack.at(-1)?.refresh?.(); repack(); if (ctx.me) refreshBadge(); }, REFRESH_MS);
 addEventListener('focus', () => {
   if (stack.at(-1)?.refresh === recheckConnection) recheckConnection();
 });

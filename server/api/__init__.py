@@ -3,7 +3,7 @@ import importlib
 
 # Each module defines ``blp``; listed here so the API's shape is visible in one place.
 RESOURCE_MODULES = [
-    'health', 'me', 'meetings', 'notes',
+    'health', 'me', 'meetings', 'notes', 'tasks',
     'contacts', 'companies', 'deals', 'tickets', 'account', 'docs',
     'sync',
 ]

@@ -56,6 +56,9 @@ class NewEvent:
     # transactionId) so a retried insert whose response was lost returns the first event
     # instead of creating (and inviting) twice. '' lets the provider choose.
     event_id: str = ''
+    # A private reminder on the user's own calendar (a task's, issue 11 §2): shown as private,
+    # and it never has attendees, so no provider invites anyone.
+    private: bool = False
 
 
 @dataclasses.dataclass

@@ -19,8 +19,8 @@ from peewee import JOIN
 from server.calendars.base import (Attendee, AuthExpired, NewEvent, ProviderError,
                                    TransientError)
 from server.db import lock_row, retrying, rollback_if_open, write_transaction
-from server.models import (CalendarConnection, CalendarOutbox, Meeting, MeetingAttendee, User,
-                           utcnow)
+from server.models import (CalendarConnection, CalendarOutbox, Meeting, MeetingAttendee, Task,
+                           User, utcnow)
 from server.services import crypto
 from server.services.hooks import meeting_hooks
 from server.sync.bulk import select_in
@@ -137,6 +137,51 @@ def on_deleted(meeting, user, cancel_in_calendar=False):
     _write(user, None, 'forget', current.provider_event_id, status='done')
 
 
+# -- task reminders (issue 11 §2, B8): the owner's own calendar, no attendees, no invitations --
+
+REMINDER_LENGTH = datetime.timedelta(minutes=15)
+
+
+def _reminder_payload(task, owner):
+    """The reminder as the calendar should show it: at the task's due time in the owner's zone."""
+    from server.services.due_dates import zone_of
+    local = datetime.datetime.combine(task.due_date, task.due_time, zone_of(owner.time_zone))
+    start = local.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return {'reminder': True, 'task_id': task.id, 'title': task.title,
+            'start': start.isoformat(), 'end': (start + REMINDER_LENGTH).isoformat(),
+            'description': '', 'location': '', 'video_link': '', 'attendees': []}
+
+
+def _wants_reminder(task):
+    return bool(task.reminder and task.due_date and task.due_time and not task.done)
+
+
+def on_task_written(task, user):
+    """Inside the task's transaction: owe the owner's calendar the reminder's insert, patch or
+    delete, so it is created exactly once and goes when the task is done (or loses its time)."""
+    owner = User.get_by_id(task.owner_id)
+    connection = _calendar(owner.id)
+    if task.reminder_event_id and not _wants_reminder(task):
+        on_task_deleted(task, user)
+    elif task.reminder_event_id:
+        if connection is not None:
+            _write(owner, None, 'patch', task.reminder_event_id, _reminder_payload(task, owner))
+    elif _wants_reminder(task) and connection is not None:
+        event_id = new_event_id()
+        Task.update(reminder_event_id=event_id).where(Task.id == task.id).execute()
+        _write(owner, None, 'insert', event_id, _reminder_payload(task, owner))
+
+
+def on_task_deleted(task, user):
+    """The task is done, deleted or without a time: its reminder leaves the calendar."""
+    if not task.reminder_event_id:
+        return
+    owner = User.get_by_id(task.owner_id)
+    if _calendar(owner.id) is not None:
+        _write(owner, None, 'delete', task.reminder_event_id, {'reminder': True})
+    Task.update(reminder_event_id=None).where(Task.id == task.id).execute()
+
+
 def after_commit(*args, **kwargs):
     """Enqueue delivery of the rows this thread's transaction wrote."""
     from server import tasks
@@ -153,6 +198,10 @@ def subscribe():
     meeting_hooks.on('deleted')(on_deleted)
     for name in ('scheduled', 'updated', 'attendees_added', 'deleted'):
         meeting_hooks.on(name, after_commit=True)(after_commit)
+    meeting_hooks.on('task_reminder')(on_task_written)
+    meeting_hooks.on('task_changed')(on_task_written)
+    meeting_hooks.on('task_deleted')(on_task_deleted)
+    meeting_hooks.on('task_written', after_commit=True)(after_commit)
 
 
 # -- delivery: after commit, in a job ---------------------------------------------------------
@@ -164,7 +213,7 @@ def _new_event(row, data):
                     video_link=data.get('video_link', ''),
                     attendees=[Attendee(a['email'], a.get('display_name', ''))
                                for a in data.get('attendees', [])],
-                    event_id=row.provider_event_id or '')
+                    event_id=row.provider_event_id or '', private=bool(data.get('reminder')))
 
 
 @retrying
@@ -298,19 +347,21 @@ def deliver(outbox_id, config, provider=None):
 
 
 def _send(row, payload, provider):
+    # A task's reminder invites no one: it has no attendees, and Google is told not to mail.
+    notify = not payload.get('reminder')
     if row.action == 'insert':
         event = None
         if row.attempts > 0:
             # An earlier attempt may have created the event and lost the answer.
             event = provider.get_event(row.provider_event_id)
         if event is None:
-            event = provider.insert_event(_new_event(row, payload), send_updates=True)
+            event = provider.insert_event(_new_event(row, payload), send_updates=notify)
         return event
     if row.action == 'patch':
         return provider.patch_event(row.provider_event_id, _new_event(row, payload),
-                                    send_updates=True)
+                                    send_updates=notify)
     if row.action == 'delete':
-        provider.delete_event(row.provider_event_id, send_updates=True)
+        provider.delete_event(row.provider_event_id, send_updates=notify)
     return None
 
 
@@ -322,6 +373,9 @@ def _link(row, event, connection):
         CalendarOutbox.update(provider_event_id=event.provider_event_id).where(
             CalendarOutbox.user == row.user_id, CalendarOutbox.status == 'pending',
             CalendarOutbox.provider_event_id == row.provider_event_id).execute()
+        # A task's reminder: its later patch or delete goes to the id the provider chose.
+        Task.update(reminder_event_id=event.provider_event_id).where(
+            Task.owner == row.user_id, Task.reminder_event_id == row.provider_event_id).execute()
         Meeting.delete().where(
             Meeting.user == row.user_id, Meeting.calendar_provider == connection.provider,
             Meeting.provider_event_id == event.provider_event_id, Meeting.source == 'calendar',

@@ -31,7 +31,7 @@ def init_app(app):
     from server.web import pages, sign_in, record_pages, meeting_pages  # noqa: F401 (routes)
     from server.web import extension_auth, favicon  # noqa: F401 (routes)
     from server.web import calendar_settings, integrations, token_settings  # noqa: F401 (routes)
-    from server.web import meeting_type_settings, profile_settings  # noqa: F401 (routes)
+    from server.web import meeting_type_settings, profile_settings, task_pages  # noqa: F401 (routes)
     integrations.init_app(app)
     template_helpers.init_app(app)
     sign_in_limits.init_app(app)

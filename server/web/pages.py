@@ -5,11 +5,12 @@ from flask import g, render_template, request
 
 from server.auth import login_required
 from server.models import utcnow
-from server.services import meetings
+from server.services import meetings, tasks
 from server.services import records as record_service
 from server.web import bp, records
 
 UPCOMING_LIMIT = 10
+DUE_LIMIT = 50  # the home page's "Due today": the user's open tasks due today or before
 PER_PAGE = 25
 PLURAL_URL = '<any(contacts, companies, deals, tickets):plural>'
 
@@ -23,7 +24,8 @@ def home():
     upcoming, _ = meetings.list_for_user(g.web_user, start_from=since, limit=UPCOMING_LIMIT)
     counts = {plural: kind.model.select().where(kind.model.account == g.web_user.account_id).count()
               for plural, kind in record_service.KINDS.items()}
-    return render_template('home.html', upcoming=upcoming, counts=counts)
+    due = tasks.list_tasks(g.web_user, owner='me', due='by_today', limit=DUE_LIMIT)
+    return render_template('home.html', upcoming=upcoming, counts=counts, due=due)
 
 
 @bp.route('/' + PLURAL_URL)

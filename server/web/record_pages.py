@@ -5,7 +5,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from server.auth import login_required
 from server.errors import ValidationFailed
 from server.models import Contact, utcnow
-from server.services import deal_changes, meetings
+from server.services import deal_changes, meetings, tasks
 from server.services import records as record_service
 from server.web import bp, forms, records
 from server.web.pages import PLURAL_URL
@@ -13,6 +13,9 @@ from server.web.pages import PLURAL_URL
 RECORD_URL = '/' + PLURAL_URL + '/<int(max=2147483647):record_id>'
 TIMELINE_PER_PAGE = 20
 PEOPLE_LIMIT = 50  # a company page lists this many of its contacts
+TASKS_LIMIT = 50
+# Tasks are about contacts, companies and deals (issue 11 §2); tickets have none.
+TASK_FILTERS = {'contacts': 'contact_id', 'companies': 'company_id', 'deals': 'deal_id'}
 
 
 def _render(plural, record_id, form, errors=None, status=200):
@@ -23,11 +26,15 @@ def _render(plural, record_id, form, errors=None, status=200):
     if plural == 'companies':
         people, _ = record_service.list_records(g.web_user, 'contacts', company_id=record.id,
                                                 limit=PEOPLE_LIMIT)
+    task_filter = TASK_FILTERS.get(plural)
+    record_tasks = (tasks.list_tasks(g.web_user, limit=TASKS_LIMIT, **{task_filter: record.id})
+                    if task_filter else None)
     # Issue 11 §3: a deal's stage and amount changes, each with the meeting it came from.
     changes = deal_changes.for_deal(record.id) if plural == 'deals' else []
     return render_template('records/detail.html', plural=plural, record=record,
                            timeline=timeline, next_cursor=next_cursor, form=form,
-                           errors=errors or {}, people=people, changes=changes), status
+                           errors=errors or {}, people=people, tasks=record_tasks,
+                           changes=changes), status
 
 
 @bp.route(RECORD_URL)

@@ -10,8 +10,18 @@ import pytest
 
 from server.auth import PUBLIC_ATTR
 from server.db import db
-from server.models import (ALL_MODELS, CalendarConnection, CalendarOutbox, Contact, Meeting,
-                           MeetingAttendee, SyncDecision, User, utcnow)
+from server.models import (
+    ALL_MODELS,
+    CalendarConnection,
+    CalendarOutbox,
+    Contact,
+    Meeting,
+    MeetingAttendee,
+    SyncDecision,
+    Task,
+    User,
+    utcnow,
+)
 from server.services import demo, tokens
 from tests.clock import iso_ahead
 
@@ -85,6 +95,7 @@ def sample(spec, schema):
     if kind == 'boolean':
         return False
     formats = {'email': 'someone@example.com', 'date-time': iso_ahead(days=1, hour=10),
+               'date': iso_ahead(days=1)[:10], 'time': '10:00',
                'uri': 'https://example.com/', 'url': 'https://example.com/'}
     return formats.get(schema.get('format'), 'x' * max(8, schema.get('minLength', 1)))
 
@@ -123,6 +134,8 @@ def owner(app):
         SyncDecision.create(account=account, user=alex, provider_event_id='evt1',
                             decision='skipped', reason='r14_all_day', meeting_id=meeting.id)
         CalendarOutbox.create(account=account, user=alex, meeting=meeting, action='insert')
+        Task.create(account=account, owner=alex, created_by=alex, title='Send the DPA',
+                    meeting=meeting)
         stranger = (MeetingAttendee.select().join(Meeting)
                     .where(Meeting.account == account.id, MeetingAttendee.contact.is_null(),
                            ~MeetingAttendee.email.endswith('northwind.example'),
@@ -145,7 +158,7 @@ def test_every_id_route_answers_404_to_another_account(app, client, owner, make_
                      '/api/v1/meetings/<int:meeting_id>/start',
                      '/api/v1/meetings/<int:meeting_id>/notes',
                      '/api/v1/contacts/<int:contact_id>/timeline',
-                     '/api/v1/tickets/<int:ticket_id>',
+                     '/api/v1/tickets/<int:ticket_id>', '/api/v1/tasks/<int:task_id>',
                      # Issue 11: the next meeting, a meeting's deals, a deal's changes.
                      '/api/v1/meetings/<int:meeting_id>/follow-up',
                      '/api/v1/meetings/<int:meeting_id>/deals',

@@ -50,6 +50,9 @@ class GoogleFake(FakeServer):
         self.channels = {}  # channel id -> dict(owner, calendar, address, token, resource_id, ...)
         self._rendered = {}  # event id -> (seq, JSON text)
         self.revoked = []  # e-mails whose grant was revoked, in order
+        # Every write's sendUpdates as asked: (event id, 'invite' | 'update' | 'cancel', value).
+        # The invitation log holds only the mail sent; this shows what the client asked for.
+        self.send_updates = []
         self.user_rate_limit = None  # (calls, seconds) per user, e.g. (10, 1.0); None: no quota
         self._user_calls = {}  # e-mail -> deque of call times in the window
         self.rate_limited_calls = 0
@@ -307,6 +310,7 @@ class GoogleFake(FakeServer):
         return fields
 
     def _send(self, event, send_updates, emails, kind):
+        self.send_updates.append((event.id, kind, send_updates))
         if send_updates == 'all':
             self.store.invite(event, emails, kind)
         elif send_updates == 'externalOnly':

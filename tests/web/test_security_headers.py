@@ -6,6 +6,7 @@ import re
 import pytest
 
 from server.db import db
+from server.models import Task
 from server.services import tokens
 from server.web.headers import CONTENT_SECURITY_POLICY
 from tests.clock import ahead
@@ -40,8 +41,9 @@ def path_values(rep, crm):
     meeting = schedule(rep, 'Kick-off', ahead(), contact_ids=[crm['contact'].id])
     with db.connection_context():
         token, _ = tokens.issue(rep, name='cli')
+        task = Task.create(account=rep.account_id, owner=rep, created_by=rep, title='Follow up')
     return {'plural': 'contacts', 'record_id': crm['contact'].id, 'meeting_id': meeting.id,
-            'provider': 'google', 'token_id': token.id}
+            'provider': 'google', 'token_id': token.id, 'task_id': task.id}
 
 
 def assert_page_headers(response, where):

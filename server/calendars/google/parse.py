@@ -69,6 +69,7 @@ def event_body(event):
     """A NewEvent -> the events resource for insert/patch."""
     location, description = place_video_link(event)
     return {
+        **({'visibility': 'private'} if event.private else {}),
         'summary': event.title,
         'description': description,
         'location': location,

@@ -94,6 +94,7 @@ def event_body(event):
         return {'dateTime': value.strftime('%Y-%m-%dT%H:%M:%S'), 'timeZone': 'UTC'}
     location, description = place_video_link(event)
     return {
+        **({'sensitivity': 'private'} if event.private else {}),
         'subject': event.title,
         'body': {'contentType': 'text', 'content': description},
         'start': when(event.start), 'end': when(event.end),

@@ -1,0 +1,120 @@
+"""Issue 11 §2, B8: a task with a due time may put a private reminder on the rep's own primary
+calendar -- no attendees, no invitations (Google sendUpdates=none, Graph without attendees) --
+through the calendar outbox, created exactly once; done or deleted, it leaves the calendar.
+
+Through the real Google and Microsoft clients and their protocol-faithful fakes, whose
+invitation logs prove no one was mailed."""
+import datetime
+
+import pytest
+
+from server.db import db
+from server.models import CalendarOutbox, Meeting, Task
+from server.services.due_dates import local_now
+from server.sync import runner
+from tests.clock import DAY, today
+from tests.fakes.fixtures import FAST_RETRIES, TEST_ENCRYPTION_KEY, connect_to_fake
+
+ZONE = 'Asia/Taipei'  # UTC+8, no DST
+
+
+@pytest.fixture(params=['google', 'outlook'])
+def calendar(request, app, caller):
+    fake = request.getfixturevalue('google_fake' if request.param == 'google' else 'graph_fake')
+    fake.push_sink = lambda url, headers, body: None
+    app.config.update(fake.config(), **FAST_RETRIES, TOKEN_ENCRYPTION_KEY=TEST_ENCRYPTION_KEY)
+    assert caller.patch('/me', json={'time_zone': ZONE}).status_code == 200
+    connect_to_fake(fake, request.param, caller.user, app.config)
+    fake.provider_name = request.param
+    return fake
+
+
+def reminders(fake, owner):
+    """The owner's live events at the fake (the reminders: nothing else is on the calendar)."""
+    return [e for e in fake.store.events.values()
+            if e.owner == owner and e.status != 'cancelled' and not e.recurring_event_id]
+
+
+def tomorrow_local():
+    return local_now(today(hour=12), ZONE).date() + DAY
+
+
+def post_task(caller, **fields):
+    body = {'title': 'Call Ana back', 'due_date': tomorrow_local().isoformat(),
+            'due_time': '15:00', 'reminder': True, **fields}
+    resp = caller.post('/tasks', json=body)
+    assert resp.status_code in (200, 201), resp.json
+    return resp.json
+
+
+def assert_no_invitation(fake):
+    assert fake.store.invitations == []
+    if fake.provider_name == 'google':
+        assert fake.send_updates and {value for _, _, value in fake.send_updates} == {'none'}
+
+
+def test_issue11_b8_reminder_is_private_without_attendees_and_invites_no_one(app, caller, calendar):
+    task = post_task(caller)
+    (event,) = reminders(calendar, caller.user.email)
+    assert (event.title, event.visibility, event.attendees) == ('Call Ana back', 'private', [])
+    due = datetime.datetime.combine(tomorrow_local(), datetime.time(15)) - datetime.timedelta(hours=8)
+    assert event.start == due  # 15:00 in the owner's zone
+    with db.connection_context():
+        assert Task.get_by_id(task['id']).reminder_event_id == event.id
+        assert [(r.action, r.status) for r in CalendarOutbox.select()] == [('insert', 'done')]
+    assert_no_invitation(calendar)
+    # The sync's echo of the reminder logs no meeting (R15: private; and no attendee).
+    with db.connection_context():
+        assert runner.sync_user(caller.user.id, app.config).status == 'ok'
+        assert Meeting.select().count() == 0
+
+
+def test_issue11_b2_reminder_of_a_retried_task_is_created_once(caller, calendar):
+    first = post_task(caller, client_id='reminder-task-0001')
+    again = post_task(caller, client_id='reminder-task-0001')
+    assert again['id'] == first['id']
+    assert len(reminders(calendar, caller.user.email)) == 1
+    with db.connection_context():
+        assert CalendarOutbox.select().count() == 1
+
+
+def test_issue11_completing_the_task_removes_its_reminder(caller, calendar):
+    task = post_task(caller)
+    assert len(reminders(calendar, caller.user.email)) == 1
+    assert caller.patch(f"/tasks/{task['id']}", json={'done': True}).status_code == 200
+    assert reminders(calendar, caller.user.email) == []
+    with db.connection_context():
+        assert Task.get_by_id(task['id']).reminder_event_id is None
+    assert_no_invitation(calendar)
+
+
+def test_issue11_deleting_the_task_removes_its_reminder(caller, calendar):
+    task = post_task(caller)
+    assert caller.delete(f"/tasks/{task['id']}").status_code == 204
+    assert reminders(calendar, caller.user.email) == []
+    assert_no_invitation(calendar)
+
+
+def test_issue11_moving_the_due_time_moves_the_reminder(caller, calendar):
+    task = post_task(caller)
+    assert caller.patch(f"/tasks/{task['id']}", json={'due_time': '17:30'}).status_code == 200
+    (event,) = reminders(calendar, caller.user.email)
+    assert event.start == datetime.datetime.combine(
+        tomorrow_local(), datetime.time(17, 30)) - datetime.timedelta(hours=8)
+    assert_no_invitation(calendar)
+
+
+def test_issue11_no_reminder_without_a_due_time_or_when_not_asked(caller, calendar):
+    post_task(caller, due_time=None)
+    post_task(caller, reminder=False)
+    assert reminders(calendar, caller.user.email) == []
+    with db.connection_context():
+        assert CalendarOutbox.select().count() == 0
+
+
+def test_issue11_reminder_from_a_typed_line(caller, calendar):
+    resp = caller.post('/tasks', json={'text': 'call back tomorrow 3pm', 'reminder': True})
+    assert resp.status_code == 201 and resp.json['due_time'] == '15:00'
+    (event,) = reminders(calendar, caller.user.email)
+    assert event.visibility == 'private' and event.attendees == []
+    assert_no_invitation(calendar)
