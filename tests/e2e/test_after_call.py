@@ -257,6 +257,7 @@ def test_issue11_b9_an_offline_edit_of_a_note_changed_since_keeps_both_texts_and
     assert conflict.locator('[data-text="server"]').inner_text() == 'Pricing: 5% off (from the web)'
     assert stored_body(note.id) == 'Pricing: 5% off (from the web)'  # nothing overwritten
     assert_accessible(panel, 'note edit conflict')
+    conflict.evaluate('(row) => row.scrollIntoView()')  # both texts above the sticky note box
     screenshot(panel, 'note-conflict')
     conflict.get_by_role('button', name='Keep mine').click()
     assert until(lambda: stored_body(note.id) == 'Pricing: 10% off (from the panel)')
