@@ -294,3 +294,26 @@ def test_issue11_r12_follow_up_email_opens_gmail_compose_for_the_external_attend
         assert 'Already done' not in query['body'][0]
     finally:
         extension.context.unroute('https://mail.google.com/**')
+
+
+def test_issue11_b5_follow_up_times_are_the_users_wall_clock_across_a_dst_change(extension, server, world):
+    """The follow-up picker's date and time are read in the user's zone (B5), on both sides of
+    the zone's next daylight-saving change (found from today, not written as a date)."""
+    zone = zoneinfo.ZoneInfo('America/New_York')
+    day = datetime.date.today()
+    while (datetime.datetime.combine(day, datetime.time(12), zone).utcoffset()
+           == datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(12), zone).utcoffset()):
+        day += datetime.timedelta(days=1)
+    extension.sign_in(server, world.token)
+    panel = extension.open_panel()
+    panel.wait_for_selector('button.meeting')
+    for date in (day, day + datetime.timedelta(days=1)):
+        for wall in ('09:30', '23:45'):
+            expected = datetime.datetime.combine(date, datetime.time.fromisoformat(wall), zone)
+            got = panel.evaluate("""async ([date, time]) => {
+              const m = await import('./follow-up.js');
+              const at = m.zonedInstant(date, time, 'America/New_York');
+              return [at.toISOString(), m.localInputs(at, 'America/New_York')];
+            }""", [date.isoformat(), wall])
+            assert got[0] == expected.astimezone(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:00.000Z')
+            assert got[1] == {'date': date.isoformat(), 'time': wall}
