@@ -3,7 +3,8 @@
 from server.db import db
 from server.models import Account, Deal, Meeting
 from server.services import records
-from tests.web.conftest import Browser, at, make_user, schedule
+from server.services import notes
+from tests.web.conftest import Browser, add_note, at, make_user, schedule
 
 
 def stored(meeting):
@@ -68,3 +69,13 @@ def test_issue11_a_deal_page_lists_its_changes_with_their_meetings(browser, rep,
     assert 'Stage and amount changes' in page
     assert 'stage appointment scheduled → contract sent' in page
     assert f'after <a href="/meetings/{meeting.id}">Pricing call</a>' in page
+
+
+def test_issue11_an_edited_note_says_so_on_the_meeting_page(browser, rep):
+    meeting = schedule(rep, 'Discovery call', at(1))
+    note = add_note(rep, meeting, 'Budget 10k')
+    add_note(rep, meeting, 'Never edited')
+    with db.connection_context():
+        notes.edit(rep, note.id, 'Budget 12k')
+    page = browser.get(f'/meetings/{meeting.id}').get_data(as_text=True)
+    assert page.count('(edited)') == 1 and 'Budget 12k' in page
