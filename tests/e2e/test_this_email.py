@@ -106,10 +106,11 @@ def test_issue10_b6_this_email_shows_the_threads_people_follows_navigation_and_a
     # Add (R18 from an e-mail): the contact is made from address and display name, linked to
     # the company of its domain; the row becomes a contact that opens its card.
     nina.get_by_role('button', name='Add Nina Newcomer as a contact').click()
-    nina.get_by_role('button', name='Nina Newcomer').wait_for()
+    nina.get_by_role('button', name='Nina Newcomer', exact=True).wait_for()
+    expect(nina.locator('button.add')).to_have_count(0)
     [contact] = call(server, world.token, 'GET', '/contacts', params={'email': 'nina@newco.example'})['items']
     assert (contact['name'], contact['company_id']) == ('Nina Newcomer', newco.id)
-    nina.get_by_role('button', name='Nina Newcomer').click()
+    nina.get_by_role('button', name='Nina Newcomer', exact=True).click()
     panel.locator('section.card dl').wait_for()
     assert 'nina@newco.example' in panel.inner_text('section.card')
 
