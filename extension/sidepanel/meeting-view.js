@@ -55,7 +55,7 @@ export function meetingView(ctx, meetingId) {
       h('div.head', null,
         meetingDetails(ctx, meeting),
         h('div.actions', null, startButton, reason), message),
-      prep.node,
+      prep.place(meeting, tab),
       tabs,
       ...(tab === 'attendees' ? [addAllButton(meeting, (m) => { meeting = m; render(); }) || '',
         h('ul.rows', null, ordered(meeting.attendees).map(attendeeRow))] : [notes.node]));
