@@ -3,8 +3,9 @@ database, driven at 16 connections.
 
 Prints req/s, p50 and p99 for /health, GET /meetings (20 meetings x 5 attendees, contacts
 matched; served from the cache of unchanged pages, then again with that cache off, i.e. built
-on every request) and POST notes, then p50 of GET /meetings (cache off) and of the contact
-lookup by e-mail with 100k and 1M contacts and meetings. Run from the repository root:
+on every request), POST notes, GET /people with 10 addresses and GET /meetings/{id}/brief
+(issue 10), then p50 of GET /meetings (cache off), of the contact lookup by e-mail, of
+GET /people and of the brief with 100k and 1M contacts and meetings. Run from the repository root:
 
     python bench/api.py [--quick] [--database-url postgresql://.../meetside_bench]
 """
@@ -35,6 +36,9 @@ TARGET_RATIO = 0.60
 TARGET_P99_MS = 20.0
 TARGET_POST_RPS = 1000
 TARGET_SCALE = 1.5
+# Issue 10 §4: GET /people (10 addresses) and GET /meetings/{id}/brief.
+TARGET_PREP_RATIO = 0.50
+TARGET_PREP_P99_MS = 25.0
 
 
 def parse_args():
@@ -169,6 +173,25 @@ def lookup_p50(account_id, emails, repeat=2000):
     return statistics.median(timings) * 1000
 
 
+def check_people(base, paths, headers):
+    """GET /people answers every address, the seeded ones as contacts with open deals."""
+    import json
+    _, body = check_response(base, paths[0], headers)
+    people = json.loads(body)['people']
+    if len(people) != 10 or sum(1 for p in people if p['contact'] and len(p['open_deals']) == 3) != 8:
+        raise SystemExit(f'GET /people did not find the seeded contacts: {body[:300]!r}')
+
+
+def check_brief(base, path, headers):
+    """The brief has every company's deals, the last meeting and the previous occurrence."""
+    import json
+    _, body = check_response(base, path, headers)
+    brief = json.loads(body)
+    if (len(brief['companies']) != seeding.ATTENDEES or not brief['last_meeting']
+            or len((brief['previous_occurrence'] or {}).get('notes', [])) != 3):
+        raise SystemExit(f'GET {path} is not the seeded brief: {body[:300]!r}')
+
+
 def has_route(app, rule):
     return any(r.rule == rule for r in app.url_map.iter_rules())
 
@@ -188,12 +211,15 @@ def main():
     url = args.database_url or 'sqlite:///' + os.path.join(scratch, 'bench.sqlite3')
     began = time.perf_counter()
     app, user, token, meeting_ids = seeding.seed(url)
+    seeding.add_prep_records(user, meeting_ids)
     print(f'Seeded {len(meeting_ids)} meetings x {seeding.ATTENDEES} attendees in '
           f'{time.perf_counter() - began:.1f}s', flush=True)
     auth = {'Authorization': f'Bearer {token}'}
     load = dict(connections=args.connections, duration=args.duration)
     meetings_path = '/api/v1/meetings'
     notes_body = '{"body": "Bench note", "client_id": "%s"}'
+    people_paths = seeding.people_paths()
+    brief_path = f'/api/v1/meetings/{meeting_ids[seeding.BRIEF_MEETING]}/brief'
 
     print('\n## Machine\n')
     row(['what', 'value'])
@@ -213,6 +239,11 @@ def main():
             raise SystemExit(f'GET /meetings returned {attendees} attendees, not all matched')
         health = measure(server, ['/api/v1/health'], **load)
         listing = measure(server, [meetings_path], headers=auth, **load)
+        # Issue 10 before the notes run: that one adds thousands of notes to meeting 0.
+        check_people(server.base, people_paths, auth)
+        check_brief(server.base, brief_path, auth)
+        looked_up = measure(server, people_paths, headers=auth, **load)
+        briefed = measure(server, [brief_path], headers=auth, **load)
         notes = measure(server, [f'/api/v1/meetings/{meeting_ids[0]}/notes'],
                         headers=auth, method='POST', body=notes_body, **load)
     # The same list built on every request, as right after any change to what it shows.
@@ -225,7 +256,9 @@ def main():
     for name, result in (('GET /api/v1/health', health),
                          ('GET /api/v1/meetings (20 x 5 attendees), unchanged: cached', listing),
                          ('GET /api/v1/meetings, built every time (cache off)', building),
-                         ('POST /api/v1/meetings/{id}/notes', notes)):
+                         ('POST /api/v1/meetings/{id}/notes', notes),
+                         ('GET /api/v1/people (10 addresses)', looked_up),
+                         ('GET /api/v1/meetings/{id}/brief', briefed)):
         row([name, fmt(result.requests_per_s, 0), fmt(result.p50_ms, 2), fmt(result.p99_ms, 2),
              fmt(result.cpu_ms, 2), str(result.errors)])
     ratio = listing.requests_per_s / health.requests_per_s
@@ -236,6 +269,10 @@ def main():
           f'meetings p99 {listing.p99_ms:.1f} ms (target <= {TARGET_P99_MS:.0f} ms); '
           f'notes POST {notes.requests_per_s:,.0f}/s (target >= {TARGET_POST_RPS:,}/s)',
           flush=True)
+    for name, result in (('people (10 addresses)', looked_up), ('meeting brief', briefed)):
+        print(f'{name}/health throughput: {result.requests_per_s / health.requests_per_s:.0%} '
+              f'(target >= {TARGET_PREP_RATIO:.0%}), CPU {health.cpu_ms / result.cpu_ms:.0%}; '
+              f'p99 {result.p99_ms:.1f} ms (target <= {TARGET_PREP_P99_MS:.0f} ms)', flush=True)
 
     if args.no_scale:
         return
@@ -259,11 +296,16 @@ def main():
                 check_response(server.base, paths[0], auth)
                 result = measure(server, paths, headers=auth, **single)
                 figures['contacts_api'] = (result.p50_ms, result.cpu_ms)
+            for key, paths in (('people', people_paths), ('brief', [brief_path])):
+                result = measure(server, paths, headers=auth, **single)
+                figures[key] = (result.p50_ms, result.cpu_ms)
         scale.append((size, figures))
 
     print('\n## Scale: 100k vs 1M contacts and meetings (1 connection)\n')
     names = [('meetings', 'GET /api/v1/meetings'),
-             ('lookup', 'matching.contacts_by_email (1 e-mail, in process)')]
+             ('lookup', 'matching.contacts_by_email (1 e-mail, in process)'),
+             ('people', 'GET /api/v1/people (10 addresses)'),
+             ('brief', 'GET /api/v1/meetings/{id}/brief')]
     if contacts_api:
         names.append(('contacts_api', 'GET /api/v1/contacts?q=<email>'))
     else:

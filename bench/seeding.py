@@ -189,3 +189,59 @@ def grow(account_id, contacts_to, meetings_to, done):
         else:
             db.execute_sql('ANALYZE')
     return (contacts_to, meetings_to), time.perf_counter() - started
+
+
+BRIEF_MEETING = 3  # the seeded meeting whose brief the bench reads (notes go to meeting 0)
+
+
+def add_prep_records(user, meeting_ids):
+    """What the issue 10 endpoints read, on top of the seeded workspace: per company 3 open
+    deals and a closed one (every contact of the company in each), 2 open tickets and a closed one; meetings 2
+    and 3 one weekly series (a shared UID) with notes on week 2; a past meeting of a teammate
+    with meeting 3's attendees and notes. The bench user's own list stays the 20 meetings."""
+    from decimal import Decimal
+
+    from server.models import (Deal, DealContact, Note, Ticket, TicketCompany, TicketContact)
+    account = user.account_id
+    with db.connection_context():
+        companies = list(Company.select().where(Company.account == account).order_by(Company.id))
+        for a, company in enumerate(companies):
+            people = list(Contact.select().where(Contact.company == company.id))
+            contact = next(c for c in people
+                           if c.email == f'buyer{BRIEF_MEETING}-{a}@client{a}.example')
+            for n, stage in enumerate(['qualified_to_buy'] * 3 + ['closed_lost']):
+                deal = Deal.create(account=account, name=f'{company.name} deal {n}', stage=stage,
+                                   amount=Decimal(1000 * (n + 1)), company=company)
+                for person in people:  # every buyer of the company is in its deals
+                    DealContact.create(deal=deal, contact=person)
+            for n, status in enumerate(['open', 'waiting', 'closed']):
+                ticket = Ticket.create(account=account, subject=f'{company.name} ticket {n}',
+                                       status=status)
+                TicketCompany.create(ticket=ticket, company=company)
+                TicketContact.create(ticket=ticket, contact=contact)
+        series = meeting_ids[BRIEF_MEETING - 1:BRIEF_MEETING + 1]
+        Meeting.update(ical_uid='bench-weekly@bench.example').where(Meeting.id.in_(series)).execute()
+        for n in range(3):
+            Note.create(account=account, meeting=series[0], author=user.id,
+                        body=f'Last week, point {n}')
+        teammate = User.get(User.email == f'teammate0@{DOMAIN}')
+        start = utcnow() - datetime.timedelta(days=2)
+        past = meetings.schedule(teammate, {
+            'title': 'Earlier call', 'start': start, 'end': start + datetime.timedelta(minutes=30),
+            'attendees': [{'email': f'buyer{BRIEF_MEETING}-{a}@client{a}.example'}
+                          for a in range(ATTENDEES)]})
+        for n in range(2):
+            Note.create(account=account, meeting=past.id, author=teammate.id,
+                        body=f'Earlier call, point {n}')
+
+
+def people_paths(count=20, per_request=10):
+    """GET /people paths, each with ``per_request`` addresses: 8 seeded contacts (with
+    companies, deals, meetings) and 2 strangers of the clients' domains."""
+    paths = []
+    for r in range(count):
+        emails = [f'buyer{(r + n) % MEETINGS}-{n % ATTENDEES}@client{n % ATTENDEES}.example'
+                  for n in range(per_request - 2)]
+        emails += [f'new{r}-{n}@client{n}.example' for n in range(2)]
+        paths.append('/api/v1/people?' + '&'.join(f'email={e}' for e in emails))
+    return paths

@@ -237,11 +237,15 @@ class Prepared:
             markers.append(marker)
         query = self.build(*markers)
         sql, params = query.sql()
-        slots = []
+        slots, used = [], set()
         for value in params:
-            i, j = where.pop(_key(value), (None, None))
+            # An argument may appear more than once (an account id in a query and its subquery).
+            key = _key(value)
+            i, j = where.get(key, (None, None))
+            if i is not None:
+                used.add(key)
             slots.append((i, j, value))
-        if where:
+        if used != set(where):
             raise ValueError('Prepared: an argument did not reach the SQL parameters as given.')
         return query, sql, slots
 

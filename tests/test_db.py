@@ -50,6 +50,23 @@ def test_prepared_refuses_arguments_that_do_not_reach_the_parameters(caller):
         prepared('acme')
 
 
+def test_issue10_prepared_takes_an_argument_used_twice(caller, make_caller):
+    """An account id in a query and in its subquery (the briefs, issue 10): each use gets the
+    value of the call, never the first call's value frozen in as a constant."""
+    other = make_caller('eve@globex.com', account='Globex')
+
+    def build(account_id):
+        inner = Contact.select(Contact.id).where(Contact.account == account_id)
+        return Contact.select(Contact.email).where(Contact.account == account_id,
+                                                   Contact.id.in_(inner))
+    prepared = Prepared(build)
+    with db.connection_context():
+        for user in (caller.user, other.user):
+            Contact.create(account=user.account_id, email=f'c@{user.account_id}.example')
+        assert prepared.raw_rows(caller.user.account_id) == [(f'c@{caller.user.account_id}.example',)]
+        assert prepared.raw_rows(other.user.account_id) == [(f'c@{other.user.account_id}.example',)]
+
+
 def test_sqlite_datetimes_read_every_stored_format():
     assert parse_sqlite_datetime(b'2026-12-01 10:00:00') == datetime.datetime(2026, 12, 1, 10)
     assert parse_sqlite_datetime(b'2026-12-01 10:00:00.250000') == datetime.datetime(

@@ -34,7 +34,7 @@ def checked_address(raw):
 
 def lookup(user, addresses, now=None):
     """[{email, contact, is_internal, company, open_deals, next_meeting, last_meeting, error}]
-    for ``addresses`` (lower-cased, in input order, each once): seven statements at most."""
+    for ``addresses`` (lower-cased, in input order, each once): six statements at most."""
     now = now or utcnow()
     account = user.account
     order, valid = [], {}
@@ -45,12 +45,8 @@ def lookup(user, addresses, now=None):
             valid[key] = email is not None
             order.append(key)
     emails = [e for e in order if valid[e]]
-    contacts = {}
-    if emails:
-        rows = summaries.contacts_query(account.id).where(
-            summaries.Contact.email.in_(emails)).tuples()
-        contacts = {row[1]: summaries.contact_summary(row) for row in rows}
-    users = matching.user_emails_among(account.id, emails)
+    contacts = summaries.contacts_by_email(account.id, emails)
+    users = summaries.user_emails_among(account.id, emails)
     internal = internal_emails(emails, frozenset(account.domains), users)
     # The company by domain only for addresses whose contact has none.
     by_domain = summaries.companies_by_domain(account.id, {
@@ -67,10 +63,9 @@ def lookup(user, addresses, now=None):
     # An address without a contact shows its company's open deals.
     deals_of_companies = summaries.open_deals_of_companies(account.id, {
         companies[e]['id'] for e in emails if e not in contacts and e in companies})
-    links = summaries.people_links(account.id, contact_ids,
-                                   [e for e in emails if e not in contacts])
-    upcoming = summaries.meetings_per_key(account.id, links, now, upcoming=True)
-    past = summaries.meetings_per_key(account.id, links, now, upcoming=False)
+    others = [e for e in emails if e not in contacts]
+    by_id = {c['id']: c['email'] for c in contacts.values()}
+    upcoming, past = summaries.meetings_around(account.id, by_id, others, now)
     people = []
     for email in order:
         if not valid[email]:
@@ -115,7 +110,7 @@ def add_contacts(user, people):
             company = by_domain.get(email_domain(email))
             rows.append({'account': account_id, 'email': email, 'first_name': first,
                          'last_name': last, 'owner': user.id,
-                         'company': company.id if company else None})
+                         'company': company[0] if company else None})
         created = []
         if rows:
             # Insert-or-ignore on the unique (account, email) index: a colleague adding the same

@@ -1,14 +1,17 @@
 """The small shapes the panel's briefs are made of (issue 10): ContactSummary, DealSummary,
 TicketSummary, MeetingRef and NoteRef, each read for many records in one statement.
 
-Rows become the API's dicts directly (no models, no marshmallow pass): a brief is asked for
-every time the panel opens a person or a meeting.
+Rows become the API's dicts directly (no models, no marshmallow pass), and every query is a
+``Prepared`` one (its SQL built once per shape of arguments): GET /people and the briefs are
+asked for every time the panel opens a thread, a person or a meeting, and building the SQL of
+their seven statements cost more than running them.
 """
 import datetime
 import decimal
 
-from peewee import JOIN, fn
+from peewee import JOIN, SQL, Case, Cast, NodeList, fn
 
+from server.db import Prepared
 from server.models import (Company, Contact, Deal, DealContact, Meeting, MeetingAttendee,
                            MeetingContact, Note, Ticket, TicketCompany, TicketContact, User)
 from server.models.crm import contact_name
@@ -17,7 +20,31 @@ from server.schemas.fields import api_datetime
 CLOSED_STAGES = ('closed_won', 'closed_lost')
 CLOSED_STATUS = 'closed'
 
-# -- summaries: rows to the API's shapes, one statement per kind -------------------------------
+
+def _datetime(value):
+    """A DATETIME column as a raw row gives it: SQLite names no type for a subquery's column
+    (nor for some expressions), so its text comes through; PostgreSQL gives datetimes."""
+    if isinstance(value, str):
+        return datetime.datetime.fromisoformat(value)
+    return value
+
+
+def _time(value):
+    return api_datetime(_datetime(value))
+
+
+def unindexed(column):
+    """``+column``: the same value, but no index of the column serves a condition on it.
+
+    A person's meetings, deals and tickets are few, an account's many: these look-ups must
+    start from the person's (or company's) links and reach each row by its id. Left to itself
+    SQLite's planner may start from the account's index instead (every past meeting of a
+    million at scale, every deal of the account); the account condition still holds, checked
+    on the few rows reached."""
+    return NodeList((SQL('+'), column), glue='')
+
+
+# -- contacts and companies ------------------------------------------------------------------
 
 _owner = User.alias('owner')
 CONTACT_COLUMNS = (Contact.id, Contact.email, Contact.first_name, Contact.last_name,
@@ -45,89 +72,139 @@ def contact_summary(row):
             'owner': None if owner_id is None else {'id': owner_id, 'name': owner_name}}
 
 
+def contacts_query_unindexed(account_id):
+    """``contacts_query`` for a look-up that another index serves (a company's contacts)."""
+    return (Contact.select(*CONTACT_COLUMNS)
+            .join(Company, JOIN.LEFT_OUTER, on=(Contact.company == Company.id))
+            .switch(Contact)
+            .join(_owner, JOIN.LEFT_OUTER, on=(Contact.owner == _owner.id))
+            .where(unindexed(Contact.account) == account_id))
+
+
+_contacts_by_email = Prepared(lambda account_id, emails: (
+    contacts_query(account_id).where(Contact.email.in_(emails))))
+_contacts_by_id = Prepared(lambda account_id, ids: (
+    contacts_query(account_id).where(Contact.id.in_(ids)).order_by(Contact.id)))
+_contacts_of_company = Prepared(lambda account_id, company_id, limit: (
+    contacts_query_unindexed(account_id).where(Contact.company == company_id)
+    .order_by(Contact.last_name, Contact.first_name, Contact.id).limit(limit)))
+
+
+def contacts_by_email(account_id, emails):
+    """{e-mail: ContactSummary} for the lower-case ``emails`` (R11), one statement."""
+    if not emails:
+        return {}
+    return {row[1]: contact_summary(row)
+            for row in _contacts_by_email.raw_rows(account_id, sorted(emails))}
+
+
 def contact_summaries(account_id, contact_ids):
     if not contact_ids:
         return []
-    rows = contacts_query(account_id).where(Contact.id.in_(list(contact_ids))).order_by(
-        Contact.id).tuples()
-    return [contact_summary(row) for row in rows]
+    return [contact_summary(row)
+            for row in _contacts_by_id.raw_rows(account_id, sorted(contact_ids))]
+
+
+def contacts_of_company(account_id, company_id, limit):
+    return [contact_summary(row)
+            for row in _contacts_of_company.raw_rows(account_id, company_id, limit)]
 
 
 def company_ref(company):
+    """A Company, or an (id, name, domain) row -> {id, name, domain}."""
+    if isinstance(company, tuple):
+        return {'id': company[0], 'name': company[1], 'domain': company[2]}
     return {'id': company.id, 'name': company.name, 'domain': company.domain}
 
 
+_companies_by_domain = Prepared(lambda account_id, domains: (
+    Company.select(Company.id, Company.name, Company.domain)
+    .where(Company.account == account_id, Company.domain.in_(domains))))
+
+
 def companies_by_domain(account_id, domains):
-    """{domain: Company}, the oldest company of each domain (domains are not unique)."""
+    """{domain: (id, name, domain)}, the oldest company of each domain (they are not unique)."""
     domains = sorted({d for d in domains if d})
-    if not domains:
-        return {}
     found = {}
-    for company in (Company.select(Company.id, Company.name, Company.domain)
-                    .where(Company.account == account_id, Company.domain.in_(domains))
-                    .order_by(Company.id)):
-        found.setdefault(company.domain, company)
+    if domains:
+        for row in sorted(_companies_by_domain.raw_rows(account_id, domains)):  # oldest first
+            found.setdefault(row[2], tuple(row))
     return found
 
 
+_users_among = Prepared(lambda account_id, emails: (
+    User.select(User.email).where(unindexed(User.account) == account_id,
+                                  User.email.in_(emails))))  # the unique e-mail index
+
+
+def user_emails_among(account_id, emails):
+    """The subset of the lower-case ``emails`` that are users of the account (R12)."""
+    if not emails:
+        return set()
+    return {row[0] for row in _users_among.raw_rows(account_id, sorted(emails))}
+
+
+# -- deals and tickets -----------------------------------------------------------------------
+
 def deal_summary(deal_id, name, stage, amount):
-    # A string with two places, as the deals API writes amounts.
+    # A string with two places, as the deals API writes amounts (SQLite gives a number).
     return {'id': deal_id, 'name': name, 'stage': stage,
             'amount': f'{decimal.Decimal(str(amount)):.2f}'}
 
 
-def _open(query):
-    return query.where(Deal.stage.not_in(CLOSED_STAGES)).order_by(Deal.id)
+_DEAL_COLUMNS = (Deal.id, Deal.name, Deal.stage, Deal.amount)
+_deals_of_contacts = Prepared(lambda account_id, ids: (
+    Deal.select(DealContact.contact, *_DEAL_COLUMNS)
+    .join(DealContact, on=(DealContact.deal == Deal.id))
+    .where(unindexed(Deal.account) == account_id, DealContact.contact.in_(ids),
+           Deal.stage.not_in(CLOSED_STAGES)).order_by(Deal.id)))
+_deals_of_companies = Prepared(lambda account_id, ids: (
+    Deal.select(Deal.company, *_DEAL_COLUMNS)
+    .where(unindexed(Deal.account) == account_id, Deal.company.in_(ids),
+           Deal.stage.not_in(CLOSED_STAGES)).order_by(Deal.id)))
+
+
+def _grouped(prepared, account_id, ids, summary):
+    found = {i: [] for i in ids}
+    if found:
+        for record_id, *values in prepared.raw_rows(account_id, sorted(found)):
+            found[record_id].append(summary(*values))
+    return found
 
 
 def open_deals_of_contacts(account_id, contact_ids):
     """{contact id: [DealSummary]}: each contact's open deals (DealContact), one statement."""
-    found = {c: [] for c in contact_ids}
-    if found:
-        query = _open(Deal.select(DealContact.contact, Deal.id, Deal.name, Deal.stage, Deal.amount)
-                      .join(DealContact, on=(DealContact.deal == Deal.id))
-                      .where(Deal.account == account_id, DealContact.contact.in_(list(found))))
-        for contact_id, *deal in query.tuples():
-            found[contact_id].append(deal_summary(*deal))
-    return found
+    return _grouped(_deals_of_contacts, account_id, contact_ids, deal_summary)
 
 
 def open_deals_of_companies(account_id, company_ids):
     """{company id: [DealSummary]}: each company's open deals (Deal.company), one statement."""
-    found = {c: [] for c in company_ids}
-    if found:
-        query = _open(Deal.select(Deal.company, Deal.id, Deal.name, Deal.stage, Deal.amount)
-                      .where(Deal.account == account_id, Deal.company.in_(list(found))))
-        for company_id, *deal in query.tuples():
-            found[company_id].append(deal_summary(*deal))
-    return found
+    return _grouped(_deals_of_companies, account_id, company_ids, deal_summary)
 
 
 def ticket_summary(ticket_id, subject, status):
     return {'id': ticket_id, 'subject': subject, 'status': status}
 
 
-def _open_tickets(link, field, account_id, ids):
-    """{record id: [TicketSummary]} through ``link`` (TicketContact/TicketCompany)."""
-    found = {i: [] for i in ids}
-    if found:
-        column = getattr(link, field)
-        query = (Ticket.select(column, Ticket.id, Ticket.subject, Ticket.status)
-                 .join(link, on=(link.ticket == Ticket.id))
-                 .where(Ticket.account == account_id, column.in_(list(found)),
-                        Ticket.status != CLOSED_STATUS)
-                 .order_by(Ticket.id.desc()))  # tickets are worked newest first
-        for record_id, *ticket in query.tuples():
-            found[record_id].append(ticket_summary(*ticket))
-    return found
+def _tickets_through(link, column):
+    return Prepared(lambda account_id, ids: (
+        Ticket.select(column, Ticket.id, Ticket.subject, Ticket.status)
+        .join(link, on=(link.ticket == Ticket.id))
+        .where(unindexed(Ticket.account) == account_id, column.in_(ids),
+               Ticket.status != CLOSED_STATUS)
+        .order_by(Ticket.id.desc())))  # tickets are worked newest first
+
+
+_tickets_of_contacts = _tickets_through(TicketContact, TicketContact.contact)
+_tickets_of_companies = _tickets_through(TicketCompany, TicketCompany.company)
 
 
 def open_tickets_of_contacts(account_id, contact_ids):
-    return _open_tickets(TicketContact, 'contact', account_id, contact_ids)
+    return _grouped(_tickets_of_contacts, account_id, contact_ids, ticket_summary)
 
 
 def open_tickets_of_companies(account_id, company_ids):
-    return _open_tickets(TicketCompany, 'company', account_id, company_ids)
+    return _grouped(_tickets_of_companies, account_id, company_ids, ticket_summary)
 
 
 # -- meetings and notes ----------------------------------------------------------------------
@@ -136,76 +213,87 @@ MEETING_REF_COLUMNS = (Meeting.id, Meeting.title, Meeting.start, Meeting.end)
 
 
 def meeting_ref(meeting_id, title, start, end):
-    return {'id': meeting_id, 'title': title, 'start': api_datetime(start),
-            'end': api_datetime(end)}
+    return {'id': meeting_id, 'title': title, 'start': _time(start), 'end': _time(end)}
 
 
 def people_links(account_id, contact_ids, other_emails):
-    """A subquery of (mid, who): the meetings of each person, ``who`` their address.
+    """A subquery of (mid, cid, email): the meetings of each person, ``cid`` a contact's id
+    (its timeline, MeetingContact) or ``email`` an address without a contact (the unmatched
+    attendees, the partial (account, email) index). An empty list leaves its part out.
 
-    A contact's meetings are its timeline (MeetingContact, by contact id); an address without
-    a contact is found among the unmatched attendees (the partial (account, email) index)."""
+    No join to the contact here: with one, SQLite's planner started from every contact and
+    every meeting of the account. The caller's contact ids are already the account's, and the
+    meeting the links lead to is checked against the account."""
     parts = []
-    if contact_ids:
+    if len(contact_ids):
         parts.append(MeetingContact.select(MeetingContact.meeting.alias('mid'),
-                                           Contact.email.alias('who'))
-                     .join(Contact, on=(MeetingContact.contact == Contact.id))
-                     .where(MeetingContact.contact.in_(sorted(contact_ids)),
-                            Contact.account == account_id))
-    if other_emails:
+                                           MeetingContact.contact.alias('cid'),
+                                           Cast(None, 'TEXT').alias('email'))
+                     .where(MeetingContact.contact.in_(contact_ids)))
+    if len(other_emails):
         parts.append(MeetingAttendee.select(MeetingAttendee.meeting.alias('mid'),
-                                            MeetingAttendee.email.alias('who'))
+                                            Cast(None, 'INTEGER').alias('cid'),
+                                            MeetingAttendee.email.alias('email'))
                      .where(MeetingAttendee.account == account_id,
-                            MeetingAttendee.email.in_(sorted(other_emails)),
+                            MeetingAttendee.email.in_(other_emails),
                             MeetingAttendee.contact.is_null()))
-    if not parts:
-        return None
     return parts[0] if len(parts) == 1 else parts[0].union_all(parts[1])
 
 
-def meetings_per_key(account_id, links, now, upcoming, per_key=1):
-    """{key: [MeetingRef]}: for each ``who`` of ``links`` (a (mid, who) subquery), its
-    ``per_key`` next meetings (``upcoming``: not yet ended, soonest first) or last ones (ended,
-    latest first), cancelled ones left out. One statement, whatever the number of keys."""
-    found = {}
-    if links is None:
-        return found
-    links = links.alias('links')
-    order = ([Meeting.start, Meeting.id] if upcoming else [Meeting.start.desc(), Meeting.id.desc()])
-    rank = fn.ROW_NUMBER().over(partition_by=[links.c.who], order_by=order)
-    ranked = (Meeting.select(links.c.who.alias('who'), *MEETING_REF_COLUMNS, rank.alias('rn'))
+def _around(account_id, contact_ids, other_emails, now, per_key):
+    """Each person's next ``per_key`` meetings and last ``per_key`` ones, in one statement:
+    ranked within (person, ended or not), the upcoming soonest first, the past latest first."""
+    links = people_links(account_id, contact_ids, other_emails).alias('links')
+    ahead = Meeting.end > now
+    rank = fn.ROW_NUMBER().over(
+        partition_by=[links.c.cid, links.c.email, ahead],
+        # Upcoming: by start; past: the first key is NULL for all, so the second decides.
+        order_by=[Case(None, [(ahead, Meeting.start)], None), Meeting.start.desc(),
+                  Meeting.id])
+    ranked = (Meeting.select(links.c.cid.alias('cid'), links.c.email.alias('email'),
+                             Case(None, [(ahead, 1)], 0).alias('upcoming'),
+                             *MEETING_REF_COLUMNS, rank.alias('rn'))
               .from_(links)
               .join(Meeting, on=(Meeting.id == links.c.mid))
-              .where(Meeting.account == account_id, Meeting.status != 'cancelled',
-                     (Meeting.end > now) if upcoming else (Meeting.end <= now))).alias('ranked')
-    query = (Meeting.select(ranked.c.who, ranked.c.id, ranked.c.title, ranked.c.start,
-                            ranked.c.end)
-             .from_(ranked).where(ranked.c.rn <= per_key)
-             .order_by(ranked.c.who, ranked.c.rn))
-    for who, meeting_id, title, start, end in query.tuples():
-        found.setdefault(who, []).append(
-            meeting_ref(meeting_id, title, _datetime(start),
-                        _datetime(end)))
-    return found
+              .where(unindexed(Meeting.account) == account_id, Meeting.status != 'cancelled')
+              ).alias('ranked')
+    return (Meeting.select(ranked.c.cid, ranked.c.email, ranked.c.upcoming, ranked.c.id,
+                           ranked.c.title, ranked.c.start, ranked.c.end)
+            .from_(ranked).where(ranked.c.rn <= per_key)
+            .order_by(ranked.c.cid, ranked.c.email, ranked.c.upcoming, ranked.c.rn))
 
 
-def _datetime(value):
-    """A DATETIME read through a subquery: SQLite gives it as text there (no declared type)."""
-    if isinstance(value, str):
-        return datetime.datetime.fromisoformat(value)
-    return value
+_around_query = Prepared(_around)
+
+
+def meetings_around(account_id, contacts, other_emails, now, per_key=1):
+    """({e-mail: [MeetingRef]} upcoming, {e-mail: [MeetingRef]} past): for each person
+    (``contacts`` {id: e-mail}, and addresses without a contact) its ``per_key`` next meetings
+    (not yet ended, soonest first) and last ones (ended, latest first), cancelled ones left
+    out. One statement, whatever the number of people."""
+    upcoming, past = {}, {}
+    if not (contacts or other_emails):
+        return upcoming, past
+    for contact_id, email, ahead, *meeting in _around_query.raw_rows(
+            account_id, sorted(contacts), sorted(other_emails), now, per_key):
+        who = contacts[contact_id] if contact_id is not None else email
+        (upcoming if ahead else past).setdefault(who, []).append(meeting_ref(*meeting))
+    return upcoming, past
+
+
+_notes_of = Prepared(lambda ids: (
+    Note.select(Note.meeting, Note.id, Note.body, User.id, User.name, Note.typed_at)
+    .join(User, on=(Note.author == User.id))
+    .where(Note.meeting.in_(ids)).order_by(Note.typed_at, Note.id)))
 
 
 def notes_of(meeting_ids):
     """{meeting id: [NoteRef]} in the order typed, with authors: one statement."""
     found = {m: [] for m in meeting_ids}
     if found:
-        query = (Note.select(Note.meeting, Note.id, Note.body, User.id, User.name, Note.typed_at)
-                 .join(User, on=(Note.author == User.id))
-                 .where(Note.meeting.in_(list(found)))
-                 .order_by(Note.typed_at, Note.id))
-        for meeting_id, note_id, body, author_id, author_name, typed_at in query.tuples():
+        for meeting_id, note_id, body, author_id, author_name, typed_at in _notes_of.raw_rows(
+                sorted(found)):
             found[meeting_id].append({'id': note_id, 'body': body,
                                       'author': {'id': author_id, 'name': author_name},
-                                      'typed_at': api_datetime(_datetime(typed_at))})
+                                      'typed_at': _time(typed_at)})
     return found

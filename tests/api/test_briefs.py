@@ -35,7 +35,7 @@ def _company(caller, name, domain, contacts=1, deals=1, tickets=1):
                   for n in range(contacts)]
         for n in range(deals):
             deal = Deal.create(account=account, name=f'{name} deal {n}', stage='qualified_to_buy',
-                               amount=Decimal('10'), company=company)
+                               amount=Decimal(10), company=company)
             DealContact.create(deal=deal, contact=people[0])
         closed = Deal.create(account=account, name=f'{name} lost', stage='closed_lost',
                              company=company)
@@ -124,7 +124,7 @@ def test_issue10_briefs_are_a_constant_number_of_statements(caller):
 
 
 def test_issue10_company_brief_contacts_deals_tickets_last_meetings(caller):
-    company, people = _company(caller, 'Client Co', 'client.example', contacts=3, deals=1)
+    company, _people = _company(caller, 'Client Co', 'client.example', contacts=3, deals=1)
     by_contact = [_meeting(caller, today(hour=9, days=-d), f'p{d % 3}@client.example')
                   for d in range(1, 8)]
     associated = _meeting(caller, today(hour=12, days=-1), 'other@else.example',
@@ -145,8 +145,8 @@ def test_issue10_meeting_brief_prep_per_company_and_last_meeting(caller):
     """Per external attendee company (by contact, else by domain) its open deals and tickets;
     internal attendees (R12) bring none; the last earlier meeting with any of these attendees
     and its notes; no series, no previous occurrence."""
-    client, _ = _company(caller, 'Client Co', 'client.example')
-    partner, _ = _company(caller, 'Partner', 'partner.example')
+    _company(caller, 'Client Co', 'client.example')
+    _company(caller, 'Partner', 'partner.example')
     _company(caller, 'Unrelated', 'unrelated.example')
     with db.connection_context():
         Company.create(account=caller.user.account_id, name='Acme itself', domain='acme.com')
@@ -245,3 +245,21 @@ def test_issue10_r18_add_contact_links_the_company_by_domain(caller):
     assert ann.json['company_id'] == client.id and bob.json['company_id'] is None
     with db.connection_context():
         assert MeetingCompany.select().count() == 0  # the meeting's own links are unchanged
+
+
+def test_issue10_briefs_and_people_are_in_their_schemas_shape(caller):
+    """The views encode what the services build, without a schema pass: it must be exactly
+    what the documented schemas dump (same keys, same values)."""
+    from server.schemas.people import (CompanyBriefSchema, ContactBriefSchema,
+                                       MeetingBriefSchema, PeopleSchema)
+    company, (pat,) = _company(caller, 'Client Co', 'client.example')
+    past = _meeting(caller, today(hour=9, days=-2), 'p0@client.example', 'new@client.example')
+    _note(caller, past, 'A note')
+    meeting = _meeting(caller, ahead(days=1), 'p0@client.example', 'new@client.example')
+    for path, schema in ((f'/contacts/{pat.id}/brief', ContactBriefSchema()),
+                         (f'/companies/{company.id}/brief', CompanyBriefSchema()),
+                         (f"/meetings/{meeting['id']}/brief", MeetingBriefSchema()),
+                         ('/people?email=p0@client.example&email=new@client.example&email=x',
+                          PeopleSchema())):
+        body = caller.get(path).json
+        assert schema.dump(body) == body, path
