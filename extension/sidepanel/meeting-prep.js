@@ -40,7 +40,7 @@ export function meetingDetails(ctx, meeting) {
 
 export function prepSection(ctx, meetingId) {
   const body = h('div', null, skeleton(2));
-  const node = h('details.prep', { open: true }, h('summary', null, h('h2.section', null, t('prep'))), body);
+  const node = h('details.prep', null, h('summary', null, h('h2.section', null, t('prep'))), body);
 
   let loaded = false;
   async function load() {
@@ -62,13 +62,26 @@ export function prepSection(ctx, meetingId) {
       previous_occurrence ? meetingWithNotes(ctx, t('previousOccurrence'), previous_occurrence) : null,
       companies.map(({ company, open_deals, open_tickets }) => h('div.company-prep', null,
         h('h3', null, h('button.link', { type: 'button', onclick: () => ctx.openCompany(company.id) }, company.name)),
-        deals(open_deals), tickets(open_tickets))),
+        // Kept short above the tabs: only what is open, else one line.
+        open_deals.length ? deals(open_deals) : null, open_tickets.length ? tickets(open_tickets) : null,
+        open_deals.length || open_tickets.length ? null : h('p.sub', null, t('nothingOpen')))),
       companies.length ? null : h('p.sub', null, t('noCompanies')),
       meetingWithNotes(ctx, t('lastMeetingWith'), last_meeting)));
   }
 
+  // Open before the meeting on the attendees; folded once it started and on the Notes tab (the
+  // composer needs the room). The rep's own toggle stands until the tab changes.
+  // (Folded content is display:none too, so nothing hidden in it counts as on the screen.)
+  node.addEventListener('toggle', () => { body.hidden = !node.open; });
+  let placed = null;
+  function place(meeting, tab) {
+    if (placed !== tab) body.hidden = !(node.open = tab === 'attendees' && new Date(meeting.start) > new Date());
+    placed = tab;
+    return node;
+  }
+
   load();
-  return { node, refresh: load };
+  return { node, place, refresh: load };
 }
 
 // R18 for every external attendee without a contact: one request, one transaction.

@@ -62,7 +62,7 @@ export function meetingView(ctx, meetingId) {
       h('div.head', null,
         meetingDetails(ctx, meeting),
         h('div.actions', null, startButton, reason), message, ...after),
-      prep.node,
+      prep.place(meeting, tab),
       tabs,
       ...(tab === 'attendees' ? [addAllButton(meeting, (m) => { meeting = m; render(); }) || '',
         h('ul.rows', null, ordered(meeting.attendees).map(attendeeRow))]

@@ -28,6 +28,7 @@ export function thisEmail(ctx) {
   const node = h('section.this-email', { hidden: true, 'aria-labelledby': 'this-email-heading' });
   let shown = null;  // the content script's last message: { thread, people }
   let latest = 0;
+  const adding = new Set();  // emails being added: a repaint meanwhile keeps their Add disabled
 
   const ownerKey = () => `${ctx.owner?.server_url}|${ctx.owner?.user_id}`;
   const readCache = async () => (await chrome.storage.session.get(CACHE))[CACHE] || {};
@@ -90,16 +91,22 @@ export function thisEmail(ctx) {
       : [person.email, company].filter(Boolean).join(' · ');
     const add = contact ? null : h('button.add', {
       type: 'button', title: t('addTitle'), 'aria-label': t('addNamed', [name]),
+      disabled: adding.has(person.email),
       onclick: async () => {
         add.disabled = true;
+        const posted = api('/people', {
+          method: 'POST', body: { email: person.email, display_name: person.display_name || '' } });
+        adding.add(person.email);
+        const now = () => node.querySelector(`li.person[data-email="${CSS.escape(person.email)}"]`) || li;
         try {
-          person.contact = await api('/people', {
-            method: 'POST', body: { email: person.email, display_name: person.display_name || '' } });
-          li.replaceWith(row(person));
+          person.contact = await posted;
+          now().replaceWith(row(person));
           show(shown);  // revalidate (and re-cache) with the new contact
         } catch (failure) {
-          add.disabled = false;
-          Object.assign(error, { textContent: errorMessage(failure), hidden: false });
+          now().querySelector('button.add')?.removeAttribute('disabled');
+          Object.assign(now().querySelector('.error'), { textContent: errorMessage(failure), hidden: false });
+        } finally {
+          adding.delete(person.email);
         }
       },
     }, t('add'));

@@ -15,7 +15,8 @@ THREADS = {
     ]},
     'thread-b': {'subject': 'Initech intro', 'messages': [
         {'from': ['omar@initech.example', 'Omar Initech'],
-         'to': [['rita@acme.example', 'Rita Rep'], ['pat@globex.example', 'Pat Buyer']]},
+         'to': [['rita@acme.example', 'Rita Rep'], ['pat@globex.example', 'Pat Buyer'],
+                ['undisclosed-recipients', 'Undisclosed']]},  # not an address: the server says so
     ]},
 }
 

@@ -78,8 +78,8 @@ def test_issue10_contact_card_is_a_brief_in_the_issues_order(extension, server, 
     more = card.get_by_role('button', name='Show more')
     assert more.get_attribute('aria-expanded') == 'false'
     assert_accessible(panel, 'contact brief')
-    assert_keyboard_ready(panel, 'contact brief')
     screenshot(panel, 'contact-brief')
+    assert_keyboard_ready(panel, 'contact brief')
     more.click()
     expect(card.get_by_role('button', name='Show less')).to_have_attribute('aria-expanded', 'true')
 
@@ -92,8 +92,8 @@ def test_issue10_contact_card_is_a_brief_in_the_issues_order(extension, server, 
              'Open deals', 'Globex renewal', 'Open tickets', 'Invoice address wrong', 'Last meetings',
              'Morning check-in')
     assert_accessible(panel, 'company card')
-    assert_keyboard_ready(panel, 'company card')
     screenshot(panel, 'company-card')
+    assert_keyboard_ready(panel, 'company card')
     company.get_by_role('button', name='Pat Buyer').click()
     expect(panel.locator('h1')).to_have_text('Pat Buyer')
 
@@ -128,8 +128,8 @@ def test_issue10_b7_prep_shows_companies_deals_tickets_and_the_last_meeting_note
              'Last meeting with these attendees', 'Morning check-in', 'Pat wants a 10% discount')
     assert 'Newco' not in text and 'Last time in this series' not in text  # not a series
     assert_accessible(panel, 'meeting prep')
-    assert_keyboard_ready(panel, 'meeting prep')
     screenshot(panel, 'meeting-prep')
+    assert_keyboard_ready(panel, 'meeting prep')
     prep.get_by_role('button', name='Globex', exact=True).click()
     panel.locator('section.card.company').wait_for()
 

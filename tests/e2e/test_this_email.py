@@ -78,12 +78,14 @@ def test_issue10_b6_this_email_shows_the_threads_people_follows_navigation_and_a
     assert [p['email'] for p in message['people']] == [
         'pat@globex.example', 'rita@acme.example', 'nina@newco.example', 'carl@acme.example']
     assert_accessible(panel, 'this e-mail')
-    assert_keyboard_ready(panel, 'this e-mail')
     screenshot(panel, 'this-email')
+    assert_keyboard_ready(panel, 'this e-mail')
 
-    # Another thread (hash change + DOM swap): the section follows, timed from the message.
+    # Another thread (hash change + DOM swap): the section follows, timed from the message; an
+    # address the server finds malformed is left out, not an error for the whole section.
     gmail.evaluate("location.hash = '#inbox/thread-b'")
     expect(people(panel)).to_have_count(2)
+    expect(section.locator('p.error')).to_have_count(0)
     expect(section.locator('li.person[data-email="omar@initech.example"]')).to_contain_text('Omar Initech')
     expect(section.locator('.internal-line')).to_have_count(0)
     [fresh] = paint_ms(panel, 'server')[1:] or [None]
@@ -106,10 +108,11 @@ def test_issue10_b6_this_email_shows_the_threads_people_follows_navigation_and_a
     # Add (R18 from an e-mail): the contact is made from address and display name, linked to
     # the company of its domain; the row becomes a contact that opens its card.
     nina.get_by_role('button', name='Add Nina Newcomer as a contact').click()
-    nina.get_by_role('button', name='Nina Newcomer').wait_for()
+    nina.get_by_role('button', name='Nina Newcomer', exact=True).wait_for()
+    expect(nina.locator('button.add')).to_have_count(0)
     [contact] = call(server, world.token, 'GET', '/contacts', params={'email': 'nina@newco.example'})['items']
     assert (contact['name'], contact['company_id']) == ('Nina Newcomer', newco.id)
-    nina.get_by_role('button', name='Nina Newcomer').click()
+    nina.get_by_role('button', name='Nina Newcomer', exact=True).click()
     panel.locator('section.card dl').wait_for()
     assert 'nina@newco.example' in panel.inner_text('section.card')
 
@@ -168,7 +171,8 @@ def test_issue10_this_email_and_the_brief_in_traditional_chinese(new_extension, 
     panel.get_by_role('button', name='Globex product demo').click()
     prep = panel.locator('details.prep')
     prep.locator('.company-prep').first.wait_for()
-    assert text['prep'] in prep.inner_text() and text['lastMeetingWith'] in prep.inner_text()
+    for key in ('prep', 'lastMeetingWith', 'nothingOpen'):  # (Newco, by Nina's domain, has nothing open)
+        assert text[key] in prep.inner_text(), key
     assert text['addAll'].replace('$ARG1$', '1') in panel.inner_text('main')
     assert_accessible(panel, 'meeting prep (zh-TW)')
     screenshot(panel, 'meeting-prep-zh-TW')
