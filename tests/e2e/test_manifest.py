@@ -31,9 +31,9 @@ def test_host_permission_is_only_the_default_server():
     assert manifest['content_scripts'][0]['matches'] == ['https://mail.google.com/*']
 
 
-def test_extension_javascript_stays_under_100_kb():
-    # Issue 3 set 60 KB for the first release's panel; issues 10 and 11 add the e-mail's people,
-    # briefs, tasks and the after-call screens, which do not fit in what was left (1 KB).
+def test_extension_javascript_stays_under_120_kb():
+    # Issue 3 set 60 KB for the first release's panel (it reached 59 KB); issues 10 and 11 add
+    # the e-mail's people, the briefs and prep, tasks and the after-call screens: 110 KB.
     size = sum(path.stat().st_size for path in (ROOT / 'extension').rglob('*.js'))
     print(f'\nextension JavaScript: {size} bytes unminified')
-    assert size <= 100 * 1024
+    assert size <= 120 * 1024
