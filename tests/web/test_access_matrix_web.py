@@ -32,7 +32,7 @@ def owned(browser, rep, crm):
     return crm, job, meeting.id
 
 
-def test_issue13_every_web_id_route_answers_404_to_another_account(app, owned):
+def test_issue13_record_and_import_pages_of_every_kind_answer_404_to_another_account(app, owned):
     crm, job, meeting_id = owned
     intruder = Browser(app.test_client(), make_user('eve@evil.example', 'Evil'))
     rules = id_rules(app)
