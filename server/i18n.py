@@ -195,7 +195,8 @@ def update(template=None, directory=TRANSLATIONS):
         catalog.obsolete.clear()
         if locale == DEFAULT_LOCALE:  # the English catalogue says every string as written
             for message in catalog:
-                if message.id and not message.string:
+                if message.id and not (all(message.string) if message.pluralizable
+                                       else message.string):
                     message.string = message.id
         with po_path.open('wb') as po_file:
             write_po(po_file, catalog, width=100, omit_header=False, sort_output=False,

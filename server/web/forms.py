@@ -7,11 +7,16 @@ from marshmallow import ValidationError
 
 from server.schemas.meetings import MeetingInSchema
 from server.schemas.notes import NoteInSchema
+from server.translatable import N_
 
 SCHEDULE_FIELDS = ('title', 'start', 'end', 'description', 'attendees', 'video_link')
 LOCAL_INPUT_FORMAT = '%Y-%m-%dT%H:%M'
 _EMAIL_SEPARATORS = re.compile(r'[\s,;]+')
-_FRIENDLIER = {'Missing data for required field.': 'This field is required.'}
+_FRIENDLIER = {'Missing data for required field.': N_('This field is required.')}
+# marshmallow's own messages a form shows, for the catalogue (the field_errors macro translates).
+SCHEMA_MESSAGES = (N_('Not a valid URL.'), N_('Not a valid email address.'),
+                   N_('Not a valid datetime.'), N_('Field may not be null.'),
+                   N_('Invalid input type.'), N_('Not a valid string.'))
 
 
 def user_zone(user):
@@ -93,7 +98,7 @@ def load_schedule_form(form, zone, association):
         if values[name].strip():
             converted = local_input_to_utc(values[name], zone)
             if converted is None:
-                unreadable[name] = ['Enter a date and time.']
+                unreadable[name] = [N_('Enter a date and time.')]
             else:
                 raw[name] = converted
     try:

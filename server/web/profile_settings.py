@@ -5,6 +5,7 @@ errors on the form. Saving a zone here makes it the user's own: syncs no longer 
 with the calendar's.
 """
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from server.auth import login_required
 from server.errors import ValidationFailed
@@ -29,7 +30,7 @@ def profile_settings():
         except ValidationFailed as error:
             errors = error.errors
         else:
-            flash('Your profile is saved.', 'info')
+            flash(gettext('Your profile is saved.'), 'info')
             return redirect(url_for('web.profile_settings'), code=303)
     return render_template('settings/profile.html', form=form, errors=errors,
                            zones=profile.zone_names(), languages=LANGUAGE_LABELS,
