@@ -5,7 +5,7 @@ errors on the form. Saving a zone here makes it the user's own: syncs no longer 
 with the calendar's.
 """
 from flask import flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, refresh
 
 from server.auth import login_required
 from server.errors import ValidationFailed
@@ -26,10 +26,11 @@ def profile_settings():
                    if key != 'time_zone' or value != user.time_zone
                    or user.time_zone_source == 'user'}
         try:
-            profile.update(user, changes)
+            g.web_user = profile.update(user, changes)
         except ValidationFailed as error:
             errors = error.errors
         else:
+            refresh()  # the new language (and zone) from this message on
             flash(gettext('Your profile is saved.'), 'info')
             return redirect(url_for('web.profile_settings'), code=303)
     return render_template('settings/profile.html', form=form, errors=errors,
