@@ -6,6 +6,7 @@ their compiled .mo files are made here at start-up whenever one is missing or ol
 re-extracts every marked string (babel.cfg) and merges it into both .po files;
 `... translations check` says what is missing or fuzzy.
 """
+import contextlib
 import logging
 import os
 import tempfile
@@ -106,12 +107,38 @@ def select_locale():
 
 def select_timezone():
     """The signed-in user's time zone (B5), UTC when unset or unknown."""
-    user = g.get('web_user') or g.get('user')
-    name = getattr(user, 'time_zone', None) or 'UTC'
+    return zone_of(g.get('web_user') or g.get('user'))
+
+
+def zone_of(user):
+    """The pytz zone of ``user`` (User.time_zone), UTC when unset or unknown."""
     try:
-        return pytz.timezone(name)
+        return pytz.timezone(getattr(user, 'time_zone', None) or 'UTC')
     except pytz.UnknownTimeZoneError:
         return pytz.UTC
+
+
+@contextlib.contextmanager
+def speaking_to(user):
+    """Translate and format for ``user`` (their language and zone), e.g. for an e-mail.
+
+    Works in a request and in a background job's app context alike:
+
+        with i18n.speaking_to(invitee):
+            subject = gettext('You are invited to %(account)s', account=name)
+            body = render_template('mail/invite.txt', ...)
+    """
+    from flask_babel import _get_current_context, force_locale
+    ctx = _get_current_context()
+    saved = getattr(ctx, 'babel_tzinfo', None)
+    with force_locale(babel_locale(getattr(user, 'language', None)) or DEFAULT_LOCALE):
+        if ctx is not None:
+            ctx.babel_tzinfo = zone_of(user)
+        try:
+            yield
+        finally:
+            if ctx is not None:
+                ctx.babel_tzinfo = saved
 
 
 def compile_catalogues(directory=TRANSLATIONS):
@@ -190,8 +217,17 @@ def update(template=None, directory=TRANSLATIONS):
         else:
             po_path.parent.mkdir(parents=True, exist_ok=True)
             catalog = Catalog(locale=locale, project='Meetside', fuzzy=False)
+        created = catalog.creation_date
         # No fuzzy guesses: a new string is plainly untranslated, which `check` reports.
         catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)
+        catalog.creation_date = created  # an update with nothing new leaves the file as it was
+        catalog.revision_date = created
+        catalog.header_comment = (
+            f'# The Meetside web pages and e-mails in {catalog.locale.english_name}.\n'
+            '# Refreshed by `flask --app server translations update` (server/i18n.py): translate\n'
+            '# each empty msgstr, then run `flask --app server translations check`.')
+        catalog.version, catalog.msgid_bugs_address = '1', ''
+        catalog.last_translator = catalog.language_team = 'Meetside'
         catalog.obsolete.clear()
         if locale == DEFAULT_LOCALE:  # the English catalogue says every string as written
             for message in catalog:

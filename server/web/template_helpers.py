@@ -4,7 +4,13 @@ Times are shown in the signed-in user's zone (B5) and written the locale's way (
 Flask-Babel's timezone selector is the user's zone, so format_datetime converts them.
 """
 from flask import g, url_for
-from flask_babel import format_datetime, format_decimal, get_locale, gettext, lazy_gettext
+from flask_babel import (
+    format_datetime,
+    format_decimal,
+    get_locale,
+    gettext,
+    lazy_gettext,
+)
 
 from server.calendars.links import http_url
 from server.web import csrf, forms, records

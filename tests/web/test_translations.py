@@ -40,7 +40,7 @@ LATIN_WORD = re.compile(r'[A-Za-z][A-Za-z\'’]+')
 class VisibleText(HTMLParser):
     """The text a reader sees or hears: text nodes and text attributes, code left out."""
 
-    SKIP = {'script', 'style', 'code', 'datalist', 'option'}
+    SKIP = frozenset({'script', 'style', 'code', 'datalist', 'option'})
 
     def __init__(self):
         super().__init__()
@@ -256,3 +256,29 @@ def test_issue13_catalogues_compile_at_start_up_when_missing_or_older(tmp_path):
     os.utime(po, (later, later))
     assert i18n.compile_catalogues(copy) == ['zh_TW']
     assert (copy / 'zh_TW' / 'LC_MESSAGES' / 'messages.mo').stat().st_size > 1000
+
+
+def test_issue13_mails_speak_the_recipients_language_outside_a_request(app, rep, crm):
+    """i18n.speaking_to(user): a background job (no request) writes in the user's language and
+    zone, then returns to English."""
+    from flask import render_template_string
+    from flask_babel import gettext
+    with db.connection_context():
+        User.update(language='zh-TW', time_zone='Asia/Taipei').where(User.id == rep.id).execute()
+        reader = User.get_by_id(rep.id)
+    start = at(0, hour=1)  # 01:00 UTC is 09:00 in Taipei
+    with app.app_context():
+        with i18n.speaking_to(reader):
+            text = render_template_string("{{ _('Schedule meeting') }} {{ when|local_time }}",
+                                          when=start)
+            assert gettext('Note added.') == '已新增筆記。'
+        assert gettext('Note added.') == 'Note added.'
+    assert text.startswith('排定會議 ') and f'{start.month}月{start.day}日' in text
+    assert text.endswith('09:00')
+
+
+def test_issue13_the_translations_commands_say_the_catalogues_are_complete(runner):
+    """`flask translations check` is the lead's one-liner after `translations update`."""
+    result = runner.invoke(args=['translations', 'check'])
+    assert result.exit_code == 0, result.output
+    assert 'Both catalogues are complete.' in result.output
