@@ -61,9 +61,26 @@ def default_schedule_form(zone, now, attendees=''):
             'start': start.strftime(LOCAL_INPUT_FORMAT), 'end': end.strftime(LOCAL_INPUT_FORMAT)}
 
 
+# marshmallow's messages with a number in them, said again in the page's language.
+_WITH_A_LENGTH = ((re.compile(r'Longer than maximum length (\d+)\.$'),
+                   N_('Longer than maximum length %(length)s.')),
+                  (re.compile(r'Shorter than minimum length (\d+)\.$'),
+                   N_('Shorter than minimum length %(length)s.')))
+
+
+def translated(problem):
+    """A schema's message (English) in the page's language, when the catalogue has it."""
+    from flask_babel import gettext
+    for pattern, message in _WITH_A_LENGTH:
+        found = pattern.match(problem)
+        if found:
+            return gettext(message, length=found.group(1))
+    return gettext(_FRIENDLIER.get(problem, problem))
+
+
 def _messages(problems):
     problems = problems if isinstance(problems, list) else [problems]
-    return [_FRIENDLIER.get(p, p) for p in problems if isinstance(p, str)]
+    return [translated(p) for p in problems if isinstance(p, str)]
 
 
 def _field_errors(messages, attendees):

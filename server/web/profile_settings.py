@@ -15,6 +15,20 @@ from server.web import bp
 LANGUAGE_LABELS = (('en', 'English'), ('zh-TW', '繁體中文 (台灣)'))
 
 
+def field_messages(errors, form):
+    """services.profile's field errors (English, as the API says them) in the page's language."""
+    said = {
+        'name': lambda: gettext('At most %(max)d characters.', max=profile.NAME_MAX),
+        'time_zone': lambda: gettext('Unknown time zone "%(zone)s": pick an IANA name such as '
+                                     'America/New_York or Europe/Berlin.',
+                                     zone=form['time_zone'].strip()),
+        'language': lambda: gettext('Pick one of: %(languages)s.',
+                                    languages=', '.join(label for _, label in LANGUAGE_LABELS)),
+    }
+    return {field: [said[field]()] if field in said else messages
+            for field, messages in errors.items()}
+
+
 @bp.route('/settings/profile', methods=['GET', 'POST'])
 @login_required
 def profile_settings():
@@ -28,7 +42,7 @@ def profile_settings():
         try:
             g.web_user = profile.update(user, changes)
         except ValidationFailed as error:
-            errors = error.errors
+            errors = field_messages(error.errors, form)
         else:
             refresh()  # the new language (and zone) from this message on
             flash(gettext('Your profile is saved.'), 'info')

@@ -282,3 +282,30 @@ def test_issue13_the_translations_commands_say_the_catalogues_are_complete(runne
     result = runner.invoke(args=['translations', 'check'])
     assert result.exit_code == 0, result.output
     assert 'Both catalogues are complete.' in result.output
+
+
+def test_issue13_form_field_errors_are_in_the_pages_language(browser, rep):
+    """Settings › Profile's field errors in zh_TW (the API keeps saying them in English)."""
+    with db.connection_context():
+        User.update(language='zh-TW').where(User.id == rep.id).execute()
+    page = browser.post('/settings/profile', {'name': 'x' * 300, 'time_zone': 'Mars/Base',
+                                              'language': 'xx'})
+    assert page.status_code == 422
+    html = page.get_data(as_text=True)
+    assert '最多 200 個字元。' in html and '未知的時區「Mars/Base」' in html
+    assert '請從以下選擇：English, 繁體中文 (台灣)。' in html
+    assert 'Unknown time zone' not in html
+
+
+def test_issue13_schedule_form_errors_are_in_the_pages_language(browser, rep, crm):
+    """The schedule form's field errors (marshmallow's English) are shown in zh_TW."""
+    with db.connection_context():
+        User.update(language='zh-TW').where(User.id == rep.id).execute()
+    page = browser.post(f'/contacts/{crm["contact"].id}/meetings',
+                        {'title': '', 'start': 'soon', 'end': '', 'video_link': 'not a url',
+                         'attendees': ''})
+    assert page.status_code == 422
+    html = page.get_data(as_text=True)
+    assert '此欄位為必填。' in html and '請輸入日期和時間。' in html
+    assert '會議未排定：請修正下方的欄位。' in html
+    assert 'This field is required.' not in html
