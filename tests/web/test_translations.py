@@ -309,3 +309,12 @@ def test_issue13_schedule_form_errors_are_in_the_pages_language(browser, rep, cr
     assert '此欄位為必填。' in html and '請輸入日期和時間。' in html
     assert '會議未排定：請修正下方的欄位。' in html
     assert 'This field is required.' not in html
+
+
+def test_issue13_the_demo_shows_both_languages(app, clock):
+    """./run's demo: Alex reads the pages in English, Sam in Traditional Chinese."""
+    from server.services import demo
+    with db.connection_context():
+        demo.seed()
+        languages = {u.email: u.language for u in User.select()}
+    assert languages == {demo.ADMIN[0]: 'en', demo.MEMBER[0]: 'zh-TW'}
