@@ -1,5 +1,6 @@
 """A meeting's page: details, attendees, notes (R20) and deletion (R6, B3)."""
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 from marshmallow import ValidationError
 
 from server.auth import login_required
@@ -62,10 +63,11 @@ def add_note(meeting_id):
     meetings.get_meeting(g.web_user, meeting_id)  # 404 before anything else for a foreign id
     body, errors = forms.load_note_form(request.form)
     if errors:
-        flash('The note was not saved: ' + ' '.join(sum(errors.values(), [])), 'error')
+        flash(gettext('The note was not saved: %(why)s',
+                      why=' '.join(gettext(text) for text in sum(errors.values(), []))), 'error')
         return redirect(back)
     notes.add(g.web_user, meeting_id, body)
-    flash('Note added.', 'info')
+    flash(gettext('Note added.'), 'info')
     return redirect(back)
 
 
@@ -77,9 +79,12 @@ def delete_meeting(meeting_id):
     found = meetings.get_meeting(g.web_user, meeting_id)
     meetings.delete(g.web_user, meeting_id, cancel_in_calendar=cancel)
     if cancel and found.provider_event_id:
-        flash(f'Meeting "{found.title}" deleted; its calendar event is being cancelled.', 'info')
+        flash(gettext('Meeting "%(title)s" deleted; its calendar event is being cancelled.',
+                      title=found.title), 'info')
     elif cancel:
-        flash(f'Meeting "{found.title}" deleted (it had no calendar event to cancel).', 'info')
+        flash(gettext('Meeting "%(title)s" deleted (it had no calendar event to cancel).',
+                      title=found.title), 'info')
     else:
-        flash(f'Meeting "{found.title}" deleted from the CRM; the calendar event was kept.', 'info')
+        flash(gettext('Meeting "%(title)s" deleted from the CRM; the calendar event was kept.',
+                      title=found.title), 'info')
     return redirect(safe_next(request.form.get('next'), url_for('web.home')))
