@@ -78,6 +78,13 @@ def translated(problem):
     return gettext(_FRIENDLIER.get(problem, problem))
 
 
+def translated_errors(errors):
+    """A service's {field: [English message]} in the page's language (the API keeps English)."""
+    return {field: [translated(p) if isinstance(p, str) else p for p in
+                    (problems if isinstance(problems, list) else [problems])]
+            for field, problems in (errors or {}).items()}
+
+
 def _messages(problems):
     problems = problems if isinstance(problems, list) else [problems]
     return [translated(p) for p in problems if isinstance(p, str)]

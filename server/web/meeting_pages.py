@@ -1,6 +1,6 @@
 """A meeting's page: details, attendees, notes (R20) and deletion (R6, B3)."""
 from flask import flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, lazy_gettext
 from marshmallow import ValidationError
 
 from server.auth import login_required
@@ -25,8 +25,9 @@ def meeting(meeting_id):
                            outcomes=OUTCOME_LABELS, types=g.web_user.account.meeting_type_list)
 
 
-OUTCOME_LABELS = (('scheduled', 'Scheduled'), ('completed', 'Completed'),
-                  ('rescheduled', 'Rescheduled'), ('no_show', 'No show'), ('canceled', 'Canceled'))
+OUTCOME_LABELS = (('scheduled', lazy_gettext('Scheduled')), ('completed', lazy_gettext('Completed')),
+                  ('rescheduled', lazy_gettext('Rescheduled')), ('no_show', lazy_gettext('No show')),
+                  ('canceled', lazy_gettext('Canceled')))
 _outcome_form = MeetingPatchSchema(only=('outcome', 'type'))
 
 
@@ -44,14 +45,16 @@ def set_outcome(meeting_id):
         return _refused(back, problems)
     except ValidationFailed as error:
         return _refused(back, error.errors)
-    flash('Outcome saved.', 'info')
+    flash(gettext('Outcome saved.'), 'info')
     return redirect(back, code=303)
 
 
 def _refused(back, problems):
-    words = [f'{field}: {" ".join(map(str, m if isinstance(m, list) else [m]))}'
+    labels = {'outcome': gettext('outcome'), 'type': gettext('type')}
+    words = [f'{labels.get(field, field)}: '
+             f'{" ".join(forms.translated(str(p)) for p in (m if isinstance(m, list) else [m]))}'
              for field, m in problems.items()]
-    flash('The outcome was not saved: ' + '; '.join(words), 'error')
+    flash(gettext('The outcome was not saved: %(why)s', why='; '.join(words)), 'error')
     return redirect(back, code=303)
 
 

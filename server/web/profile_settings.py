@@ -10,7 +10,7 @@ from flask_babel import gettext, refresh
 from server.auth import login_required, start_session
 from server.errors import ValidationFailed
 from server.services import password_resets, profile
-from server.web import bp
+from server.web import bp, forms
 
 LANGUAGE_LABELS = (('en', 'English'), ('zh-TW', '繁體中文 (台灣)'))
 
@@ -67,7 +67,7 @@ def change_password():
                                       request.form.get('password'), request.form.get('confirm'))
     except ValidationFailed as error:
         form = {'name': user.name, 'time_zone': user.time_zone, 'language': user.language}
-        return _page(form, {}, error.errors), 422
+        return _page(form, {}, forms.translated_errors(error.errors)), 422
     start_session(user)  # this browser stays signed in, under the new session version
-    flash('Your password is changed. Every other session is signed out.', 'info')
+    flash(gettext('Your password is changed. Every other session is signed out.'), 'info')
     return redirect(url_for('web.profile_settings'), code=303)

@@ -5,6 +5,7 @@ Flask-Babel's timezone selector is the user's zone, so format_datetime converts 
 """
 from flask import g, url_for
 from flask_babel import (
+    format_date,
     format_datetime,
     format_decimal,
     get_locale,
@@ -19,9 +20,9 @@ from server.web import csrf, forms, records
 # writes dates the Taiwanese way, '2026年11月27日 週四 10:00'.
 FORMATS = {
     'en': {'datetime': 'EEE dd MMM y, HH:mm', 'date': 'dd MMM y', 'time': 'HH:mm',
-           'day': 'yyyyMMdd'},
+           'day': 'yyyyMMdd', 'short': 'EEE dd MMM'},
     'zh_TW': {'datetime': 'y年M月d日 EEE HH:mm', 'date': 'y年M月d日', 'time': 'HH:mm',
-              'day': 'yyyyMMdd'},
+              'day': 'yyyyMMdd', 'short': 'M月d日 EEE'},
 }
 
 KINDS = {'contacts': (lazy_gettext('Contact'), lazy_gettext('Contacts')),
@@ -49,6 +50,12 @@ VALUES = {
     'updated': lazy_gettext('updated'),
     'skipped': lazy_gettext('skipped'),
     'deleted': lazy_gettext('deleted'),
+    # CSV import jobs (models.imports.ImportJob.status)
+    'uploaded': lazy_gettext('uploaded'),
+    'queued': lazy_gettext('queued'),
+    'running': lazy_gettext('running'),
+    'done': lazy_gettext('done'),
+    'failed': lazy_gettext('failed'),
 }
 
 
@@ -66,6 +73,13 @@ def local_time(value, fmt='datetime'):
     if value is None:
         return ''
     return format_datetime(value, _formats()[fmt])
+
+
+def local_date(value, fmt='date'):
+    """A calendar date (no zone: a task's due date) as the locale writes it ('short': 'Thu 27 Nov')."""
+    if value is None:
+        return ''
+    return format_date(value, _formats()[fmt])
 
 
 def meeting_when(meeting):
@@ -102,7 +116,7 @@ def value_label(code):
 
 def translate(message):
     """A lower layer's English sentence (marked with N_ there) in the page's language."""
-    return gettext(message) if message else message
+    return forms.translated(message) if isinstance(message, str) and message else message
 
 
 def delivery_text(delivery):
@@ -148,6 +162,6 @@ def init_app(app):
     app.jinja_env.globals.update(csrf_token=csrf.token, record_url=record_url,
                                  record_title=records.title, singular=records.SINGULAR,
                                  zone_name=zone_name, kind_label=kind_label)
-    app.jinja_env.filters.update(local_time=local_time, meeting_when=meeting_when, http_url=http_url,
+    app.jinja_env.filters.update(local_time=local_time, local_date=local_date, meeting_when=meeting_when, http_url=http_url,
                                  amount=amount, value_label=value_label, translate=translate,
                                  delivery_text=delivery_text, push_text=push_text)
