@@ -65,7 +65,15 @@ def default_schedule_form(zone, now, attendees=''):
 _WITH_A_LENGTH = ((re.compile(r'Longer than maximum length (\d+)\.$'),
                    N_('Longer than maximum length %(length)s.')),
                   (re.compile(r'Shorter than minimum length (\d+)\.$'),
-                   N_('Shorter than minimum length %(length)s.')))
+                   N_('Shorter than minimum length %(length)s.')),
+                  # the onboarding, CSV and record services' messages with a number in them
+                  (re.compile(r'At most (\d+) characters\.$'), N_('At most %(length)s characters.')),
+                  (re.compile(r'At least (\d+) characters\.$'), N_('At least %(length)s characters.')),
+                  (re.compile(r'The file is larger than (\d+) MB: split it\.$'),
+                   N_('The file is larger than %(length)s MB: split it.')),
+                  (re.compile(r'The file has more than ([\d,]+) rows: split it\.$'),
+                   N_('The file has more than %(length)s rows: split it.')),
+                  (re.compile(r'At most (\d+) at a time\.$'), N_('At most %(length)s at a time.')))
 
 
 def translated(problem):
