@@ -8,6 +8,7 @@ appear. A new page whose URL takes an argument this test cannot fill fails loudl
 sample to SAMPLES (or the endpoint to NOT_PAGES when it is no page).
 """
 import datetime
+import json
 import os
 import re
 import shutil
@@ -22,12 +23,15 @@ from server import i18n
 from server.config import EXTENSION_ORIGIN
 from server.db import db
 from server.models import CalendarConnection, SyncDecision, User
-from server.services import connections, tokens
+from server.models.account import DEFAULT_MEETING_TYPES
+from server.services import connections, csv_import, invites, tasks, tokens
+from tests.clock import today
 from tests.web.conftest import Browser, add_note, at, schedule
 
 ZH_PO = i18n.TRANSLATIONS / 'zh_TW' / 'LC_MESSAGES' / 'messages.po'
 # Endpoints that answer with no page of their own (files, a redirect to the provider).
-NOT_PAGES = {'web.static', 'web.favicon', 'web.integration_connect'}
+NOT_PAGES = {'web.static', 'web.favicon', 'web.integration_connect', 'web.export_csv',
+             'web.import_report', 'web.import_status'}  # CSV files and the progress JSON
 EXT_CALLBACK = f'{EXTENSION_ORIGIN}/extension/options/signed-in.html'
 # Query strings that make a page show its content rather than refuse.
 QUERIES = {'web.extension_authorize': '?' + urlencode({'redirect_uri': EXT_CALLBACK,
@@ -85,7 +89,9 @@ def words(text):
 @pytest.fixture
 def site(app, rep, crm, clock):
     """Something on every page: a meeting with attendees and a note, a connected calendar, a
-    decision of the sync, an API token."""
+    decision of the sync, an API token, a task, a pending invite, a finished CSV import with a
+    skipped row; sign-up open."""
+    app.config['SIGNUP_OPEN'] = True
     meeting = schedule(rep, 'Quarterly review', at(1), ['hank@globex.example', 'guest@else.example'],
                        contact_ids=[crm['contact'].id], company_ids=[crm['company'].id],
                        deal_ids=[crm['deal'].id], ticket_ids=[crm['ticket'].id])
@@ -97,12 +103,20 @@ def site(app, rep, crm, clock):
         SyncDecision.create(account=rep.account_id, user=rep.id, provider_event_id='evt-1',
                             title='Team lunch', decision='skipped', reason='r12_internal_only')
         tokens.issue(rep, name='laptop')
+        tasks.create(rep, {'title': 'Send the hammock', 'due_date': today().date(),
+                           'contact_ids': [crm['contacts'].id]})
+        invites.create(rep, {'email': 'sam@newhire.example', 'role': 'member'})
+        job = csv_import.create_job(rep, 'contacts', 'people.csv',
+                                    b'Email,First name\nnew@globex.example,Nina\n,Nobody\n')
+        job = csv_import.run(csv_import.set_mapping(rep, job, {0: 'email', 1: 'first_name'}).id)
     samples = {'plural': ['contacts', 'companies', 'deals', 'tickets'],
-               'provider': ['google'], 'meeting_id': [meeting.id]}
+               'provider': ['google'], 'meeting_id': [meeting.id], 'job_id': [job.id]}
     data = ['Rita Rep', 'rita@acme.example', 'Acme', 'Globex', 'globex.example',
             'hank@globex.example', 'Hank Scorpio', 'CEO', 'Globex renewal',
             'Doomsday device squeaks', 'Quarterly review', 'guest@else.example',
             'Hank wants a hammock.', 'Team lunch', 'laptop', 'UTC', 'forged',
+            'Send the hammock', 'sam@newhire.example', 'people.csv', 'Nina', 'Nobody',
+            *json.loads(DEFAULT_MEETING_TYPES),  # the account's own list (data it may edit)
             *connections.PROVIDERS.values()]  # the providers' product names
     return {'samples': samples, 'record_ids': crm, 'data': data}
 
@@ -125,7 +139,8 @@ def page_urls(app, site):
 
 def _fillings(rule, site):
     if 'plural' in rule.arguments:
-        for plural in site['samples']['plural']:
+        allowed = rule._converters['plural'].items  # e.g. only contacts and companies import
+        for plural in (p for p in site['samples']['plural'] if p in allowed):
             values = {'plural': plural}
             if 'record_id' in rule.arguments:
                 values['record_id'] = site['record_ids'][plural].id
@@ -164,8 +179,10 @@ def test_issue13_every_page_is_fully_translated_into_traditional_chinese(app, cl
                if len(part.split()) >= 2 and len(part.strip()) > 8}
     urls = page_urls(app, site)
     assert {'web.sign_in', 'web.home', 'web.record_list', 'web.record', 'web.meeting',
-            'web.profile_settings', 'web.calendar_settings', 'web.token_settings'} <= {
-        endpoint for endpoint, _ in urls}
+            'web.profile_settings', 'web.calendar_settings', 'web.token_settings',
+            'web.sign_up', 'web.forgot_password', 'web.account_settings', 'web.import_job',
+            'web.import_upload', 'web.edit_record', 'web.new_record', 'web.delete_record',
+            'web.meeting_type_settings'} <= {endpoint for endpoint, _ in urls}
     problems = []
     for endpoint, url in urls:
         en = visible(render(client, rep, url, 'en'))
@@ -318,3 +335,89 @@ def test_issue13_the_demo_shows_both_languages(app, clock):
         demo.seed()
         languages = {u.email: u.language for u in User.select()}
     assert languages == {demo.ADMIN[0]: 'en', demo.MEMBER[0]: 'zh-TW'}
+
+
+def _csrf_of(page):
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+
+
+def _zh_stray(html, data):
+    """The Latin words of a zh_TW page that are neither data nor kept in a translation."""
+    strings = [m.string if isinstance(m.string, str) else ' '.join(m.string)
+               for m in catalogue() if m.id]
+    kept = set().union(*(words(s) for s in strings)) | set().union(*(words(d) for d in data))
+    return sorted(set().union(*(words(t) for t in visible(html).texts)) - kept)
+
+
+def test_issue13_onboarding_mails_are_in_the_recipients_language(app, rep, mailbox):
+    """The password-reset mail (subject, plain text and HTML) in the recipient's zh_TW; an
+    invite in the inviting admin's language (the invitee has no profile yet); English stays
+    English."""
+    from tests.fakes.smtp import text_of
+    from tests.web.test_password_reset import ask
+    with db.connection_context():
+        User.update(language='zh-TW').where(User.id == rep.id).execute()
+    ask(app.test_client(), rep.email)
+    message = mailbox.wait(1)[0]
+    assert message['Subject'] == '重設您的 Meetside 密碼'
+    plain, html = text_of(message), text_of(message, 'html')
+    assert '有人要求重設您的 Meetside 帳戶' in plain and '設定新密碼' in plain
+    assert '如果這不是您提出的要求' in html and '<html lang="zh-TW">' in html
+    assert 'reset the password' not in plain + html
+    browser = Browser(app.test_client(), rep)
+    page = browser.get('/settings/account')
+    assert page.status_code == 200
+    browser.post('/settings/account/invites', {'email': 'sam@newhire.example', 'role': 'admin'})
+    invite = mailbox.wait(2)[1]
+    assert invite['Subject'] == 'Rita Rep 邀請您加入 Meetside 上的 Acme'
+    assert '以管理員身分加入' in text_of(invite) and '接受邀請' in text_of(invite, 'html')
+    with db.connection_context():
+        User.update(language='en').where(User.id == rep.id).execute()
+    ask(app.test_client(), rep.email)
+    assert mailbox.wait(3)[2]['Subject'] == 'Reset your Meetside password'
+
+
+def test_issue13_link_forms_bulk_and_mapping_pages_are_in_chinese(app, client, rep, crm, mailbox):
+    """The pages only a POST shows (the invite's and the reset's forms, the column mapping, a
+    bulk confirmation) and their field errors, in zh_TW with no English left."""
+    from tests.web.test_invites import invite, mailed_token
+    from tests.web.test_password_reset import ask
+    from tests.web.test_password_reset import mailed_token as reset_token
+    with db.connection_context():
+        User.update(language='zh-TW').where(User.id == rep.id).execute()
+    browser = Browser(client, rep)
+    data = ['Rita Rep', 'rita@acme.example', 'Acme', 'sam@newhire.example', 'Hank Scorpio',
+            'Globex', 'people.csv', 'Email', 'First', 'name', 'new@globex.example', 'Nina']
+    pages = []
+    invite(browser)
+    token, _ = mailed_token(mailbox)
+    zh = {'Accept-Language': 'zh-TW'}  # a visitor's browser: no profile yet
+    fresh = app.test_client()
+    page = fresh.get('/invite', headers=zh)
+    pages.append(page)
+    pages.append(fresh.post('/invite', headers=zh, data={'csrf_token': _csrf_of(page), 'token': token}))
+    pages.append(fresh.post('/invite', headers=zh, data={
+        'csrf_token': _csrf_of(page), 'token': token, 'step': 'accept', 'name': '',
+        'password': 'short', 'confirm': 'other'}))
+    ask(app.test_client(), rep.email)
+    reset_client = app.test_client()
+    page = reset_client.get('/password/reset', headers=zh)
+    pages.append(reset_client.post('/password/reset', headers=zh,
+                                   data={'csrf_token': _csrf_of(page), 'token': reset_token(mailbox, 1),
+                                         'step': 'reset', 'password': 'short', 'confirm': 'x'}))
+    with db.connection_context():
+        job = csv_import.create_job(rep, 'contacts', 'people.csv',
+                                    b'Email,First name\nnew@globex.example,Nina\n')
+    pages.append(browser.get(f'/imports/{job.id}'))  # its column mapping
+    pages.append(browser.post(f'/imports/{job.id}/mapping', {'column_0': '', 'column_1': 'first_name'}))
+    pages.append(browser.post('/contacts/bulk', {'ids': [crm['contact'].id],
+                                                 'action': 'assign_owner', 'owner_id': ''}))
+    app.config['SIGNUP_OPEN'] = True
+    visitor = app.test_client()
+    page = visitor.get('/sign-up', headers=zh)
+    pages.append(visitor.post('/sign-up', headers=zh, data={
+        'csrf_token': _csrf_of(page), 'name': '', 'email': 'nope', 'password': 'x'}))
+    for response in pages:
+        html = response.get_data(as_text=True)
+        assert response.mimetype == 'text/html' and '<html lang="zh-TW">' in html, html[:300]
+        assert not _zh_stray(html, data), (_zh_stray(html, data), html)
