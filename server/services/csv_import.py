@@ -54,7 +54,7 @@ COMPANY_NAME_MAX = 200
 def create_job(user, kind, filename, raw):
     """Check an uploaded file and keep it as a job awaiting its column mapping."""
     if kind not in KINDS:
-        raise NotFound('Only contacts and companies can be imported.')
+        raise NotFound(N_('Only contacts and companies can be imported.'))
     if len(raw) > MAX_BYTES:
         raise ValidationFailed('The file is too large.', {'file': [
             f'The file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it.']})
@@ -79,7 +79,7 @@ def get_job(user, job_id):
     """An import of the caller's account, or NotFound."""
     job = ImportJob.get_or_none(ImportJob.id == job_id, ImportJob.account == user.account_id)
     if job is None:
-        raise NotFound('Import not found.')
+        raise NotFound(N_('Import not found.'))
     return job
 
 

@@ -59,8 +59,8 @@ def change_role(admin, user_id, role):
         lock_row(Account, admin.account_id)  # two admins demoting each other: one stays
         if role != 'admin' and member.role == 'admin' and not _other_admins(
                 admin.account_id, member.id):
-            raise Conflict('An account keeps at least one admin: make someone else an admin '
-                           'first.')
+            raise Conflict(N_('An account keeps at least one admin: make someone else an '
+                              'admin first.'))
         User.update(role=role).where(User.id == member.id).execute()
     return User.get_by_id(member.id)
 
@@ -72,8 +72,8 @@ def remove(admin, user_id, config):
     with write_transaction():
         lock_row(Account, admin.account_id)
         if member.role == 'admin' and not _other_admins(admin.account_id, member.id):
-            raise Conflict('An account keeps at least one admin: make someone else an admin '
-                           'first.')
+            raise Conflict(N_('An account keeps at least one admin: make someone else an '
+                              'admin first.'))
         (User.update(is_active=False, session_version=User.session_version + 1)
          .where(User.id == member.id).execute())
         (ApiToken.update(revoked_at=utcnow())
