@@ -26,9 +26,10 @@ def create_app(config=None):
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
-    from server import auth, db, extensions
+    from server import auth, db, extensions, i18n
     db.init_app(app)
     extensions.init_app(app)
+    i18n.init_app(app)
     auth.init_app(app)
 
     from server.api import register_blueprints

@@ -5,6 +5,7 @@ from server.models import OUTCOMES
 from server.schemas.base import PatchSchema, Schema
 from server.schemas.fastdump import FastDump
 from server.schemas.fields import Cursor, Id, LowerEmail, UTCDateTime
+from server.translatable import N_
 
 _URL = validate.URL(schemes={'http', 'https'}, require_tld=False)
 
@@ -40,7 +41,7 @@ def each_attendee_once(attendees):
     """An e-mail twice in one request would be one attendee twice (e-mails are lower-cased)."""
     emails = [a['email'] for a in attendees]
     if len(emails) != len(set(emails)):
-        raise ValidationError('Each attendee may appear once.')
+        raise ValidationError(N_('Each attendee may appear once.'))
 
 
 class MeetingListItemSchema(Schema):
@@ -112,7 +113,7 @@ def _check_times(data, partial_start=None, partial_end=None):
     start = data.get('start', partial_start)
     end = data.get('end', partial_end)
     if start is not None and end is not None and end <= start:
-        raise ValidationError('Must be after start.', 'end')
+        raise ValidationError(N_('Must be after start.'), 'end')
 
 
 class MeetingInSchema(Schema):

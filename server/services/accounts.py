@@ -3,12 +3,13 @@ import json
 
 from server.errors import Forbidden
 from server.models import Account
+from server.translatable import N_
 
 
 def update(user, changes):
     """Change the caller's account; only admins may."""
     if user.role != 'admin':
-        raise Forbidden('Only an admin can change the account.')
+        raise Forbidden(N_('Only an admin can change the account.'))
     if 'connected_domains' in changes:
         # Keep the order given, drop blanks and repeats: stored comma-separated (see Account).
         domains = list(dict.fromkeys(d for d in changes['connected_domains'] if d))
@@ -44,7 +45,7 @@ def check_settings(form):
                             for p in (ps if isinstance(ps, list) else [ps])
                             if isinstance(i, int) and i < len(listed)]
             errors[field] = [p if p != 'Missing data for required field.' else
-                             'This field is required.' for p in problems]
+                             N_('This field is required.') for p in problems]
         return None, errors
     seen, repeated = {data['website_domain']} - {''}, []
     for domain in data['connected_domains']:
@@ -62,10 +63,10 @@ def save_settings(user, form):
     from server.errors import ValidationFailed
     from server.models import utcnow
     if user.role != 'admin':
-        raise Forbidden('Only an admin can change the account.')
+        raise Forbidden(N_('Only an admin can change the account.'))
     data, errors = check_settings(form)
     if errors:
-        raise ValidationFailed('Check the highlighted fields.', errors)
+        raise ValidationFailed(N_('Check the highlighted fields.'), errors)
     from server.db import write_transaction
     with write_transaction():
         update(user, data)

@@ -4,6 +4,7 @@ from server.db import write_transaction
 from server.errors import ValidationFailed
 from server.models import User
 from server.services.records import KINDS
+from server.translatable import N_
 
 MAX_IDS = 200
 ACTIONS = ('assign_owner', 'delete')
@@ -16,7 +17,7 @@ def owns(kind_name):
 def selected(user, kind_name, ids):
     """The caller's records among ``ids`` (at most MAX_IDS), in the kind's order."""
     if not ids:
-        raise ValidationFailed('Select at least one record.', {'ids': ['Select at least one.']})
+        raise ValidationFailed('Select at least one record.', {'ids': [N_('Select at least one.')]})
     if len(ids) > MAX_IDS:
         raise ValidationFailed(f'At most {MAX_IDS} records at a time.',
                                {'ids': [f'At most {MAX_IDS} at a time.']})
@@ -33,7 +34,7 @@ def owner_in_account(user, owner_id):
                              User.is_active == True)
     if owner is None:
         raise ValidationFailed('No such user in your account.',
-                               {'owner_id': ['Pick a user of your account.']})
+                               {'owner_id': [N_('Pick a user of your account.')]})
     return owner
 
 
@@ -41,7 +42,7 @@ def assign_owner(user, kind_name, ids, owner_id):
     """Give the selected records one owner (None: no owner); returns how many changed."""
     if not owns(kind_name):
         raise ValidationFailed(f'{KINDS[kind_name].label} records have no owner.',
-                               {'action': ['This kind of record has no owner.']})
+                               {'action': [N_('This kind of record has no owner.')]})
     rows = selected(user, kind_name, ids)
     owner_in_account(user, owner_id)
     model = KINDS[kind_name].model

@@ -5,6 +5,7 @@ Several comma-separated keys rotate: the first encrypts, any of them decrypts (M
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from server.errors import ServiceError
+from server.translatable import N_
 
 
 class EncryptionKeyMissing(ServiceError):
@@ -20,14 +21,14 @@ class TokenUnreadable(ServiceError):
 
 
 # What Settings › Calendar and GET /me say about a connection whose tokens no longer decrypt.
-UNREADABLE_MESSAGE = (
+UNREADABLE_MESSAGE = N_(
     "This server can no longer read the stored calendar tokens: they were encrypted with a "
     "TOKEN_ENCRYPTION_KEY that is not configured any more (the key was changed or lost). Syncing "
     "and calendar writes are paused. Reconnect the calendar to store new tokens; or, if the old "
     "key is found, an administrator adds it to TOKEN_ENCRYPTION_KEY (after the current key) and "
     "runs: flask --app server keys rotate")
 
-MISSING_KEY_MESSAGE = (
+MISSING_KEY_MESSAGE = N_(
     'Calendar connections are disabled because TOKEN_ENCRYPTION_KEY is not set. Calendar tokens '
     'are only ever stored encrypted; an administrator must set TOKEN_ENCRYPTION_KEY to a Fernet '
     'key (generate one with: python -c "from cryptography.fernet import Fernet; '

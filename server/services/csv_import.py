@@ -31,17 +31,21 @@ from server.models import (
 from server.schemas.companies import CompanyInSchema
 from server.schemas.contacts import ContactInSchema
 from server.services import csv_rules
+from server.translatable import N_
 
 BATCH_SIZE = 500
 MAX_BYTES = 10 * 1024 * 1024  # the upload limit (the web page sets it on the request)
 KINDS = ('contacts', 'companies')
 # field -> label, in the order the mapping page offers them
 FIELDS = {
-    'contacts': {'email': 'E-mail', 'first_name': 'First name', 'last_name': 'Last name',
-                 'phone': 'Phone', 'job_title': 'Job title', 'company': 'Company name'},
-    'companies': {'name': 'Name', 'domain': 'Domain'},
+    'contacts': {'email': N_('E-mail'), 'first_name': N_('First name'), 'last_name': N_('Last name'),
+                 'phone': N_('Phone'), 'job_title': N_('Job title'), 'company': N_('Company name')},
+    'companies': {'name': N_('Name'), 'domain': N_('Domain')},
 }
 REQUIRED = {'contacts': 'email', 'companies': 'name'}
+# Sentences built below from these values, marked for the catalogue (a page translates them).
+_BUILT = (N_('Same domain.'), N_('Same name.'), N_('Pick the column that holds the E-mail.'),
+          N_('Pick the column that holds the Name.'))
 COMPANY_NAME_MAX = 200
 
 
@@ -50,7 +54,7 @@ COMPANY_NAME_MAX = 200
 def create_job(user, kind, filename, raw):
     """Check an uploaded file and keep it as a job awaiting its column mapping."""
     if kind not in KINDS:
-        raise NotFound('Only contacts and companies can be imported.')
+        raise NotFound(N_('Only contacts and companies can be imported.'))
     if len(raw) > MAX_BYTES:
         raise ValidationFailed('The file is too large.', {'file': [
             f'The file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it.']})
@@ -62,7 +66,7 @@ def create_job(user, kind, filename, raw):
         raise ValidationFailed(str(error), {'file': [str(error)]}) from None
     if count == 0:
         raise ValidationFailed('The file has no rows.', {'file': [
-            'The file has a header line but no rows to import.']})
+            N_('The file has a header line but no rows to import.')]})
     mapping = csv_rules.guess_mapping(header, FIELDS[kind])
     with write_transaction():
         return ImportJob.create(account=user.account_id, user=user.id, kind=kind,
@@ -75,7 +79,7 @@ def get_job(user, job_id):
     """An import of the caller's account, or NotFound."""
     job = ImportJob.get_or_none(ImportJob.id == job_id, ImportJob.account == user.account_id)
     if job is None:
-        raise NotFound('Import not found.')
+        raise NotFound(N_('Import not found.'))
     return job
 
 
@@ -96,8 +100,8 @@ def preview(job):
 def set_mapping(user, job, chosen):
     """Take the mapping page's choice ({column index: field or ''}) and queue the job."""
     if job.status != 'uploaded':
-        raise ValidationFailed('This import has already started.', {'_form': [
-            'This import has already started.']})
+        raise ValidationFailed(N_('This import has already started.'), {'_form': [
+            N_('This import has already started.')]})
     header, _ = preview(job)
     fields = FIELDS[job.kind]
     mapping, errors = {}, {}
@@ -105,7 +109,7 @@ def set_mapping(user, job, chosen):
         if not field:
             continue
         if not isinstance(index, int) or not 0 <= index < len(header) or field not in fields:
-            errors.setdefault('_form', []).append('Pick a field for each column from the list.')
+            errors.setdefault('_form', []).append(N_('Pick a field for each column from the list.'))
         elif field in mapping.values():
             errors[f'column_{index}'] = [f'{fields[field]} is already taken by another column.']
         else:
@@ -120,8 +124,8 @@ def set_mapping(user, job, chosen):
                                    status='queued', updated_at=utcnow()).where(
             ImportJob.id == job.id, ImportJob.status == 'uploaded').execute()
     if not updated:
-        raise ValidationFailed('This import has already started.', {'_form': [
-            'This import has already started.']})
+        raise ValidationFailed(N_('This import has already started.'), {'_form': [
+            N_('This import has already started.')]})
     return ImportJob.get_by_id(job.id)
 
 
@@ -292,7 +296,7 @@ def _import_contacts(job, header, mapping, batch):
             continue
         company = values.pop('company', '')
         if not values.get('email'):
-            outcomes.append((number, 'skipped', '', 'No e-mail: a contact needs one.'))
+            outcomes.append((number, 'skipped', '', N_('No e-mail: a contact needs one.')))
             continue
         if len(company) > COMPANY_NAME_MAX:
             outcomes.append((number, 'skipped', values['email'],
@@ -319,7 +323,7 @@ def _import_contacts(job, header, mapping, batch):
             outcomes.append((number, 'updated', email, ''))
         elif email in creates:
             creates[email].update(data)  # the same person twice in the file: the later cells win
-            outcomes.append((number, 'updated', email, 'Repeats an earlier row of this file.'))
+            outcomes.append((number, 'updated', email, N_('Repeats an earlier row of this file.')))
         else:
             creates[email] = dict(data, account=account, owner=job.user_id)
             outcomes.append((number, 'created', email, ''))
@@ -382,7 +386,7 @@ def _import_companies(job, header, mapping, batch):
             outcomes.append((number, 'skipped', '', reason))
             continue
         if not values.get('name'):
-            outcomes.append((number, 'skipped', '', 'No name: a company needs one.'))
+            outcomes.append((number, 'skipped', '', N_('No name: a company needs one.')))
             continue
         try:
             data = _company_schema.load(values)

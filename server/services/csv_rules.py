@@ -4,6 +4,8 @@ import csv
 import io
 import re
 
+from server.translatable import N_
+
 MAX_COLUMNS = 100
 MAX_ROWS = 100_000
 MAX_CELL = 100_000  # characters; csv's own limit (131,072) would otherwise be the error
@@ -23,17 +25,17 @@ class FileRefused(ValueError):
 def decode(raw):
     """The file's text: UTF-8, with or without a byte-order mark. Binary files are refused."""
     if not raw or not raw.strip():
-        raise FileRefused('The file is empty.')
+        raise FileRefused(N_('The file is empty.'))
     if b'\x00' in raw[:65536] or raw.startswith((b'PK\x03\x04', b'\xd0\xcf\x11\xe0', b'%PDF')):
-        raise FileRefused('This is not a CSV file (it looks like a binary file, such as an '
-                          'Excel workbook): save it as "CSV UTF-8" and upload that.')
+        raise FileRefused(N_('This is not a CSV file (it looks like a binary file, such as an '
+                             'Excel workbook): save it as "CSV UTF-8" and upload that.'))
     try:
         text = raw.decode('utf-8-sig')
     except UnicodeDecodeError as error:
         raise FileRefused(f'The file is not UTF-8 text (byte {error.start + 1} cannot be read): '
                           'save it as "CSV UTF-8" and upload that.') from None
     if '\x00' in text:
-        raise FileRefused('The file contains NUL characters: it is not a text CSV file.')
+        raise FileRefused(N_('The file contains NUL characters: it is not a text CSV file.'))
     return text
 
 
@@ -72,7 +74,7 @@ def check_file(text, delimiter):
     try:
         header = next(rows, None)
         if not header or not any(cell.strip() for cell in header):
-            raise FileRefused('The first line must name the columns (e.g. "Email,First name").')
+            raise FileRefused(N_('The first line must name the columns (e.g. "Email,First name").'))
         if len(header) > MAX_COLUMNS:
             raise FileRefused(f'The file has {len(header):,} columns; at most {MAX_COLUMNS} '
                               'can be imported.')

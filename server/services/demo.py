@@ -93,6 +93,7 @@ def _build(rng, now):
     sam = users.create(MEMBER[0], ACCOUNT_NAME, name=MEMBER[1], role='member')
     # Same password: reuse the (deliberately slow) hash instead of computing it again.
     sam.password_hash = alex.password_hash
+    sam.language = 'zh-TW'  # the demo's second user reads the web pages in Chinese (issue 13 §3)
     sam.save()
     companies = [Company.create(account=account, name=name, domain=domain, created_at=now)
                  for name, domain in COMPANIES]

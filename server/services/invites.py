@@ -11,6 +11,7 @@ from server.db import write_transaction
 from server.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from server.models import Invite, User, utcnow
 from server.services import link_tokens, signup_rules
+from server.translatable import N_
 
 LIFETIME = datetime.timedelta(days=7)
 ROLES = ('member', 'admin')
@@ -22,7 +23,7 @@ class AlreadyInAnAccount(Conflict):
 
 def require_admin(user):
     if user.role != 'admin':
-        raise Forbidden('Only an admin of the account can do this.')
+        raise Forbidden(N_('Only an admin of the account can do this.'))
 
 
 def _refuse_existing(email, account_id):
@@ -51,9 +52,9 @@ def create(admin, form, now=None):
     if email_errors:
         errors['email'] = email_errors
     if role not in ROLES:
-        errors['role'] = ['Pick admin or member.']
+        errors['role'] = [N_('Pick admin or member.')]
     if errors:
-        raise ValidationFailed('Check the highlighted fields.', errors)
+        raise ValidationFailed(N_('Check the highlighted fields.'), errors)
     now = now or utcnow()
     plaintext, token_hash = link_tokens.new()
     with write_transaction():
@@ -80,7 +81,7 @@ def _own(admin, invite_id):
     require_admin(admin)
     invite = Invite.get_or_none(Invite.id == invite_id, Invite.account == admin.account_id)
     if invite is None:
-        raise NotFound('No such invite.')
+        raise NotFound(N_('No such invite.'))
     return invite
 
 
@@ -101,7 +102,7 @@ def resend(admin, invite_id, now=None):
     invite = _own(admin, invite_id)
     now = now or utcnow()
     if invite.accepted_at is not None or invite.revoked_at is not None:
-        raise Conflict('This invite was accepted or revoked: invite the person again.')
+        raise Conflict(N_('This invite was accepted or revoked: invite the person again.'))
     plaintext, token_hash = link_tokens.new()
     (Invite.update(token_hash=token_hash, expires_at=now + LIFETIME)
      .where(Invite.id == invite.id).execute())
@@ -139,7 +140,7 @@ def accept(plaintext, form, now=None):
         return None
     data, errors = check_acceptance(form)
     if errors:
-        raise ValidationFailed('Check the highlighted fields.', errors)
+        raise ValidationFailed(N_('Check the highlighted fields.'), errors)
     password_hash = generate_password_hash(data['password'])
     try:
         return _join(invite, data, password_hash, now)

@@ -11,6 +11,7 @@ from server.errors import Conflict, NotFound, ValidationFailed
 from server.models import Account, ApiToken, CalendarConnection, User, utcnow
 from server.services import connections
 from server.services.invites import ROLES, require_admin
+from server.translatable import N_
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def _member(admin, user_id):
     member = User.get_or_none(User.id == user_id, User.account == admin.account_id,
                               User.is_active == True)  # noqa: E712
     if member is None:
-        raise NotFound('No such member.')
+        raise NotFound(N_('No such member.'))
     return member
 
 
@@ -53,13 +54,13 @@ def change_role(admin, user_id, role):
     """Make a member an admin or a member; the account's last admin stays one."""
     member = _member(admin, user_id)
     if role not in ROLES:
-        raise ValidationFailed('Check the highlighted fields.', {'role': ['Pick admin or member.']})
+        raise ValidationFailed(N_('Check the highlighted fields.'), {'role': [N_('Pick admin or member.')]})
     with write_transaction():
         lock_row(Account, admin.account_id)  # two admins demoting each other: one stays
         if role != 'admin' and member.role == 'admin' and not _other_admins(
                 admin.account_id, member.id):
-            raise Conflict('An account keeps at least one admin: make someone else an admin '
-                           'first.')
+            raise Conflict(N_('An account keeps at least one admin: make someone else an '
+                              'admin first.'))
         User.update(role=role).where(User.id == member.id).execute()
     return User.get_by_id(member.id)
 
@@ -71,8 +72,8 @@ def remove(admin, user_id, config):
     with write_transaction():
         lock_row(Account, admin.account_id)
         if member.role == 'admin' and not _other_admins(admin.account_id, member.id):
-            raise Conflict('An account keeps at least one admin: make someone else an admin '
-                           'first.')
+            raise Conflict(N_('An account keeps at least one admin: make someone else an '
+                              'admin first.'))
         (User.update(is_active=False, session_version=User.session_version + 1)
          .where(User.id == member.id).execute())
         (ApiToken.update(revoked_at=utcnow())

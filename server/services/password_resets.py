@@ -9,6 +9,7 @@ from server.db import write_transaction
 from server.errors import ValidationFailed
 from server.models import PasswordReset, User, utcnow
 from server.services import link_tokens, signup_rules
+from server.translatable import N_
 
 LIFETIME = datetime.timedelta(hours=1)
 
@@ -54,7 +55,7 @@ def reset(plaintext, password, confirm, now=None):
         return None
     problems = signup_rules.password_errors(password, confirm)
     if problems:
-        raise ValidationFailed('Check the highlighted fields.', {'password': problems})
+        raise ValidationFailed(N_('Check the highlighted fields.'), {'password': problems})
     password_hash = generate_password_hash(password)
     with write_transaction():
         spent = (PasswordReset.update(used_at=now)
@@ -76,12 +77,12 @@ def change(user, current, password, confirm):
     if not isinstance(current, str) or len(current) > signup_rules.PASSWORD_MAX:
         current = ''  # never anyone's password, and no megabyte through the slow hash
     if users.check_password(user.email, current) is None:
-        errors['current_password'] = ['This is not your current password.']
+        errors['current_password'] = [N_('This is not your current password.')]
     problems = signup_rules.password_errors(password, confirm)
     if problems:
         errors['password'] = problems
     if errors:
-        raise ValidationFailed('Check the highlighted fields.', errors)
+        raise ValidationFailed(N_('Check the highlighted fields.'), errors)
     password_hash = generate_password_hash(password)
     with write_transaction():
         (User.update(password_hash=password_hash, session_version=User.session_version + 1)

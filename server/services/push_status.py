@@ -11,13 +11,14 @@ import logging
 from server.calendars.base import ProviderError, PushAddressRefused, TransientError
 from server.models import CalendarConnection, utcnow
 from server.services import connections, crypto
+from server.translatable import N_
 
 log = logging.getLogger(__name__)
 
 # How often the periodic poll (server.tasks.poll_connected_users) looks for changes.
 POLL_MINUTES = 5
 
-NOT_HTTPS = 'PUBLIC_URL must be https'
+NOT_HTTPS = N_('PUBLIC_URL must be https')
 
 
 def unavailable(why):

@@ -15,12 +15,29 @@ from peewee import (JOIN, AutoField, CharField, DecimalField, ForeignKeyField, I
 
 from server.db import MAX_ID, is_postgres, lock_row, write_transaction
 from server.errors import Conflict, NotFound, ValidationFailed
-from server.models import (Company, Contact, Deal, Meeting, MeetingAttendee, MeetingCompany,
-                           MeetingContact, MeetingDeal, MeetingTicket, Note, Ticket, User)
+from server.models import (
+    Company,
+    Contact,
+    Deal,
+    Meeting,
+    MeetingAttendee,
+    MeetingCompany,
+    MeetingContact,
+    MeetingDeal,
+    MeetingTicket,
+    Note,
+    Ticket,
+    User,
+)
 from server.services import deal_changes
-from server.services.meetings import (attach_attendees, decode_cursor, encode_cursor,
-                                      link_attendees)
+from server.services.meetings import (
+    attach_attendees,
+    decode_cursor,
+    encode_cursor,
+    link_attendees,
+)
 from server.sync.rules import normalize_email
+from server.translatable import N_
 
 MAX_SEARCH_WORDS = 5
 WHOLE_EMAIL = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
@@ -246,6 +263,10 @@ def _check(user, kind, data, record_id=None):
                 taken = taken.where(kind.model.id != record_id)
             if taken.exists():
                 _duplicate(kind, field)
+
+
+# The sentence _duplicate builds for the one unique field (contacts' email), for the catalogue.
+_DUPLICATE = N_('Another contact already uses this email.')
 
 
 def _duplicate(kind, field):

@@ -6,9 +6,10 @@ from server.db import write_transaction
 from server.errors import ValidationFailed
 from server.models import Account, ApiToken, CalendarConnection, Invite, User
 from server.services import signup_rules
+from server.translatable import N_
 
 LIVE = ('connected', 'needs_reconnect')
-TAKEN = ('This e-mail already has a Meetside account: sign in instead, or reset the '
+TAKEN = N_('This e-mail already has a Meetside account: sign in instead, or reset the '
          'password.')
 EXTENSION_TOKEN_NAME = 'Chrome extension'  # server/web/extension_auth.py names its tokens so
 
@@ -28,10 +29,10 @@ def create_account(form):
     free mail), the new user its admin. Raises ValidationFailed with field errors."""
     data, errors = check(form)
     if errors:
-        raise ValidationFailed('Check the highlighted fields.', errors)
+        raise ValidationFailed(N_('Check the highlighted fields.'), errors)
     email = data['email']
     password_hash = generate_password_hash(data['password'])  # slow: before the write lock
-    taken = ValidationFailed('Check the highlighted fields.', {'email': [TAKEN]})
+    taken = ValidationFailed(N_('Check the highlighted fields.'), {'email': [TAKEN]})
     try:
         with write_transaction():
             if User.select().where(User.email == email).exists():

@@ -3,6 +3,8 @@ import re
 
 from marshmallow import ValidationError, validate
 
+from server.translatable import N_
+
 EMAIL_MAX = 254
 NAME_MAX = 200
 PASSWORD_MIN = 8
@@ -20,7 +22,7 @@ FREE_MAIL_DOMAINS = frozenset({
     'tutanota.com', 'hinet.net', 'naver.com'})
 
 _SECOND_LEVEL = frozenset({'co', 'com', 'ac', 'org', 'net', 'gov', 'edu', 'or', 'ne'})
-_is_email = validate.Email(error='Enter an e-mail address such as name@example.com.')
+_is_email = validate.Email(error=N_('Enter an e-mail address such as name@example.com.'))
 _CONTROL = re.compile(r'[\x00-\x1f\x7f]')
 
 
@@ -28,7 +30,7 @@ def clean_email(value):
     """(lower-case e-mail, errors): one address, at most EMAIL_MAX characters."""
     email = (value if isinstance(value, str) else '').strip().lower()
     if not email:
-        return email, ['This field is required.']
+        return email, [N_('This field is required.')]
     if len(email) > EMAIL_MAX:
         return email[:EMAIL_MAX], [f'At most {EMAIL_MAX} characters.']
     try:
@@ -42,26 +44,26 @@ def clean_name(value, required=True):
     """(name, errors): trimmed, no control characters, at most NAME_MAX characters."""
     name = (value if isinstance(value, str) else '').strip()
     if required and not name:
-        return name, ['This field is required.']
+        return name, [N_('This field is required.')]
     if len(name) > NAME_MAX:
         return name[:NAME_MAX], [f'At most {NAME_MAX} characters.']
     if _CONTROL.search(name):
-        return name, ['Use letters, digits, spaces and punctuation only.']
+        return name, [N_('Use letters, digits, spaces and punctuation only.')]
     return name, []
 
 
 def password_errors(password, confirm=None):
     """What is wrong with a new password (empty list: nothing)."""
     if not isinstance(password, str) or not password:
-        return ['This field is required.']
+        return [N_('This field is required.')]
     if len(password) < PASSWORD_MIN:
         return [f'At least {PASSWORD_MIN} characters.']
     if len(password) > PASSWORD_MAX:
         return [f'At most {PASSWORD_MAX} characters.']
     if '\x00' in password:
-        return ['A password cannot contain a NUL character.']
+        return [N_('A password cannot contain a NUL character.')]
     if confirm is not None and confirm != password:
-        return ['The two passwords differ.']
+        return [N_('The two passwords differ.')]
     return []
 
 

@@ -25,6 +25,7 @@ from server.models import (
 )
 from server.services import due_dates
 from server.services.hooks import meeting_hooks
+from server.translatable import N_
 
 MAX_LIMIT = 500
 Owner = User.alias('owner')
@@ -130,7 +131,7 @@ def counts(user):
 def get_task(user, task_id):
     task = _select(user).where(Task.id == task_id).first()
     if task is None:
-        raise NotFound('Task not found.')
+        raise NotFound(N_('Task not found.'))
     return attach([task], today_of(user))[0]
 
 

@@ -7,30 +7,32 @@ import dataclasses
 import datetime
 from typing import Optional
 
+from server.translatable import N_
+
 LOGGED, UPDATED, DELETED, SKIPPED = 'logged', 'updated', 'deleted', 'skipped'
 
 # B4: why the sync did what it did with an event (shown in Settings › Calendar).
 REASONS = {
-    'r8_contact_attendee': 'A CRM contact attends (or organises) this event.',
-    'r9_edited': 'The event changed in the calendar, so the meeting was updated.',
-    'r9_unchanged': 'The event was seen again without changes.',
-    'r9_cancelled': 'The event was deleted or cancelled in the calendar.',
-    'r4_before_connection': 'The event was created before the calendar was connected.',
-    'r10_no_contacts': 'None of the attendees is a CRM contact (contacts are never created '
-                       'from calendar attendees).',
-    'r12_internal_only': 'Every attendee belongs to your own organisation.',
-    'r13_occurrence': 'Only the first event of a recurring series is logged; this occurrence '
-                      'is unchanged.',
-    'r13_cancelled_occurrence': 'One occurrence of a logged series was cancelled.',
-    'r13_series_not_logged': 'A cancelled occurrence of a series that was never logged.',
-    'r14_all_day': 'All-day events are not logged.',
-    'r15_private': 'Private events are not logged.',
-    'r15_made_private': 'The event was made private: its meeting is kept but no longer updated.',
-    'r15_frozen': 'The event is private: its meeting is kept but no longer updated.',
-    'r6_deleted_in_crm': 'Its meeting was deleted in the CRM; the calendar event was kept.',
-    'invalid_event': 'The calendar sent incomplete or inconsistent data for this event.',
-    'b1_awaiting_calendar': 'The meeting was changed in the CRM and the calendar had not '
-                            'confirmed that change yet, so the CRM\'s version was kept.',
+    'r8_contact_attendee': N_('A CRM contact attends (or organises) this event.'),
+    'r9_edited': N_('The event changed in the calendar, so the meeting was updated.'),
+    'r9_unchanged': N_('The event was seen again without changes.'),
+    'r9_cancelled': N_('The event was deleted or cancelled in the calendar.'),
+    'r4_before_connection': N_('The event was created before the calendar was connected.'),
+    'r10_no_contacts': N_('None of the attendees is a CRM contact (contacts are never created '
+                          'from calendar attendees).'),
+    'r12_internal_only': N_('Every attendee belongs to your own organisation.'),
+    'r13_occurrence': N_('Only the first event of a recurring series is logged; this occurrence '
+                         'is unchanged.'),
+    'r13_cancelled_occurrence': N_('One occurrence of a logged series was cancelled.'),
+    'r13_series_not_logged': N_('A cancelled occurrence of a series that was never logged.'),
+    'r14_all_day': N_('All-day events are not logged.'),
+    'r15_private': N_('Private events are not logged.'),
+    'r15_made_private': N_('The event was made private: its meeting is kept but no longer updated.'),
+    'r15_frozen': N_('The event is private: its meeting is kept but no longer updated.'),
+    'r6_deleted_in_crm': N_('Its meeting was deleted in the CRM; the calendar event was kept.'),
+    'invalid_event': N_('The calendar sent incomplete or inconsistent data for this event.'),
+    'b1_awaiting_calendar': N_('The meeting was changed in the CRM and the calendar had not '
+                               'confirmed that change yet, so the CRM\'s version was kept.'),
 }
 
 

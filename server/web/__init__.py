@@ -3,6 +3,7 @@ from flask import Blueprint, render_template
 from werkzeug.exceptions import HTTPException
 
 from server.errors import ServiceError
+from server.translatable import N_
 
 # Not '/static': the app's own (empty) static route owns that path and would answer 404.
 bp = Blueprint('web', __name__, template_folder='templates', static_folder='static',
@@ -15,6 +16,19 @@ def _check_csrf():
     return csrf.check()
 
 
+# Sentences the services raise that reach a page (error.html translates them); listed here for
+# the catalogue, since the services build some of them from parts.
+SERVICE_MESSAGES = (N_('Meeting not found.'), N_('Note not found.'), N_('Contact not found.'),
+                    N_('Company not found.'), N_('Deal not found.'), N_('Ticket not found.'),
+                    N_('No such token.'), N_('No such active token.'),
+                    N_('Your calendar is not connected.'))
+# Werkzeug's own descriptions, said more plainly on a page.
+HTTP_MESSAGES = {400: N_('The request could not be understood. Go back and try again.'),
+                 403: N_('You are not allowed to see this page.'),
+                 404: N_('There is no page at this address.'),
+                 405: N_('This page cannot be used that way.')}
+
+
 @bp.errorhandler(ServiceError)
 def _service_error(error):
     # Services speak in ServiceErrors; on a web page they become an HTML page, not JSON.
@@ -23,7 +37,10 @@ def _service_error(error):
 
 @bp.errorhandler(HTTPException)
 def _http_error(error):
-    return render_template('error.html', status=error.code, message=error.description), error.code
+    message = error.description
+    if message == type(error).description:  # not ours: werkzeug's default, in English
+        message = HTTP_MESSAGES.get(error.code, N_('Something went wrong. Try again in a moment.'))
+    return render_template('error.html', status=error.code, message=message), error.code
 
 
 def init_app(app):

@@ -1,21 +1,23 @@
 """Settings › Account (issue 13 §1, admins only; members get 403): the account's name and
 domains (R12), its members with their role, last sign-in and calendar, and invites."""
 from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from server.auth import login_required
 from server.errors import Conflict, Forbidden, ValidationFailed
 from server.models import Account
 from server.services import accounts, invites, members
-from server.web import bp, mails
+from server.translatable import N_
+from server.web import bp, forms, mails
 
-DOMAINS_SAVED = ('The account is saved. The next calendar syncs use these domains: attendees '
+DOMAINS_SAVED = N_('The account is saved. The next calendar syncs use these domains: attendees '
                  'at them count as colleagues and are not logged (R12). Meetings already '
                  'logged stay as they are.')
 
 
 def _admin():
     if g.web_user.role != 'admin':
-        raise Forbidden('Only an admin of the account can open Settings › Account.')
+        raise Forbidden(gettext('Only an admin of the account can open Settings › Account.'))
     return g.web_user
 
 
@@ -48,25 +50,28 @@ def account_settings():
     try:
         accounts.save_settings(admin, request.form)
     except ValidationFailed as error:
-        return _page(form, error.errors, status=422)
-    flash(DOMAINS_SAVED, 'info')
+        return _page(form, forms.translated_errors(error.errors), status=422)
+    flash(gettext(DOMAINS_SAVED), 'info')
     return redirect(url_for('web.account_settings'), code=303)
 
 
 def send_invite(invite, token):
     account = Account.get_by_id(invite.account_id)
     inviter = g.web_user.name or g.web_user.email
-    return mails.send('invite', invite.email, f'{inviter} invited you to {account.name} on Meetside',
-                      inviter=inviter, account_name=account.name, role=invite.role,
+    # The invitee has no profile yet: the mail speaks the inviting admin's language.
+    return mails.send('invite', invite.email,
+                      N_('%(inviter)s invited you to %(account_name)s on Meetside'),
+                      reader=g.web_user, inviter=inviter, account_name=account.name, role=invite.role,
                       url=mails.link('web.accept_invite', token))
 
 
 def _sent_flash(invite, sent):
     if sent:
-        flash(f'Invite sent to {invite.email}. The link works once, for 7 days.', 'info')
+        flash(gettext('Invite sent to %(email)s. The link works once, for 7 days.',
+                      email=invite.email), 'info')
     else:
-        flash(f'The invite to {invite.email} is saved, but the e-mail could not be sent. '
-              'Check the mail settings, then use Resend.', 'error')
+        flash(gettext('The invite to %(email)s is saved, but the e-mail could not be sent. '
+                      'Check the mail settings, then use Resend.', email=invite.email), 'error')
 
 
 @bp.route('/settings/account/invites', methods=['POST'])
@@ -78,9 +83,11 @@ def create_invite():
     try:
         invite, token = invites.create(admin, request.form)
     except ValidationFailed as error:
-        return _page(invite_form=form, invite_errors=error.errors, status=422)
+        return _page(invite_form=form, invite_errors=forms.translated_errors(error.errors),
+                     status=422)
     except invites.AlreadyInAnAccount as error:
-        return _page(invite_form=form, invite_errors=error.errors, status=409)
+        return _page(invite_form=form, invite_errors=forms.translated_errors(error.errors),
+                     status=409)
     _sent_flash(invite, send_invite(invite, token))
     return redirect(url_for('web.account_settings') + '#invites', code=303)
 
@@ -99,7 +106,7 @@ def resend_invite(invite_id):
 def revoke_invite(invite_id):
     """Revoke a pending invite: its link stops working."""
     invite = invites.revoke(_admin(), invite_id)
-    flash(f'The invite to {invite.email} is revoked.', 'info')
+    flash(gettext('The invite to %(email)s is revoked.', email=invite.email), 'info')
     return redirect(url_for('web.account_settings') + '#invites', code=303)
 
 
@@ -110,10 +117,12 @@ def change_member_role(user_id):
     try:
         member = members.change_role(_admin(), user_id, _text('role', 20))
     except (Conflict, ValidationFailed) as error:
-        flash(error.message if isinstance(error, Conflict) else 'Pick admin or member.', 'error')
+        flash(forms.translated(error.message) if isinstance(error, Conflict)
+              else gettext('Pick admin or member.'), 'error')
         return redirect(url_for('web.account_settings') + '#members', code=303)
-    flash(f'{member.name or member.email} is now {"an admin" if member.role == "admin" else "a member"}.',
-          'info')
+    who = member.name or member.email
+    flash(gettext('%(member)s is now an admin.', member=who) if member.role == 'admin'
+          else gettext('%(member)s is now a member.', member=who), 'info')
     return redirect(url_for('web.account_settings') + '#members', code=303)
 
 
@@ -125,10 +134,11 @@ def remove_member(user_id):
     try:
         member = members.remove(admin, user_id, current_app.config)
     except Conflict as error:
-        flash(error.message, 'error')
+        flash(forms.translated(error.message), 'error')
         return redirect(url_for('web.account_settings') + '#members', code=303)
-    flash(f'{member.name or member.email} is removed: signed out everywhere, API tokens revoked, '
-          'calendar disconnected. Their meetings and notes stay.', 'info')
+    flash(gettext('%(member)s is removed: signed out everywhere, API tokens revoked, '
+                  'calendar disconnected. Their meetings and notes stay.',
+                  member=member.name or member.email), 'info')
     if member.id == admin.id:
         return redirect(url_for('web.sign_in'), code=303)
     return redirect(url_for('web.account_settings') + '#members', code=303)

@@ -4,6 +4,8 @@ import secrets
 
 from flask import abort, request, session
 
+from server.translatable import N_
+
 FIELD = 'csrf_token'
 
 
@@ -21,4 +23,4 @@ def check():
     expected = session.get(FIELD)
     sent = request.form.get(FIELD, '')
     if not expected or not hmac.compare_digest(expected.encode(), sent.encode()):
-        abort(400, description='Your form has expired. Reload the page and try again.')
+        abort(400, description=N_('Your form has expired. Reload the page and try again.'))

@@ -12,6 +12,7 @@ from flask import abort, current_app, g, redirect, render_template, request
 
 from server.auth import login_required
 from server.services import tokens
+from server.translatable import N_
 from server.web import bp
 
 STATE_PATTERN = re.compile(r'^[A-Za-z0-9_-]{8,200}$')
@@ -63,10 +64,10 @@ def _checked_request():
     # None from an extension older than installations: its token replaces the unnamed ones.
     installation = request.values.get('installation') or None
     if not is_extension_redirect(redirect_uri, None):
-        abort(400, description='This sign-in link does not come from the Meetside extension.')
+        abort(400, description=N_('This sign-in link does not come from the Meetside extension.'))
     if not STATE_PATTERN.match(state) or (
             installation is not None and not INSTALLATION_PATTERN.match(installation)):
-        abort(400, description='This sign-in link is incomplete. Start again from the extension.')
+        abort(400, description=N_('This sign-in link is incomplete. Start again from the extension.'))
     return redirect_uri, state, installation
 
 

@@ -7,11 +7,16 @@ from marshmallow import ValidationError
 
 from server.schemas.meetings import MeetingInSchema
 from server.schemas.notes import NoteInSchema
+from server.translatable import N_
 
 SCHEDULE_FIELDS = ('title', 'start', 'end', 'description', 'attendees', 'video_link')
 LOCAL_INPUT_FORMAT = '%Y-%m-%dT%H:%M'
 _EMAIL_SEPARATORS = re.compile(r'[\s,;]+')
-_FRIENDLIER = {'Missing data for required field.': 'This field is required.'}
+_FRIENDLIER = {'Missing data for required field.': N_('This field is required.')}
+# marshmallow's own messages a form shows, for the catalogue (the field_errors macro translates).
+SCHEMA_MESSAGES = (N_('Not a valid URL.'), N_('Not a valid email address.'),
+                   N_('Not a valid datetime.'), N_('Field may not be null.'),
+                   N_('Invalid input type.'), N_('Not a valid string.'))
 
 
 def user_zone(user):
@@ -56,9 +61,41 @@ def default_schedule_form(zone, now, attendees=''):
             'start': start.strftime(LOCAL_INPUT_FORMAT), 'end': end.strftime(LOCAL_INPUT_FORMAT)}
 
 
+# marshmallow's messages with a number in them, said again in the page's language.
+_WITH_A_LENGTH = ((re.compile(r'Longer than maximum length (\d+)\.$'),
+                   N_('Longer than maximum length %(length)s.')),
+                  (re.compile(r'Shorter than minimum length (\d+)\.$'),
+                   N_('Shorter than minimum length %(length)s.')),
+                  # the onboarding, CSV and record services' messages with a number in them
+                  (re.compile(r'At most (\d+) characters\.$'), N_('At most %(length)s characters.')),
+                  (re.compile(r'At least (\d+) characters\.$'), N_('At least %(length)s characters.')),
+                  (re.compile(r'The file is larger than (\d+) MB: split it\.$'),
+                   N_('The file is larger than %(length)s MB: split it.')),
+                  (re.compile(r'The file has more than ([\d,]+) rows: split it\.$'),
+                   N_('The file has more than %(length)s rows: split it.')),
+                  (re.compile(r'At most (\d+) at a time\.$'), N_('At most %(length)s at a time.')))
+
+
+def translated(problem):
+    """A schema's message (English) in the page's language, when the catalogue has it."""
+    from flask_babel import gettext
+    for pattern, message in _WITH_A_LENGTH:
+        found = pattern.match(problem)
+        if found:
+            return gettext(message, length=found.group(1))
+    return gettext(_FRIENDLIER.get(problem, problem))
+
+
+def translated_errors(errors):
+    """A service's {field: [English message]} in the page's language (the API keeps English)."""
+    return {field: [translated(p) if isinstance(p, str) else p for p in
+                    (problems if isinstance(problems, list) else [problems])]
+            for field, problems in (errors or {}).items()}
+
+
 def _messages(problems):
     problems = problems if isinstance(problems, list) else [problems]
-    return [_FRIENDLIER.get(p, p) for p in problems if isinstance(p, str)]
+    return [translated(p) for p in problems if isinstance(p, str)]
 
 
 def _field_errors(messages, attendees):
@@ -93,7 +130,7 @@ def load_schedule_form(form, zone, association):
         if values[name].strip():
             converted = local_input_to_utc(values[name], zone)
             if converted is None:
-                unreadable[name] = ['Enter a date and time.']
+                unreadable[name] = [N_('Enter a date and time.')]
             else:
                 raw[name] = converted
     try:

@@ -3,6 +3,7 @@ import hmac
 import logging
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 
 from server.auth import login_required
 from server.calendars import oauth
@@ -39,7 +40,8 @@ def integration_connect(provider):
         url, state = oauth.authorization_url(provider, config, callback_url(provider),
                                              login_hint=g.web_user.email)
     except ServiceError as error:
-        return problem(error, f'{connections.PROVIDERS[provider]} cannot be connected')
+        return problem(error, gettext('%(provider)s cannot be connected',
+                                       provider=connections.PROVIDERS[provider]))
     session[SESSION_KEY] = {'provider': provider, 'state': state}
     return redirect(url)
 
@@ -54,21 +56,23 @@ def integration_callback(provider):
     if expected.get('provider') != provider or not state or not hmac.compare_digest(
             str(expected.get('state', '')), state):
         return render_template(
-            'integrations/problem.html', status=400, title='This sign-in link is not valid',
-            message='The answer from the calendar provider does not match a connect you '
-                    'started here (or it was already used). Start again from Settings › Calendar.'), 400
+            'integrations/problem.html', status=400, title=gettext('This sign-in link is not valid'),
+            message=gettext('The answer from the calendar provider does not match a connect you '
+                            'started here (or it was already used). Start again from '
+                            'Settings › Calendar.')), 400
     if request.args.get('error'):
         return render_template(
-            'integrations/problem.html', status=400, title=f'{name} was not connected',
-            message=f'{name} said: {request.args.get("error_description") or request.args["error"]}. '
-                    'Nothing was stored.'), 400
+            'integrations/problem.html', status=400, title=gettext('%(provider)s was not connected', provider=name),
+            message=gettext('%(provider)s said: %(error)s. Nothing was stored.', provider=name,
+                            error=request.args.get('error_description') or request.args['error'])
+        ), 400
     config = current_app.config
     try:
         credentials, email = oauth.exchange(provider, config, callback_url(provider),
                                             request.args.get('code', ''))
         connection = connections.connect(g.web_user, provider, email, credentials, config)
     except ServiceError as error:
-        return problem(error, f'{name} was not connected')
+        return problem(error, gettext('%(provider)s was not connected', provider=name))
     start_initial_sync(connection)
     return render_template('integrations/connected.html', connection=connection,
                            provider_name=name)
@@ -81,9 +85,9 @@ def integration_disconnect():
     try:
         connections.disconnect(g.web_user, current_app.config)
     except ServiceError as error:
-        flash(error.message, 'error')
+        flash(gettext(error.message), 'error')
     else:
-        flash('Your calendar is disconnected. Meetings already logged stay in the CRM.', 'info')
+        flash(gettext('Your calendar is disconnected. Meetings already logged stay in the CRM.'), 'info')
     return redirect(url_for('web.calendar_settings'))
 
 

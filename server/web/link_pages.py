@@ -5,12 +5,14 @@ As the sign-in link: the token rides in the URL fragment; GET serves a page whos
 must not spend them); the form's own POST, with the session's CSRF token, spends the link.
 """
 from flask import flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from server.auth import start_session
 from server.errors import ServiceError, ValidationFailed
 from server.models import Account
 from server.services import invites, password_resets
-from server.web import bp, magic_links, mails, sign_in_limits
+from server.translatable import N_
+from server.web import bp, forms, magic_links, mails, sign_in_limits
 
 
 def private(page, status=200):
@@ -29,8 +31,8 @@ def _token():
 # -- invites ------------------------------------------------------------------------------
 
 def _invite_refused():
-    flash('This invite link has expired, was revoked or was already used. '
-          'Ask an admin of the account for a new invite.', 'error')
+    flash(gettext('This invite link has expired, was revoked or was already used. '
+                  'Ask an admin of the account for a new invite.'), 'error')
     return redirect(url_for('web.sign_in'), code=303)
 
 
@@ -45,7 +47,7 @@ def accept_invite():
     """Join an account from an invite: set your name and password."""
     if request.method != 'POST':  # HEAD too: it skips the CSRF check, so it must not spend
         return private(render_template('link_open.html', action=url_for('web.accept_invite'),
-                                       title='Your invite to Meetside'))
+                                       title=gettext('Your invite to Meetside')))
     token = _token()
     invite = invites.holder(token)
     if invite is None:
@@ -56,14 +58,15 @@ def accept_invite():
     try:
         user = invites.accept(token, request.form)
     except ValidationFailed as error:
-        return _invite_page(invite, token, error.errors, form, 422)
+        return _invite_page(invite, token, forms.translated_errors(error.errors), form, 422)
     except ServiceError as error:  # the e-mail became a user meanwhile
-        return _invite_page(invite, token, {'_form': [error.message]}, form, error.status)
+        return _invite_page(invite, token, {'_form': [forms.translated(error.message)]}, form,
+                            error.status)
     if user is None:
         return _invite_refused()
     start_session(user)
-    flash(f'Welcome to {Account.get_by_id(user.account_id).name}! You are signed in as '
-          f'{user.email}.', 'info')
+    flash(gettext('Welcome to %(account)s! You are signed in as %(email)s.',
+                  account=Account.get_by_id(user.account_id).name, email=user.email), 'info')
     return redirect(url_for('web.home'), code=303)
 
 
@@ -73,7 +76,7 @@ def _forgot_page(message=None, email=''):
     return render_template('password_forgot.html', message=message, email=email)
 
 
-SENT = ('If an account uses that e-mail, we have sent it a link to choose a new password. '
+SENT = N_('If an account uses that e-mail, we have sent it a link to choose a new password. '
         'The link works once, for one hour.')
 
 
@@ -87,9 +90,9 @@ def forgot_password():
     if found is not None:
         user, token = found
         # A failed send is logged; the answer stays the same (it must not tell who exists).
-        mails.send('password_reset', user.email, 'Reset your Meetside password',
-                   email=user.email, url=mails.link('web.reset_password', token))
-    flash(SENT, 'info')
+        mails.send('password_reset', user.email, N_('Reset your Meetside password'),
+                   reader=user, email=user.email, url=mails.link('web.reset_password', token))
+    flash(gettext(SENT), 'info')
     return redirect(url_for('web.forgot_password'), code=303)
 
 
@@ -98,7 +101,8 @@ sign_in_limits.PAGES['web.forgot_password'] = lambda message: _forgot_page(
 
 
 def _reset_refused():
-    flash('This password-reset link has expired or was already used. Ask for a new one.', 'error')
+    flash(gettext('This password-reset link has expired or was already used. '
+                  'Ask for a new one.'), 'error')
     return redirect(url_for('web.forgot_password'), code=303)
 
 
@@ -107,7 +111,7 @@ def reset_password():
     """Choose a new password from an e-mailed link; every session of the user ends."""
     if request.method != 'POST':
         return private(render_template('link_open.html', action=url_for('web.reset_password'),
-                                       title='Choose a new password'))
+                                       title=gettext('Choose a new password')))
     token = _token()
     user = password_resets.holder(token)
     if user is None:
@@ -120,10 +124,11 @@ def reset_password():
                                      request.form.get('confirm'))
     except ValidationFailed as error:
         return private(render_template('password_reset.html', email=user.email, token=token,
-                                       errors=error.errors), 422)
+                                       errors=forms.translated_errors(error.errors)), 422)
     if user is None:
         return _reset_refused()
     magic_links.record_sign_in(user)
     start_session(user)
-    flash('Your new password is saved, and you are signed in. Every other session ended.', 'info')
+    flash(gettext('Your new password is saved, and you are signed in. '
+                  'Every other session ended.'), 'info')
     return redirect(url_for('web.home'), code=303)

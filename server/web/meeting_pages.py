@@ -1,5 +1,6 @@
 """A meeting's page: details, attendees, notes (R20) and deletion (R6, B3)."""
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from marshmallow import ValidationError
 
 from server.auth import login_required
@@ -24,8 +25,9 @@ def meeting(meeting_id):
                            outcomes=OUTCOME_LABELS, types=g.web_user.account.meeting_type_list)
 
 
-OUTCOME_LABELS = (('scheduled', 'Scheduled'), ('completed', 'Completed'),
-                  ('rescheduled', 'Rescheduled'), ('no_show', 'No show'), ('canceled', 'Canceled'))
+OUTCOME_LABELS = (('scheduled', lazy_gettext('Scheduled')), ('completed', lazy_gettext('Completed')),
+                  ('rescheduled', lazy_gettext('Rescheduled')), ('no_show', lazy_gettext('No show')),
+                  ('canceled', lazy_gettext('Canceled')))
 _outcome_form = MeetingPatchSchema(only=('outcome', 'type'))
 
 
@@ -43,14 +45,16 @@ def set_outcome(meeting_id):
         return _refused(back, problems)
     except ValidationFailed as error:
         return _refused(back, error.errors)
-    flash('Outcome saved.', 'info')
+    flash(gettext('Outcome saved.'), 'info')
     return redirect(back, code=303)
 
 
 def _refused(back, problems):
-    words = [f'{field}: {" ".join(map(str, m if isinstance(m, list) else [m]))}'
+    labels = {'outcome': gettext('outcome'), 'type': gettext('type')}
+    words = [f'{labels.get(field, field)}: '
+             f'{" ".join(forms.translated(str(p)) for p in (m if isinstance(m, list) else [m]))}'
              for field, m in problems.items()]
-    flash('The outcome was not saved: ' + '; '.join(words), 'error')
+    flash(gettext('The outcome was not saved: %(why)s', why='; '.join(words)), 'error')
     return redirect(back, code=303)
 
 
@@ -62,10 +66,11 @@ def add_note(meeting_id):
     meetings.get_meeting(g.web_user, meeting_id)  # 404 before anything else for a foreign id
     body, errors = forms.load_note_form(request.form)
     if errors:
-        flash('The note was not saved: ' + ' '.join(sum(errors.values(), [])), 'error')
+        flash(gettext('The note was not saved: %(why)s',
+                      why=' '.join(gettext(text) for text in sum(errors.values(), []))), 'error')
         return redirect(back)
     notes.add(g.web_user, meeting_id, body)
-    flash('Note added.', 'info')
+    flash(gettext('Note added.'), 'info')
     return redirect(back)
 
 
@@ -77,9 +82,12 @@ def delete_meeting(meeting_id):
     found = meetings.get_meeting(g.web_user, meeting_id)
     meetings.delete(g.web_user, meeting_id, cancel_in_calendar=cancel)
     if cancel and found.provider_event_id:
-        flash(f'Meeting "{found.title}" deleted; its calendar event is being cancelled.', 'info')
+        flash(gettext('Meeting "%(title)s" deleted; its calendar event is being cancelled.',
+                      title=found.title), 'info')
     elif cancel:
-        flash(f'Meeting "{found.title}" deleted (it had no calendar event to cancel).', 'info')
+        flash(gettext('Meeting "%(title)s" deleted (it had no calendar event to cancel).',
+                      title=found.title), 'info')
     else:
-        flash(f'Meeting "{found.title}" deleted from the CRM; the calendar event was kept.', 'info')
+        flash(gettext('Meeting "%(title)s" deleted from the CRM; the calendar event was kept.',
+                      title=found.title), 'info')
     return redirect(safe_next(request.form.get('next'), url_for('web.home')))

@@ -4,13 +4,14 @@ One type per line; the same checks as PATCH /api/v1/account (each at most 100 ch
 each once, at most 50), shown as field errors on the form.
 """
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 from marshmallow import ValidationError
 
 from server.auth import login_required
 from server.errors import Forbidden
 from server.schemas.account import AccountPatchSchema
 from server.services import accounts
-from server.web import bp
+from server.web import bp, forms
 
 _schema = AccountPatchSchema(only=('meeting_types',))
 
@@ -20,7 +21,7 @@ _schema = AccountPatchSchema(only=('meeting_types',))
 def meeting_type_settings():
     user, errors = g.web_user, {}
     if user.role != 'admin':
-        raise Forbidden('Only an admin can change the meeting types.')
+        raise Forbidden(gettext('Only an admin can change the meeting types.'))
     text = '\n'.join(user.account.meeting_type_list)
     if request.method == 'POST':
         text = request.form.get('meeting_types', '')
@@ -31,7 +32,7 @@ def meeting_type_settings():
             errors = {'meeting_types': _messages(error.messages.get('meeting_types'))}
         else:
             accounts.update(user, data)
-            flash('The meeting types are saved.', 'info')
+            flash(gettext('The meeting types are saved.'), 'info')
             return redirect(url_for('web.meeting_type_settings'), code=303)
     return render_template('settings/meeting_types.html', text=text, errors=errors), (
         422 if errors else 200)
@@ -40,5 +41,7 @@ def meeting_type_settings():
 def _messages(found):
     """marshmallow's list errors ({index: [..]} or [..]) as plain sentences."""
     if isinstance(found, dict):
-        return [f'Line {int(i) + 1}: {" ".join(m)}' for i, m in sorted(found.items())]
-    return list(found or [])
+        return [gettext('Line %(number)s: %(problem)s', number=int(i) + 1,
+                        problem=' '.join(forms.translated(p) for p in m))
+                for i, m in sorted(found.items())]
+    return [forms.translated(p) for p in found or []]

@@ -5,13 +5,28 @@ errors on the form. Saving a zone here makes it the user's own: syncs no longer 
 with the calendar's.
 """
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext, refresh
 
 from server.auth import login_required, start_session
 from server.errors import ValidationFailed
 from server.services import password_resets, profile
-from server.web import bp
+from server.web import bp, forms
 
 LANGUAGE_LABELS = (('en', 'English'), ('zh-TW', '繁體中文 (台灣)'))
+
+
+def field_messages(errors, form):
+    """services.profile's field errors (English, as the API says them) in the page's language."""
+    said = {
+        'name': lambda: gettext('At most %(max)d characters.', max=profile.NAME_MAX),
+        'time_zone': lambda: gettext('Unknown time zone "%(zone)s": pick an IANA name such as '
+                                     'America/New_York or Europe/Berlin.',
+                                     zone=form['time_zone'].strip()),
+        'language': lambda: gettext('Pick one of: %(languages)s.',
+                                    languages=', '.join(label for _, label in LANGUAGE_LABELS)),
+    }
+    return {field: [said[field]()] if field in said else messages
+            for field, messages in errors.items()}
 
 
 @bp.route('/settings/profile', methods=['GET', 'POST'])
@@ -25,11 +40,12 @@ def profile_settings():
                    if key != 'time_zone' or value != user.time_zone
                    or user.time_zone_source == 'user'}
         try:
-            profile.update(user, changes)
+            g.web_user = profile.update(user, changes)
         except ValidationFailed as error:
-            errors = error.errors
+            errors = field_messages(error.errors, form)
         else:
-            flash('Your profile is saved.', 'info')
+            refresh()  # the new language (and zone) from this message on
+            flash(gettext('Your profile is saved.'), 'info')
             return redirect(url_for('web.profile_settings'), code=303)
     return _page(form, errors), 422 if errors else 200
 
@@ -51,7 +67,7 @@ def change_password():
                                       request.form.get('password'), request.form.get('confirm'))
     except ValidationFailed as error:
         form = {'name': user.name, 'time_zone': user.time_zone, 'language': user.language}
-        return _page(form, {}, error.errors), 422
+        return _page(form, {}, forms.translated_errors(error.errors)), 422
     start_session(user)  # this browser stays signed in, under the new session version
-    flash('Your password is changed. Every other session is signed out.', 'info')
+    flash(gettext('Your password is changed. Every other session is signed out.'), 'info')
     return redirect(url_for('web.profile_settings'), code=303)

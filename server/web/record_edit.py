@@ -2,11 +2,13 @@
 §2). Thin views: the API's schemas validate (server.web.record_forms), the API's services
 write (server.services.records, record_links, bulk_records)."""
 from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from server.auth import login_required
 from server.errors import ServiceError, ValidationFailed
 from server.services import bulk_records, record_links
 from server.services import records as record_service
+from server.translatable import N_
 from server.web import bp, record_forms, records
 from server.web.pages import PLURAL_URL
 from server.web.redirects import safe_next
@@ -48,7 +50,7 @@ def new_record(plural):
         if not errors:
             flash(f'{records.SINGULAR[plural].capitalize()} "{records.title(record)}" created.', 'info')
             return redirect(url_for('web.record', plural=plural, record_id=record.id), code=303)
-        flash('Nothing was saved: please correct the fields below.', 'error')
+        flash(gettext('Nothing was saved: please correct the fields below.'), 'error')
         return _render_form(plural, values, errors, status=422)
     values = {f.name: ([] if f.type == 'multiselect' else '') for f in record_forms.FIELDS[plural]}
     for name in ('company_id', 'email', 'name', 'domain'):
@@ -69,7 +71,7 @@ def edit_record(plural, record_id):
         if not errors:
             flash(f'{records.SINGULAR[plural].capitalize()} "{records.title(saved)}" saved.', 'info')
             return redirect(url_for('web.record', plural=plural, record_id=record.id), code=303)
-        flash('Nothing was saved: please correct the fields below.', 'error')
+        flash(gettext('Nothing was saved: please correct the fields below.'), 'error')
         return _render_form(plural, values, errors, record=record, status=422)
     links = record_links.linked(g.web_user, plural, record.id)
     return _render_form(plural, record_forms.values_of(plural, record, links), record=record)
@@ -97,7 +99,7 @@ def accept_company(record_id):
     contact = record_service.get_record(g.web_user, 'contacts', record_id)
     company = record_links.suggest_company(g.web_user, contact.email)
     if company is None:
-        abort(404, description='No company has the domain of this e-mail.')
+        abort(404, description=gettext('No company has the domain of this e-mail.'))
     record_service.update_record(g.web_user, 'contacts', contact.id, {'company_id': company.id})
     flash(f'{contact.name} is now at {company.name}.', 'info')
     return redirect(url_for('web.record', plural='contacts', record_id=contact.id), code=303)
@@ -107,7 +109,7 @@ def _selected_ids(form):
     ids = []
     for value in form.getlist('ids')[:bulk_records.MAX_IDS + 1]:
         if not value.isdigit() or len(value) > 10 or int(value) > 2147483647:
-            raise ValidationFailed('Not a valid selection.', {'ids': ['Not a valid selection.']})
+            raise ValidationFailed('Not a valid selection.', {'ids': [N_('Not a valid selection.')]})
         ids.append(int(value))
     return ids
 
@@ -120,7 +122,7 @@ def bulk(plural):
     action = request.form.get('action', '')
     if action not in bulk_records.ACTIONS or (
             action == 'assign_owner' and not bulk_records.owns(plural)):
-        flash('Pick an action for the selected records.', 'error')
+        flash(gettext('Pick an action for the selected records.'), 'error')
         return redirect(back, code=303)
     try:
         ids = _selected_ids(request.form)
@@ -129,14 +131,14 @@ def bulk(plural):
         owner_id = None
         if action == 'assign_owner':
             if owner_text and not (owner_text.isdigit() and len(owner_text) <= 10):
-                raise ValidationFailed('Pick a user.', {'owner_id': ['Pick a user.']})
+                raise ValidationFailed('Pick a user.', {'owner_id': [N_('Pick a user.')]})
             owner_id = int(owner_text) if owner_text else None
             owner = bulk_records.owner_in_account(g.web_user, owner_id)
     except ValidationFailed as error:
         flash(error.message, 'error')
         return redirect(back, code=303)
     if not items:
-        flash('None of the selected records exist any more.', 'error')
+        flash(gettext('None of the selected records exist any more.'), 'error')
         return redirect(back, code=303)
     if request.form.get('confirm') != 'yes':
         return render_template('records/delete.html' if action == 'delete' else 'records/bulk.html',

@@ -12,6 +12,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from server.auth import login_required
@@ -42,7 +43,8 @@ def too_large(error):
     if request.endpoint != 'web.import_upload':
         return render_template('error.html', status=413, message=error.description), 413
     limit = csv_import.MAX_BYTES // (1024 * 1024)
-    message = f'The file is larger than {limit} MB: split it into smaller files.'
+    message = gettext('The file is larger than %(limit)s MB: split it into smaller files.',
+                      limit=limit)
     return render_template('imports/upload.html', plural=request.view_args['plural'],
                            errors={'file': [message]},
                            jobs=[], fields=csv_import.FIELDS[request.view_args['plural']]), 413
@@ -56,7 +58,7 @@ def import_upload(plural):
     if request.method == 'POST':
         upload = request.files.get('file')
         if upload is None or not upload.filename:
-            errors = {'file': ['Choose a CSV file to upload.']}
+            errors = {'file': [gettext('Choose a CSV file to upload.')]}
         else:
             raw = upload.stream.read(csv_import.MAX_BYTES + 1)
             try:
@@ -120,10 +122,10 @@ def import_resume(job_id):
     from server import tasks
     job = csv_import.get_job(g.web_user, job_id)
     if not csv_import.can_resume(job):
-        flash('This import is not stopped: nothing to resume.', 'error')
+        flash(gettext('This import is not stopped: nothing to resume.'), 'error')
     else:
         tasks.import_csv(job.id)
-        flash('The import resumes where it stopped.', 'info')
+        flash(gettext('The import resumes where it stopped.'), 'info')
     return redirect(url_for('web.import_job', job_id=job.id), code=303)
 
 
@@ -142,7 +144,7 @@ def import_report(job_id):
     """The report as CSV: one line per row of the file, with the reason for each skip."""
     job = csv_import.get_job(g.web_user, job_id)
     if job.status != 'done':
-        abort(409, description='The report is ready when the import is done.')
+        abort(409, description=gettext('The report is ready when the import is done.'))
     return Response(stream_with_context(csv_import.report_csv(job)), mimetype='text/csv',
                     headers={'Content-Disposition':
                              f'attachment; filename="import-{job.id}-report.csv"'})

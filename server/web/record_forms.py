@@ -9,6 +9,7 @@ from server.schemas import companies, contacts, deals, tickets
 from server.schemas.deals import DEAL_STAGES
 from server.schemas.tickets import TICKET_STATUSES
 from server.services import record_links
+from server.translatable import N_
 from server.web.forms import split_emails
 
 SCHEMAS = {'contacts': (contacts.ContactInSchema, contacts.ContactPatchSchema),
@@ -16,9 +17,9 @@ SCHEMAS = {'contacts': (contacts.ContactInSchema, contacts.ContactPatchSchema),
            'deals': (deals.DealInSchema, deals.DealPatchSchema),
            'tickets': (tickets.TicketInSchema, tickets.TicketPatchSchema)}
 CHOICE_LIMIT = 500  # companies offered in a select
-FRIENDLIER = {'Missing data for required field.': 'This field is required.',
-              'Not a valid integer.': 'Pick one from the list.',
-              'Field may not be null.': 'This field is required.'}
+FRIENDLIER = {'Missing data for required field.': N_('This field is required.'),
+              'Not a valid integer.': N_('Pick one from the list.'),
+              'Field may not be null.': N_('This field is required.')}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,36 +35,36 @@ class Field:
 
 FIELDS = {
     'contacts': (
-        Field('email', 'E-mail', 'email', True, 254),
-        Field('first_name', 'First name', maxlength=100),
-        Field('last_name', 'Last name', maxlength=100),
-        Field('phone', 'Phone', 'tel', maxlength=50),
-        Field('job_title', 'Job title', maxlength=200),
-        Field('company_id', 'Company', 'select', choices='companies'),
-        Field('owner_id', 'Owner', 'select', choices='owners'),
+        Field('email', N_('E-mail'), 'email', True, 254),
+        Field('first_name', N_('First name'), maxlength=100),
+        Field('last_name', N_('Last name'), maxlength=100),
+        Field('phone', N_('Phone'), 'tel', maxlength=50),
+        Field('job_title', N_('Job title'), maxlength=200),
+        Field('company_id', N_('Company'), 'select', choices='companies'),
+        Field('owner_id', N_('Owner'), 'select', choices='owners'),
     ),
     'companies': (
-        Field('name', 'Name', required=True, maxlength=200),
-        Field('domain', 'Domain', maxlength=253, hint='e.g. example.com; contacts with e-mails '
-                                                      'at this domain are suggested this company'),
+        Field('name', N_('Name'), required=True, maxlength=200),
+        Field('domain', N_('Domain'), maxlength=253, hint=N_('e.g. example.com; contacts with e-mails '
+                                                          'at this domain are suggested this company')),
     ),
     'deals': (
-        Field('name', 'Name', required=True, maxlength=200),
-        Field('stage', 'Stage', 'select', choices='stages'),
-        Field('amount', 'Amount', 'number'),
-        Field('company_id', 'Company', 'select', choices='companies'),
-        Field('owner_id', 'Owner', 'select', choices='owners'),
-        Field('contacts', 'Contacts', 'emails', hint='their e-mails, separated by commas or '
-                                                     'new lines'),
+        Field('name', N_('Name'), required=True, maxlength=200),
+        Field('stage', N_('Stage'), 'select', choices='stages'),
+        Field('amount', N_('Amount'), 'number'),
+        Field('company_id', N_('Company'), 'select', choices='companies'),
+        Field('owner_id', N_('Owner'), 'select', choices='owners'),
+        Field('contacts', N_('Contacts'), 'emails', hint=N_('their e-mails, separated by commas or '
+                                                         'new lines')),
     ),
     'tickets': (
-        Field('subject', 'Subject', required=True, maxlength=300),
-        Field('status', 'Status', 'select', choices='statuses'),
-        Field('description', 'Description', 'textarea', maxlength=20000),
-        Field('owner_id', 'Owner', 'select', choices='owners'),
-        Field('contacts', 'Contacts', 'emails', hint='their e-mails, separated by commas or '
-                                                     'new lines'),
-        Field('companies', 'Companies', 'multiselect', choices='companies'),
+        Field('subject', N_('Subject'), required=True, maxlength=300),
+        Field('status', N_('Status'), 'select', choices='statuses'),
+        Field('description', N_('Description'), 'textarea', maxlength=20000),
+        Field('owner_id', N_('Owner'), 'select', choices='owners'),
+        Field('contacts', N_('Contacts'), 'emails', hint=N_('their e-mails, separated by commas or '
+                                                         'new lines')),
+        Field('companies', N_('Companies'), 'multiselect', choices='companies'),
     ),
 }
 LINK_FIELDS = ('contacts', 'companies')
@@ -161,7 +162,7 @@ def load(user, kind_name, values, creating):
         if field.name == 'companies':
             ids = [_as_id(v) for v in value if isinstance(v, str) and v.strip()]
             if any(not isinstance(i, int) for i in ids):
-                errors['companies'] = ['Pick companies from the list.']
+                errors['companies'] = [N_('Pick companies from the list.')]
             links['companies'] = [i for i in ids if isinstance(i, int)]
             continue
         if not isinstance(value, str):

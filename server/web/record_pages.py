@@ -1,6 +1,7 @@
 """Record pages: a contact, company, deal or ticket with its meeting timeline (R8, R20),
 and the "Schedule meeting" form (R5)."""
 from flask import flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from server.auth import login_required
 from server.errors import ValidationFailed
@@ -64,8 +65,8 @@ def schedule(plural, record_id):
         except ValidationFailed as error:
             errors = forms.service_errors(error)
     if errors:
-        flash('The meeting was not scheduled: please correct the fields below.', 'error')
+        flash(gettext('The meeting was not scheduled: please correct the fields below.'), 'error')
         form = {name: request.form.get(name, '') for name in forms.SCHEDULE_FIELDS}
         return _render(plural, record.id, form, errors, status=422)
-    flash(f'Meeting "{meeting.title}" scheduled.', 'info')
+    flash(gettext('Meeting "%(title)s" scheduled.', title=meeting.title), 'info')
     return redirect(url_for('web.meeting', meeting_id=meeting.id))

@@ -1,6 +1,7 @@
 """Signing in and out: e-mail + password, or a magic link printed by the CLI."""
 from flask import (current_app, flash, g, make_response, redirect, render_template, request,
                    session, url_for)
+from flask_babel import gettext, ngettext, refresh
 from flask_limiter.errors import RateLimitExceeded
 
 from server.auth import end_sessions, start_session as _start_session
@@ -25,7 +26,7 @@ def sign_in():
             magic_links.record_sign_in(user)
             _start_session(user)
             return redirect(next_url)
-        flash('Wrong e-mail or password.', 'error')
+        flash(gettext('Wrong e-mail or password.'), 'error')
         return render_template('sign_in.html', email=email, next_url=next_url), 401
     return render_template('sign_in.html', email=email, next_url=next_url)
 
@@ -34,10 +35,14 @@ def sign_in():
 def _too_many_attempts(error):
     """The sign-in form again, saying why it refuses and for how long (flask-limiter adds
     Retry-After and the X-RateLimit-* headers)."""
+    minutes = sign_in_limits.minutes_to_wait()
     page = sign_in_limits.PAGES.get(request.endpoint)
     if page is not None:
-        return page(f'Too many attempts. Wait {sign_in_limits.minutes_to_wait()}, then try again.'), 429
-    flash(f'Too many sign-in attempts. Wait {sign_in_limits.minutes_to_wait()}, then try again.',
+        return page(ngettext('Too many attempts. Wait %(num)d minute, then try again.',
+                             'Too many attempts. Wait %(num)d minutes, then try again.',
+                             minutes)), 429
+    flash(ngettext('Too many sign-in attempts. Wait %(num)d minute, then try again.',
+                   'Too many sign-in attempts. Wait %(num)d minutes, then try again.', minutes),
           'error')
     email = (request.form.get('email') or '').strip()
     next_url = safe_next(request.values.get('next'), url_for('web.home'))
@@ -45,8 +50,8 @@ def _too_many_attempts(error):
 
 
 def _link_refused():
-    flash('This sign-in link has expired or was already used. '
-          'Sign in with your password, or ask for a new link.', 'error')
+    flash(gettext('This sign-in link has expired or was already used. '
+                  'Sign in with your password, or ask for a new link.'), 'error')
     return redirect(url_for('web.sign_in'))
 
 
@@ -87,7 +92,9 @@ def sign_in_link():
     if user is None:
         return _link_refused()
     _start_session(user)
-    flash(f'Signed in as {user.email}.', 'info')
+    g.web_user = user
+    refresh()  # the message in the language of the user just signed in
+    flash(gettext('Signed in as %(email)s.', email=user.email), 'info')
     return redirect(url_for('web.home'), code=303)
 
 
@@ -97,5 +104,5 @@ def sign_out():
     if g.web_user is not None:
         end_sessions(g.web_user)
     session.clear()
-    flash('You are signed out.', 'info')
+    flash(gettext('You are signed out.'), 'info')
     return redirect(url_for('web.sign_in'))

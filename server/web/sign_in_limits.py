@@ -78,11 +78,10 @@ def limited_form(scope, deduct_when=counted):
 
 
 def minutes_to_wait():
-    """'3 minutes': until the limit this request broke lets attempts through again."""
+    """3: the minutes until the limit this request broke lets attempts through again."""
     current = limiter.current_limit
     seconds = current.reset_at - time.time() if current is not None else 60
-    minutes = max(1, round(seconds / 60))
-    return f'{minutes} minute' + ('' if minutes == 1 else 's')
+    return max(1, round(seconds / 60))
 
 
 def init_app(app):

@@ -1,10 +1,11 @@
 """Sign-up (issue 13 §1) when SIGNUP_OPEN: name, work e-mail, password -> a new account."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 
 from server.auth import start_session
 from server.errors import ValidationFailed
 from server.services import signup
-from server.web import bp, magic_links, sign_in_limits
+from server.web import bp, forms, magic_links, sign_in_limits
 
 FIELDS = ('name', 'email')
 
@@ -27,10 +28,11 @@ def sign_up():
     try:
         user = signup.create_account(request.form)
     except ValidationFailed as error:
-        return _page(error.errors, form), 422
+        return _page(forms.translated_errors(error.errors), form), 422
     magic_links.record_sign_in(user)
     start_session(user)
-    flash('Welcome to Meetside! Your account is ready: a few steps get your team going.', 'info')
+    flash(gettext('Welcome to Meetside! Your account is ready: a few steps get your team going.'),
+          'info')
     return redirect(url_for('web.home'), code=303)
 
 

@@ -3,12 +3,14 @@ import functools
 import operator
 
 from flask import flash, g, redirect, request, url_for
+from flask_babel import gettext
 
 from server.auth import login_required
 from server.errors import ValidationFailed
 from server.services import tasks
-from server.web import bp
+from server.web import bp, forms
 from server.web.redirects import safe_next
+from server.web.template_helpers import local_date
 
 RECORD_FIELDS = ('contact_ids', 'company_ids', 'deal_ids')
 
@@ -24,7 +26,7 @@ def add_task():
     back = safe_next(request.form.get('next'), url_for('web.home'))
     text = ' '.join((request.form.get('text') or '').split())
     if not text or len(text) > 500:
-        flash('The task was not added: write a title of 1 to 500 characters.', 'error')
+        flash(gettext('The task was not added: write a title of 1 to 500 characters.'), 'error')
         return redirect(back)
     links = {f: [_id(request.form.get(f))] for f in RECORD_FIELDS if _id(request.form.get(f))}
     parsed = tasks.parse_text(g.web_user, text)
@@ -32,13 +34,16 @@ def add_task():
         tasks.create(g.web_user, {'title': parsed.title[:500], 'due_date': parsed.due_date,
                                   'due_time': parsed.due_time, **links})
     except ValidationFailed as error:
-        flash('The task was not added: ' + ' '.join(functools.reduce(operator.iadd, error.errors.values(), [])), 'error')
+        problems = functools.reduce(operator.iadd, error.errors.values(), [])
+        flash(gettext('The task was not added: %(why)s',
+                      why=' '.join(forms.translated(p) for p in problems)), 'error')
         return redirect(back)
     if parsed.understood:
-        flash(f'Task "{parsed.title}" added, due {parsed.due_date:%a %d %b}.', 'info')
+        flash(gettext('Task "%(title)s" added, due %(date)s.', title=parsed.title,
+                      date=local_date(parsed.due_date, 'short')), 'info')
     else:
-        flash(f'Task "{parsed.title}" added without a due date (no date understood at the '
-              'end of the line).', 'info')
+        flash(gettext('Task "%(title)s" added without a due date (no date understood at the '
+                      'end of the line).', title=parsed.title), 'info')
     return redirect(back)
 
 

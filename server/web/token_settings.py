@@ -1,5 +1,6 @@
 """Settings › API tokens: the user's own tokens, each revocable here instead of by the CLI."""
 from flask import flash, g, redirect, render_template, url_for
+from flask_babel import gettext
 
 from server.auth import login_required
 from server.services import tokens
@@ -18,5 +19,6 @@ def token_settings():
 def token_revoke(token_id):
     """Revoke one of the user's own tokens (another user's id is a 404 page)."""
     token = tokens.revoke_own(g.web_user, token_id)
-    flash(f'Revoked the token “{token.name or "unnamed"}”: it no longer signs anything in.', 'info')
+    flash(gettext('Revoked the token “%(name)s”: it no longer signs anything in.',
+                  name=token.name or gettext('unnamed')), 'info')
     return redirect(url_for('web.token_settings'), code=303)

@@ -30,7 +30,7 @@ def test_b5_saving_the_profile_sets_the_users_own_zone(browser, rep):
     assert (user.time_zone, user.time_zone_source, user.language) == (
         'America/New_York', 'user', 'zh-TW')
     home = browser.get('/').get_data(as_text=True)
-    assert 'times in America/New_York' in home
+    assert '時間以 America/New_York 顯示' in home  # the zone, in the language just chosen
 
 
 def test_b5_saving_only_the_name_leaves_the_calendars_zone_to_the_calendar(browser, rep):
