@@ -276,9 +276,12 @@ translations_cli = AppGroup('translations', help='The web pages\' catalogues (en
 def update_command():
     """Extract every marked string and merge it into server/translations/*/messages.po."""
     template = update()
-    click.echo(f'{len([m for m in template if m.id])} strings; now translate the empty msgstr '
-               f'entries of server/translations/zh_TW/LC_MESSAGES/messages.po, then run '
-               f'`flask --app server translations check`.')
+    click.echo(f'{len([m for m in template if m.id])} strings in the catalogues.')
+    for locale, listed in problems(template).items():
+        if listed:
+            click.echo(f'{locale}: {len(listed)} to translate in '
+                       f'server/translations/{locale}/LC_MESSAGES/{DOMAIN}.po (empty msgstr); '
+                       f'then run `flask --app server translations check`.')
 
 
 @translations_cli.command('compile')
