@@ -157,16 +157,25 @@ def render(client, user, url, language):
     return response.get_data(as_text=True)
 
 
-def test_issue13_every_page_is_fully_translated_into_traditional_chinese(app, client, rep, site):
-    """Every web page in zh_TW shows no English string: only data and kept names."""
+def english_left(url, zh, data):
+    """What of the zh_TW page ``zh`` (a VisibleText) is still English, as problem lines."""
     messages = [m for m in catalogue() if m.id]
     strings = [m.string if isinstance(m.string, str) else ' '.join(m.string) for m in messages]
-    kept = set().union(*(words(s) for s in strings)) | set().union(*(words(d) for d in site['data']))
+    kept = set().union(*(words(s) for s in strings)) | set().union(*(words(d) for d in data))
     # The English sentences of the catalogue, cut at their placeholders and markup.
     english = {part.strip() for m in messages
                for part in re.split(r'%\([a-z]+\)[sd]|<[^>]+>', m.id if isinstance(m.id, str)
                                     else m.id[0])
                if len(part.split()) >= 2 and len(part.strip()) > 8}
+    problems = [f'{url}: English on the zh_TW page: {text!r} ({sorted(words(text) - kept)})'
+                for text in zh.texts if words(text) - kept]
+    shown = ' | '.join(zh.texts)
+    return problems + [f'{url}: untranslated msgid on the zh_TW page: {sentence!r}'
+                       for sentence in english if sentence in shown]
+
+
+def test_issue13_every_page_is_fully_translated_into_traditional_chinese(app, client, rep, site):
+    """Every web page in zh_TW shows no English string: only data and kept names."""
     urls = page_urls(app, site)
     assert {'web.sign_in', 'web.home', 'web.record_list', 'web.record', 'web.meeting',
             'web.profile_settings', 'web.calendar_settings', 'web.token_settings'} <= {
@@ -179,14 +188,29 @@ def test_issue13_every_page_is_fully_translated_into_traditional_chinese(app, cl
         en, zh = visible(en_html), visible(render(client, rep, url, 'zh-TW'))
         assert (en.lang, zh.lang) == ('en', 'zh-TW'), url
         assert en.texts != zh.texts, f'{url}: the zh_TW page is the English one'
-        shown = ' | '.join(zh.texts)
-        for text in zh.texts:
-            stray = words(text) - kept
-            if stray:
-                problems.append(f'{url}: English on the zh_TW page: {text!r} ({sorted(stray)})')
-        problems += [f'{url}: untranslated msgid on the zh_TW page: {sentence!r}'
-                     for sentence in english if sentence in shown]
+        problems += english_left(url, zh, site['data'])
     assert not problems, '\n'.join(problems)
+
+
+@pytest.mark.parametrize('state', ['not_connected', 'auth_expired', 'token_unreadable',
+                                   'push_refused'])
+def test_issue13_settings_calendar_in_each_state_is_translated(client, rep, state):
+    """Settings › Calendar's other states (not connected, reconnect, push refused) in zh_TW."""
+    from server.services import crypto, push_status
+    fields = {'auth_expired': {'status': 'needs_reconnect', 'reconnect_reason': 'auth_expired'},
+              'token_unreadable': {'status': 'needs_reconnect',
+                                   'reconnect_reason': 'token_unreadable',
+                                   'last_error': crypto.UNREADABLE_MESSAGE},
+              'push_refused': {'push_error': push_status.unavailable(push_status.NOT_HTTPS)}}
+    if state != 'not_connected':
+        with db.connection_context():
+            CalendarConnection.create(account=rep.account_id, user=rep.id, provider='outlook',
+                                      provider_email='rita@acme.example', **fields[state])
+    zh = visible(render(client, rep, '/settings/calendar', 'zh-TW'))
+    data = ['rita@acme.example', 'Rita Rep', *connections.PROVIDERS.values()]
+    assert not english_left('/settings/calendar', zh, data), english_left(
+        '/settings/calendar', zh, data)
+    assert zh.texts != visible(render(client, rep, '/settings/calendar', 'en')).texts
 
 
 def test_issue13_every_message_has_a_chinese_translation_and_none_is_fuzzy():
