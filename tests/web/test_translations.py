@@ -349,3 +349,27 @@ def test_issue13_the_demo_shows_both_languages(app, clock):
         demo.seed()
         languages = {u.email: u.language for u in User.select()}
     assert languages == {demo.ADMIN[0]: 'en', demo.MEMBER[0]: 'zh-TW'}
+
+
+@pytest.mark.parametrize('action,status,zh', [
+    ('insert', 'pending', '尚未加入您的行事曆'),
+    ('insert', 'failed', '不在您的行事曆上：行事曆拒絕新增'),
+    ('patch', 'pending', '最新的變更尚未同步到您的行事曆')])
+def test_issue13_r5_calendar_delivery_state_in_both_languages(browser, rep, action, status, zh):
+    """A meeting not (yet) on the calendar says so in zh_TW; English says the service's words."""
+    from server.models import CalendarOutbox
+    from server.services import calendar_delivery
+    meeting = schedule(rep, 'Held back', at(1), ['hank@globex.example'])
+    with db.connection_context():
+        CalendarOutbox.create(account=rep.account_id, user=rep.id, meeting=meeting.id,
+                              action=action, status=status)
+        english = calendar_delivery.state(meeting, rep)['message']
+    cell = re.compile(r'id="calendar-delivery"[^>]*>([^<]*)<')
+    assert cell.search(browser.get(f'/meetings/{meeting.id}').get_data(as_text=True)).group(
+        1).strip() == english
+    with db.connection_context():
+        User.update(language='zh-TW').where(User.id == rep.id).execute()
+    shown = cell.search(browser.get(f'/meetings/{meeting.id}').get_data(as_text=True)).group(1)
+    assert shown.startswith(zh)
+    if status == 'pending':  # no connection: the way out is named too
+        assert shown.endswith('（需要在「設定 › 行事曆」中重新連結行事曆）')
