@@ -373,3 +373,22 @@ def test_issue13_r5_calendar_delivery_state_in_both_languages(browser, rep, acti
     assert shown.startswith(zh)
     if status == 'pending':  # no connection: the way out is named too
         assert shown.endswith('（需要在「設定 › 行事曆」中重新連結行事曆）')
+
+
+def test_issue13_an_unwritable_install_compiles_into_the_instance_folder(tmp_path):
+    """Code the server's user cannot write (a container): the .mo files go to instance/."""
+    from types import SimpleNamespace
+
+    from babel.support import Translations
+    code = tmp_path / 'translations'
+    shutil.copytree(i18n.TRANSLATIONS, code, ignore=shutil.ignore_patterns('*.mo'))
+    for po in code.glob('*/LC_MESSAGES/messages.po'):
+        blocker = po.with_suffix('.mo')
+        blocker.mkdir()  # no .mo can be written there, not even by root
+        os.utime(blocker, (0, 0))  # and it is older than the .po
+    instance = SimpleNamespace(instance_path=str(tmp_path / 'instance'))
+    used = i18n.compiled_directory(instance, code)
+    assert used == tmp_path / 'instance' / 'translations'
+    assert Translations.load(str(used), ['zh_TW']).gettext('Home') == '首頁'
+    assert i18n.compiled_directory(SimpleNamespace(instance_path=''), i18n.TRANSLATIONS) == \
+        i18n.TRANSLATIONS  # the repository's own folder is writable: beside the .po files
