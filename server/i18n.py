@@ -141,37 +141,58 @@ def speaking_to(user):
                 ctx.babel_tzinfo = saved
 
 
-def compile_catalogues(directory=TRANSLATIONS):
+def compile_catalogues(directory=TRANSLATIONS, target=None):
     """Compile every .po whose .mo is missing or older; return the locales compiled.
 
-    Each .mo is written to a temporary file and renamed over the old one, so gunicorn workers
-    starting together never read half a file.
+    The .mo files go beside their .po, or under ``target`` (same layout) when given. Each is
+    written to a temporary file and renamed over the old one, so gunicorn workers starting
+    together never read half a file. An unwritable place raises OSError.
     """
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
     compiled = []
     for po_path in sorted(Path(directory).glob(f'*/LC_MESSAGES/{DOMAIN}.po')):
-        mo_path = po_path.with_suffix('.mo')
+        locale = po_path.parent.parent.name
+        mo_path = (Path(target) / locale / 'LC_MESSAGES' / f'{DOMAIN}.mo' if target
+                   else po_path.with_suffix('.mo'))
         if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
             continue
         with po_path.open('rb') as po_file:
-            catalog = read_po(po_file, locale=po_path.parent.parent.name)
+            catalog = read_po(po_file, locale=locale)
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=mo_path.parent, suffix='.mo.tmp')
         try:
-            fd, tmp = tempfile.mkstemp(dir=mo_path.parent, suffix='.mo.tmp')
             with os.fdopen(fd, 'wb') as mo_file:
                 write_mo(mo_file, catalog)
             os.replace(tmp, mo_path)
-        except OSError as error:  # a read-only install: the pages fall back to English
-            log.warning('Could not compile %s: %s', po_path, error)
-            continue
-        compiled.append(po_path.parent.parent.name)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        compiled.append(locale)
     return compiled
+
+
+def compiled_directory(app, directory=TRANSLATIONS):
+    """Compile the catalogues if needed; return the directory holding the .mo files.
+
+    Beside the .po files (the repository's server/translations) when that is writable; else,
+    for an install whose code the server's user cannot write (a container, a package), under
+    the instance folder, which it always can.
+    """
+    try:
+        compile_catalogues(directory)
+        return Path(directory)
+    except OSError as error:
+        fallback = Path(app.instance_path) / 'translations'
+        log.info('Catalogues compiled into %s (%s is not writable: %s)', fallback,
+                 directory, error)
+        compile_catalogues(directory, fallback)
+        return fallback
 
 
 def init_app(app):
     app.config.setdefault('BABEL_DEFAULT_LOCALE', DEFAULT_LOCALE)
-    app.config.setdefault('BABEL_TRANSLATION_DIRECTORIES', str(TRANSLATIONS))
-    compile_catalogues()
+    app.config.setdefault('BABEL_TRANSLATION_DIRECTORIES', str(compiled_directory(app)))
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     # {% trans %} blocks collapse their whitespace, as `trimmed = true` in babel.cfg extracts them.
     app.jinja_env.policies['ext.i18n.trimmed'] = True
@@ -276,9 +297,12 @@ translations_cli = AppGroup('translations', help='The web pages\' catalogues (en
 def update_command():
     """Extract every marked string and merge it into server/translations/*/messages.po."""
     template = update()
-    click.echo(f'{len([m for m in template if m.id])} strings; now translate the empty msgstr '
-               f'entries of server/translations/zh_TW/LC_MESSAGES/messages.po, then run '
-               f'`flask --app server translations check`.')
+    click.echo(f'{len([m for m in template if m.id])} strings in the catalogues.')
+    for locale, listed in problems(template).items():
+        if listed:
+            click.echo(f'{locale}: {len(listed)} to translate in '
+                       f'server/translations/{locale}/LC_MESSAGES/{DOMAIN}.po (empty msgstr); '
+                       f'then run `flask --app server translations check`.')
 
 
 @translations_cli.command('compile')

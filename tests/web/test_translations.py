@@ -5,7 +5,8 @@ is rendered in both languages. On the zh_TW page no English may remain: each Lat
 must come from the data on the page (names, e-mails, titles) or be one the translators kept
 in a zh_TW string (Meetside, Google, CRM, API…); and no English msgid of the catalogue may
 appear. A new page whose URL takes an argument this test cannot fill fails loudly: add a
-sample to SAMPLES (or the endpoint to NOT_PAGES when it is no page).
+sample to the `site` fixture's samples (a query string to QUERIES, or the endpoint to NOT_PAGES
+when it is no page). Non-HTML answers (a CSV download) are skipped.
 """
 import datetime
 import json
@@ -151,32 +152,45 @@ def _fillings(rule, site):
 
 
 def render(client, user, url, language):
-    """The page at ``url`` for ``user`` in ``language`` (the sign-in pages: for a visitor)."""
+    """The page at ``url`` for ``user`` in ``language``, or None when it is no HTML page.
+
+    A page that sends a signed-in user elsewhere (sign-in, sign-up, an invite's page) is seen
+    as a visitor whose browser asks for ``language``.
+    """
     with db.connection_context():
         User.update(language=language).where(User.id == user.id).execute()
-    browser = Browser(client, user)
-    response = browser.get(url, headers={'Accept-Language': 'en'})
-    if response.status_code == 302 and '/sign-in' not in url:
-        pytest.fail(f'{url} redirected to {response.headers["Location"]}')
-    if response.status_code == 302:  # a signed-in user is sent home: see it as a visitor
+    response = Browser(client, user).get(url, headers={'Accept-Language': 'en'})
+    if response.status_code in (301, 302, 303, 307):
         with client.session_transaction() as session:
             session.pop('user_id', None)
         accept = 'zh-TW,zh;q=0.9' if language == 'zh-TW' else 'en'
         response = client.get(url, headers={'Accept-Language': accept})
-    assert response.mimetype == 'text/html', url
+    if response.status_code in (301, 302, 303, 307):
+        pytest.fail(f'{url} redirects to {response.headers["Location"]}: give it a QUERIES entry')
+    if response.mimetype != 'text/html':  # a download (CSV), JSON: no page to translate
+        return None
     return response.get_data(as_text=True)
 
 
-def test_issue13_every_page_is_fully_translated_into_traditional_chinese(app, client, rep, site):
-    """Every web page in zh_TW shows no English string: only data and kept names."""
+def english_left(url, zh, data):
+    """What of the zh_TW page ``zh`` (a VisibleText) is still English, as problem lines."""
     messages = [m for m in catalogue() if m.id]
     strings = [m.string if isinstance(m.string, str) else ' '.join(m.string) for m in messages]
-    kept = set().union(*(words(s) for s in strings)) | set().union(*(words(d) for d in site['data']))
+    kept = set().union(*(words(s) for s in strings)) | set().union(*(words(d) for d in data))
     # The English sentences of the catalogue, cut at their placeholders and markup.
     english = {part.strip() for m in messages
                for part in re.split(r'%\([a-z]+\)[sd]|<[^>]+>', m.id if isinstance(m.id, str)
                                     else m.id[0])
                if len(part.split()) >= 2 and len(part.strip()) > 8}
+    problems = [f'{url}: English on the zh_TW page: {text!r} ({sorted(words(text) - kept)})'
+                for text in zh.texts if words(text) - kept]
+    shown = ' | '.join(zh.texts)
+    return problems + [f'{url}: untranslated msgid on the zh_TW page: {sentence!r}'
+                       for sentence in english if sentence in shown]
+
+
+def test_issue13_every_page_is_fully_translated_into_traditional_chinese(app, client, rep, site):
+    """Every web page in zh_TW shows no English string: only data and kept names."""
     urls = page_urls(app, site)
     assert {'web.sign_in', 'web.home', 'web.record_list', 'web.record', 'web.meeting',
             'web.profile_settings', 'web.calendar_settings', 'web.token_settings',
@@ -185,18 +199,35 @@ def test_issue13_every_page_is_fully_translated_into_traditional_chinese(app, cl
             'web.meeting_type_settings'} <= {endpoint for endpoint, _ in urls}
     problems = []
     for endpoint, url in urls:
-        en = visible(render(client, rep, url, 'en'))
-        zh = visible(render(client, rep, url, 'zh-TW'))
+        en_html = render(client, rep, url, 'en')
+        if en_html is None:
+            continue
+        en, zh = visible(en_html), visible(render(client, rep, url, 'zh-TW'))
         assert (en.lang, zh.lang) == ('en', 'zh-TW'), url
         assert en.texts != zh.texts, f'{url}: the zh_TW page is the English one'
-        shown = ' | '.join(zh.texts)
-        for text in zh.texts:
-            stray = words(text) - kept
-            if stray:
-                problems.append(f'{url}: English on the zh_TW page: {text!r} ({sorted(stray)})')
-        problems += [f'{url}: untranslated msgid on the zh_TW page: {sentence!r}'
-                     for sentence in english if sentence in shown]
+        problems += english_left(url, zh, site['data'])
     assert not problems, '\n'.join(problems)
+
+
+@pytest.mark.parametrize('state', ['not_connected', 'auth_expired', 'token_unreadable',
+                                   'push_refused'])
+def test_issue13_settings_calendar_in_each_state_is_translated(client, rep, state):
+    """Settings › Calendar's other states (not connected, reconnect, push refused) in zh_TW."""
+    from server.services import crypto, push_status
+    fields = {'auth_expired': {'status': 'needs_reconnect', 'reconnect_reason': 'auth_expired'},
+              'token_unreadable': {'status': 'needs_reconnect',
+                                   'reconnect_reason': 'token_unreadable',
+                                   'last_error': crypto.UNREADABLE_MESSAGE},
+              'push_refused': {'push_error': push_status.unavailable(push_status.NOT_HTTPS)}}
+    if state != 'not_connected':
+        with db.connection_context():
+            CalendarConnection.create(account=rep.account_id, user=rep.id, provider='outlook',
+                                      provider_email='rita@acme.example', **fields[state])
+    zh = visible(render(client, rep, '/settings/calendar', 'zh-TW'))
+    data = ['rita@acme.example', 'Rita Rep', *connections.PROVIDERS.values()]
+    assert not english_left('/settings/calendar', zh, data), english_left(
+        '/settings/calendar', zh, data)
+    assert zh.texts != visible(render(client, rep, '/settings/calendar', 'en')).texts
 
 
 def test_issue13_every_message_has_a_chinese_translation_and_none_is_fuzzy():
@@ -421,3 +452,44 @@ def test_issue13_link_forms_bulk_and_mapping_pages_are_in_chinese(app, client, r
         html = response.get_data(as_text=True)
         assert response.mimetype == 'text/html' and '<html lang="zh-TW">' in html, html[:300]
         assert not _zh_stray(html, data), (_zh_stray(html, data), html)
+@pytest.mark.parametrize('action,status,zh', [
+    ('insert', 'pending', '尚未加入您的行事曆'),
+    ('insert', 'failed', '不在您的行事曆上：行事曆拒絕新增'),
+    ('patch', 'pending', '最新的變更尚未同步到您的行事曆')])
+def test_issue13_r5_calendar_delivery_state_in_both_languages(browser, rep, action, status, zh):
+    """A meeting not (yet) on the calendar says so in zh_TW; English says the service's words."""
+    from server.models import CalendarOutbox
+    from server.services import calendar_delivery
+    meeting = schedule(rep, 'Held back', at(1), ['hank@globex.example'])
+    with db.connection_context():
+        CalendarOutbox.create(account=rep.account_id, user=rep.id, meeting=meeting.id,
+                              action=action, status=status)
+        english = calendar_delivery.state(meeting, rep)['message']
+    cell = re.compile(r'id="calendar-delivery"[^>]*>([^<]*)<')
+    assert cell.search(browser.get(f'/meetings/{meeting.id}').get_data(as_text=True)).group(
+        1).strip() == english
+    with db.connection_context():
+        User.update(language='zh-TW').where(User.id == rep.id).execute()
+    shown = cell.search(browser.get(f'/meetings/{meeting.id}').get_data(as_text=True)).group(1)
+    assert shown.startswith(zh)
+    if status == 'pending':  # no connection: the way out is named too
+        assert shown.endswith('（需要在「設定 › 行事曆」中重新連結行事曆）')
+
+
+def test_issue13_an_unwritable_install_compiles_into_the_instance_folder(tmp_path):
+    """Code the server's user cannot write (a container): the .mo files go to instance/."""
+    from types import SimpleNamespace
+
+    from babel.support import Translations
+    code = tmp_path / 'translations'
+    shutil.copytree(i18n.TRANSLATIONS, code, ignore=shutil.ignore_patterns('*.mo'))
+    for po in code.glob('*/LC_MESSAGES/messages.po'):
+        blocker = po.with_suffix('.mo')
+        blocker.mkdir()  # no .mo can be written there, not even by root
+        os.utime(blocker, (0, 0))  # and it is older than the .po
+    instance = SimpleNamespace(instance_path=str(tmp_path / 'instance'))
+    used = i18n.compiled_directory(instance, code)
+    assert used == tmp_path / 'instance' / 'translations'
+    assert Translations.load(str(used), ['zh_TW']).gettext('Home') == '首頁'
+    assert i18n.compiled_directory(SimpleNamespace(instance_path=''), i18n.TRANSLATIONS) == \
+        i18n.TRANSLATIONS  # the repository's own folder is writable: beside the .po files
