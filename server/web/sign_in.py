@@ -73,7 +73,7 @@ def _private(page):
 def sign_in_link():
     """Sign in with a single-use link from `flask web sign-in-link`.
 
-    GET serves a page whose script (sign-in-link.js) posts the fragment's token back. That POST
+    GET serves a page whose script (link-token.js) posts the fragment's token back. That POST
     only asks "Sign in as ...?": mail scanners and link previews fetch links, and must not spend
     them. Its button POSTs again with ``step=confirm``, which spends the link. Both carry the
     session's CSRF token (set by the GET), so another site cannot sign a visitor into the

@@ -1,5 +1,5 @@
 """Issue 8 §4 in real Chromium: the web pages' scripts run under their Content-Security-Policy
-(no inline script): the sign-in link's fragment is posted by sign-in-link.js, and Delete
+(no inline script): the sign-in link's fragment is posted by link-token.js, and Delete
 meeting asks first (confirm.js). Any CSP violation fails the test."""
 import pytest
 

@@ -44,7 +44,7 @@ def start_gunicorn(port, log):
 
 
 def submit(session, page_url, html, fragment):
-    """Submit the page's first form as the browser (and sign-in-link.js) would: its hidden
+    """Submit the page's first form as the browser (and link-token.js) would: its hidden
     fields, with the link fragment's token where the form has a ``token`` field."""
     action, body = FORM.search(html).groups()
     data = {name: unescape(value) for name, value in HIDDEN.findall(body)}

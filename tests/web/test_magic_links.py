@@ -26,7 +26,7 @@ def _form_csrf(page):
 
 
 def open_link(client, token):
-    """What a browser does with the link: GET the page, then (sign-in-link.js) post the
+    """What a browser does with the link: GET the page, then (link-token.js) post the
     fragment's token with the page's CSRF token. Returns the answer: the "Sign in as ...?"
     page, or a redirect."""
     page = client.get(PATH)

@@ -84,7 +84,7 @@ def test_issue8_every_web_page_sends_the_security_headers(app, client, rep, path
                 walked += 1
     assert walked >= 40
     for path in ('/no-such-page', '/assets/app.css', '/assets/confirm.js',
-                 '/assets/sign-in-link.js'):
+                 '/assets/link-token.js'):
         with browser.get(path) as response:  # a static file: its handle is closed here
             assert_page_headers(response, path)
 
