@@ -8,8 +8,9 @@ import random
 from decimal import Decimal
 
 from server.db import write_transaction
-from server.models import (Account, Company, Contact, Deal, Invite, Meeting, MeetingCompany,
-                           MeetingDeal, MeetingTicket, Note, Ticket, utcnow)
+from server.models import (Account, Company, Contact, Deal, DealContact, Invite, Meeting,
+                           MeetingCompany, MeetingDeal, MeetingTicket, Note, Task, TaskContact,
+                           Ticket, TicketCompany, TicketContact, utcnow)
 from server.services import invites, link_tokens, users
 from server.services.meetings import _add_attendee_rows  # the one place attendees are matched
 
@@ -107,8 +108,44 @@ def _build(rng, now):
     deals = _deals(rng, account, companies, (alex, sam), now)
     _tickets(rng, account, (alex, sam), now)
     _meetings(rng, account, alex, sam, companies, contacts, strangers, deals, now)
+    _links(account, companies, contacts, deals)
+    _after_the_call(account, alex, now)
     _onboarding(account, alex, now)
     return account
+
+
+def _links(account, companies, contacts, deals):
+    """Deals and tickets tied to people and companies, so briefs and prep have something to
+    show (issues 10 and 13): each deal has its company's first contact, each ticket a company
+    and one of its contacts."""
+    for company in companies:
+        for deal in deals.get(company.id, []):
+            DealContact.create(deal=deal, contact=contacts[company.id][0])
+    tickets = Ticket.select().where(Ticket.account == account).order_by(Ticket.id)
+    for index, ticket in enumerate(tickets):
+        company = companies[index % len(companies)]
+        TicketCompany.create(ticket=ticket, company=company)
+        TicketContact.create(ticket=ticket, contact=contacts[company.id][-1])
+
+
+def _after_the_call(account, alex, now):
+    """Issue 11 in the demo: the earlier of today's two past meetings went well, the later one
+    waits for "How did it go?", and it left three tasks: due today, overdue, next week."""
+    past = list(Meeting.select().where(Meeting.account == account, Meeting.start < now)
+                .order_by(Meeting.start))
+    if not past:
+        return
+    past[0].outcome = 'completed'
+    past[0].save()
+    today = now.date()
+    for title, due in (('Send the security whitepaper', today),
+                       ('Pricing for 40 seats', today - datetime.timedelta(days=1)),
+                       ('Check data residency with legal', today + datetime.timedelta(days=7))):
+        task = Task.create(account=account, owner=alex, created_by=alex, title=title,
+                           due_date=due, meeting=past[0], created_at=now, updated_at=now)
+        for attendee in past[0].attendees:
+            if attendee.contact_id:
+                TaskContact.create(task=task, contact=attendee.contact_id)
 
 
 def _onboarding(account, alex, now):

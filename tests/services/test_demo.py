@@ -98,3 +98,18 @@ def test_issue13_demo_shows_onboarding_two_members_and_a_pending_invite(app):
         assert [p.email for p, _ in members.listed(alex)] == [demo.ADMIN[0], demo.MEMBER[0]]
         assert [(i.email, i.role) for i in invites.pending(alex)] == [demo.INVITED]
         assert account.domains_checked_at is not None and account.domains_checked_at <= utcnow()
+
+
+def test_issue10_issue11_demo_has_linked_deals_tickets_an_outcome_and_tasks(app):
+    """The demo shows the briefs, prep and after-the-call screens with something in them."""
+    from server.models import DealContact, Meeting, Task, TicketCompany, TicketContact, utcnow
+    from server.services import demo
+    with db.connection_context():
+        account = demo.seed()
+        assert DealContact.select().count() and TicketCompany.select().count()
+        assert TicketContact.select().count() == TicketCompany.select().count()
+        outcomes = [m.outcome for m in Meeting.select().where(
+            Meeting.account == account, Meeting.start < utcnow()).order_by(Meeting.start)]
+        assert outcomes[0] == 'completed' and 'scheduled' in outcomes[1:]
+        tasks = list(Task.select().where(Task.account == account))
+        assert len(tasks) == 3 and all(t.meeting_id and t.due_date for t in tasks)
