@@ -15,6 +15,7 @@ from tests.e2e.conftest import ROOT, open_meeting, screenshot
 from tests.e2e.keyboard import assert_keyboard_ready
 from tests.e2e.test_offline_notes import (
     expected_refusals,
+    open_notes,
     outbox_keys,
     wait_for_empty_outbox,
 )
@@ -38,21 +39,12 @@ def wait_for_tasks(count, timeout=30):
     return tasks_of()
 
 
-def notes_box(extension, server, world):
-    extension.sign_in(server, world.token)
-    panel = extension.open_panel()
-    open_meeting(panel, 'Globex product demo')
-    panel.get_by_role('tab', name='Notes').click()
-    panel.wait_for_selector('.notes li[data-state="empty"]')
-    return panel
-
-
 def local_today():
     return local_now(utcnow(), ZONE).date()
 
 
 def test_issue11_slash_task_shows_its_due_date_before_enter_and_creates_a_task(extension, server, world):
-    panel = notes_box(extension, server, world)
+    panel = open_notes(extension, server, world)
     box = panel.locator('textarea')
     box.fill('/task call back tomorrow 3pm')
     preview = panel.locator('.task-preview[data-state="understood"]')
@@ -75,7 +67,7 @@ def test_issue11_slash_task_shows_its_due_date_before_enter_and_creates_a_task(e
 
 
 def test_issue11_unparseable_date_gives_a_task_without_due_date_and_says_so(extension, server, world):
-    panel = notes_box(extension, server, world)
+    panel = open_notes(extension, server, world)
     box = panel.locator('textarea')
     box.fill('/task ask Pat about the budget')
     expect(panel.locator('.task-preview[data-state="no-date"]')).to_be_visible()
@@ -86,7 +78,7 @@ def test_issue11_unparseable_date_gives_a_task_without_due_date_and_says_so(exte
 
 
 def test_issue11_task_button_makes_a_task_without_the_slash(extension, server, world):
-    panel = notes_box(extension, server, world)
+    panel = open_notes(extension, server, world)
     panel.locator('textarea').fill('/task')
     panel.locator('textarea').press('Enter')  # nothing to make a task of: the line stays
     assert panel.locator('textarea').input_value() == '/task' and tasks_of() == []
@@ -99,7 +91,7 @@ def test_issue11_task_button_makes_a_task_without_the_slash(extension, server, w
 
 
 def test_issue11_b2_a_task_typed_offline_is_sent_once_when_the_server_is_back(extension, server, world):
-    panel = notes_box(extension, server, world)
+    panel = open_notes(extension, server, world)
     server.stop()
     box = panel.locator('textarea')
     box.fill('/task pricing follow-up in 2 weeks')
@@ -195,7 +187,7 @@ def test_issue11_tasks_view_and_task_line_in_traditional_chinese(new_extension, 
 def test_issue11_b9_a_task_typed_by_one_user_is_never_created_as_the_next_one(extension, server, world):
     """The task waits in the notes' outbox with its author: another user signing in on the
     same browser never sends it; its author signing in again does, as theirs."""
-    panel = notes_box(extension, server, world)
+    panel = open_notes(extension, server, world)
     server.stop()
     panel.locator('textarea').fill('/task send the DPA friday')
     panel.locator('textarea').press('Enter')
