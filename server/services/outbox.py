@@ -230,10 +230,15 @@ def _claim(row):
         # The CRM's writes of this meeting take the same lock: this read sees them whole.
         lock_row(Meeting, row.meeting_id)
         now = utcnow()
+        # This row's own lease counts too: a delivery that read the row after another one
+        # claimed it (a later row delivering its earlier ones first, a 'busy' retry) would
+        # otherwise take it again and send a second, concurrent patch. Whichever of the two
+        # reached the calendar last won, so an older attendee list could land after a newer
+        # one: a cancellation, then a second invitation (B1).
         busy = CalendarOutbox.select(CalendarOutbox.id).where(
             CalendarOutbox.user == row.user_id,
             CalendarOutbox.provider_event_id == row.provider_event_id,
-            CalendarOutbox.id != row.id, CalendarOutbox.claimed_until > now).exists()
+            CalendarOutbox.claimed_until > now).exists()
         if busy:
             return 'busy', None, []
         taken = CalendarOutbox.update(attempts=CalendarOutbox.attempts + 1,

@@ -1,5 +1,7 @@
 """Outbox delivery under concurrency and faults (issue 8 §1, §2): a patch carries the meeting as
 it is when delivered, and one failing row never stops the others."""
+import threading
+
 import pytest
 
 from server.calendars.base import TransientError
@@ -71,3 +73,50 @@ def test_one_failing_outbox_row_never_stops_the_others(app, caller, calendar):
         assert (first.status, first.claimed_until) == ('pending', None)
     assert [e.title for e in calendar.live().values()] == ['Second']
     assert rows() == [('insert', 'pending'), ('insert', 'done')]
+
+
+def test_b1_a_row_being_delivered_is_not_taken_again_by_a_later_rows_delivery(app, caller,
+                                                                               calendar):
+    """Issue 8 §1 (B1): while one delivery's patch was on its way to the calendar, a later
+    row's delivery (which first delivers the rows before it) read that same row, still pending,
+    and claimed it again, since a row's own lease did not count against it. Two patches of one
+    event then raced; when the older list landed last the newest attendee was removed (a
+    cancellation) and re-invited by the next patch. Now the second delivery waits ('busy')."""
+    meeting = schedule(caller)
+    add = lambda email: caller.post(f"/meetings/{meeting['id']}/attendees",  # noqa: E731
+                                    json={'attendees': [{'email': email}]})
+    calendar.provider.faults = lambda operation: TransientError('503')
+    assert add('ann@client.example').status_code == 200
+    calendar.provider.faults = lambda operation: None
+    with db.connection_context():
+        [first] = CalendarOutbox.select().where(CalendarOutbox.action == 'patch',
+                                                CalendarOutbox.status == 'pending')
+    inner = []
+
+    def add_bob_and_deliver():  # another worker thread, with its own connection
+        assert add('bob@client.example').status_code == 200
+        with db.connection_context():
+            later = CalendarOutbox.select().where(
+                CalendarOutbox.action == 'patch', CalendarOutbox.id > first.id).get()
+            inner.append(outbox.deliver(later.id, app.config))
+
+    def meanwhile(operation):
+        # While the first delivery's patch is on its way: Bob is added, his row delivered.
+        if operation == 'patch' and not inner:
+            inner.append('adding bob')
+            thread = threading.Thread(target=add_bob_and_deliver)
+            thread.start()
+            thread.join(20)
+        return None
+    calendar.provider.faults = meanwhile
+    with db.connection_context():
+        assert outbox.deliver(first.id, app.config) == 'done'
+    assert inner == ['adding bob', 'busy']
+    assert calendar.calls.count('patch') == 1 + 1  # the refused attempt, then one at a time
+    with db.connection_context():
+        later = CalendarOutbox.select().where(CalendarOutbox.status == 'pending').get()
+        assert outbox.deliver(later.id, app.config) == 'done'
+    [event] = calendar.live().values()
+    assert sorted(a.email for a in event.attendees if a.email != caller.user.email) == [
+        'ann@client.example', 'bob@client.example']
+    assert rows() == [('insert', 'done'), ('patch', 'done'), ('patch', 'done')]
