@@ -27,13 +27,15 @@ def require_admin(user):
 
 
 def _refuse_existing(email, account_id):
-    """An e-mail is one user, of one account: refuse it clearly if it already is one."""
+    """An e-mail is one user, of one account: refuse it clearly if it already is one. A member
+    removed from this account may be invited back: they are returned, to be restored on accept."""
     existing = User.get_or_none(User.email == email)
     if existing is None:
-        return
+        return None
+    if existing.account_id == account_id and not existing.is_active:
+        return existing
     if existing.account_id == account_id:
-        message = (f'{email} is already a member of this account.' if existing.is_active else
-                   f'{email} was removed from this account; ask support to restore them.')
+        message = f'{email} is already a member of this account.'
     else:
         message = (f'{email} already uses Meetside in another account. A person belongs to '
                    'one account: they must be removed from that one first.')
@@ -152,13 +154,24 @@ def accept(plaintext, form, now=None):
 
 def _join(invite, data, password_hash, now):
     with write_transaction():
-        _refuse_existing(invite.email, invite.account_id)
         spent = (Invite.update(accepted_at=now)
                  .where(Invite.id == invite.id, Invite.accepted_at.is_null(),
                         Invite.revoked_at.is_null(), Invite.expires_at > now).execute())
         if not spent:
             return None
-        user = User.create(account=invite.account_id, email=invite.email, name=data['name'],
-                           role=invite.role, password_hash=password_hash, last_sign_in_at=now)
+        removed = _refuse_existing(invite.email, invite.account_id)
+        if removed is not None:
+            # A removed member invited back: the same user again, so the meetings and notes
+            # they logged are theirs once more; the new name, password and role apply.
+            (User.update(is_active=True, name=data['name'], role=invite.role,
+                         password_hash=password_hash, last_sign_in_at=now,
+                         session_version=User.session_version + 1)
+             .where(User.id == removed.id, User.is_active == False)  # noqa: E712
+             .execute())
+            user = User.get_by_id(removed.id)
+        else:
+            user = User.create(account=invite.account_id, email=invite.email,
+                               name=data['name'], role=invite.role,
+                               password_hash=password_hash, last_sign_in_at=now)
         Invite.update(accepted_user=user.id).where(Invite.id == invite.id).execute()
     return user

@@ -8,11 +8,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from server.db import db
-from server.models import Invite, User
+from server.models import Invite, Meeting, Note, User
 from server.services import invites, link_tokens
 from tests.clock import DAY
 from tests.fakes.smtp import link_in, text_of
-from tests.web.conftest import Browser, make_user
+from tests.web.conftest import Browser, add_note, at, make_user, schedule
 
 PATH = '/invite'
 
@@ -192,3 +192,37 @@ def test_issue13_without_mail_server_the_invite_lands_in_the_outbox(browser, app
     [path] = tmp_path.glob('*.eml')
     text = path.read_text()
     assert 'To: sam@newhire.example' in text and '/invite#token=' in text
+
+
+def test_issue13_a_removed_member_invited_back_is_restored_with_their_meetings(
+        browser, mailbox, app, rep):
+    """A removed member's address used to be refused ("ask support to restore them"), so an
+    admin could not undo a removal. Invited back, they are the same user again: the meetings
+    and notes they logged are theirs, with the new invite's role and the new password."""
+    sam = make_user('sam@acme.example', 'Acme', name='Sam Member')
+    meeting = schedule(sam, 'Sam and Pat', at(1), attendees=['pat@globex.example'])
+    note = add_note(sam, meeting, 'Pat wants SSO')
+    assert browser.post(f'/settings/account/members/{sam.id}/remove').status_code == 303
+    assert invite(browser, 'sam@acme.example', 'admin').status_code == 303
+    assert 'Invite sent to sam@acme.example' in browser.get('/settings/account').get_data(
+        as_text=True)
+    token, _ = mailed_token(mailbox)
+    fresh = app.test_client()
+    response = accept(fresh, token, name='Sam Returned', password='a new good password')
+    assert response.status_code == 303 and response.headers['Location'] == '/'
+    with db.connection_context():
+        [back] = User.select().where(User.email == 'sam@acme.example')
+        assert (back.id, back.is_active, back.role, back.name) == (sam.id, True, 'admin',
+                                                                   'Sam Returned')
+        assert Invite.get().accepted_user_id == sam.id
+        assert Meeting.get_by_id(meeting.id).user_id == sam.id
+        assert Note.get_by_id(note.id).author_id == sam.id
+    assert fresh.get('/').status_code == 200  # signed in as the restored member
+    page = browser.get('/settings/account').get_data(as_text=True)
+    assert 'data-member="sam@acme.example"' in page
+    # The new password signs in; the old session stays ended.
+    other = app.test_client()
+    signed = other.post('/sign-in', data={'email': 'sam@acme.example',
+                                          'password': 'a new good password',
+                                          'csrf_token': _csrf(other.get('/sign-in'))})
+    assert (signed.status_code, signed.headers['Location']) == (302, '/')
