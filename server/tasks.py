@@ -83,7 +83,8 @@ def sync_user(user_id):
 @huey.task()
 def start_calendar(user_id):
     """A calendar was just connected: open its push channel, run the first sync, then send the
-    calendar writes it still owes (those held while the connection needed reconnecting)."""
+    calendar writes it still owes (those held while the connection needed reconnecting, and
+    the reminders of tasks made while there was no calendar)."""
     from server.models import CalendarConnection
     from server.services import outbox, push_status
     with task_context() as config:
@@ -93,6 +94,8 @@ def start_calendar(user_id):
             return 'not_connected'
         # A channel that cannot open is recorded (Settings › Calendar); the poll covers for it.
         push_status.open_channel(connection, config)
+        # Reminders of tasks made while no calendar was connected (issue 11 §2) are owed now.
+        outbox.owe_missing_reminders(user_id)
         owed = outbox.owed(user_id)
     sync_user(user_id)
     for outbox_id in owed:

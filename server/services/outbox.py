@@ -182,6 +182,28 @@ def on_task_deleted(task, user):
     Task.update(reminder_event_id=None).where(Task.id == task.id).execute()
 
 
+def owe_missing_reminders(user_id, now=None):
+    """A calendar was just connected (or reconnected): the user's open tasks that asked for a
+    reminder while there was no calendar to hold it get one now, if their time is still ahead.
+    One transaction; returns the outbox ids written, for the caller to deliver."""
+    owner = User.get_by_id(user_id)
+    now = now or utcnow()
+    with write_transaction():
+        if _calendar(user_id) is None:
+            return []
+        waiting = Task.select().where(
+            Task.owner == user_id, Task.reminder == True, Task.done == False,  # noqa: E712
+            Task.reminder_event_id.is_null(), Task.due_date.is_null(False),
+            Task.due_time.is_null(False))
+        before = len(_queued())
+        for task in waiting:
+            if datetime.datetime.fromisoformat(_reminder_payload(task, owner)['start']) > now:
+                on_task_written(task, owner)
+        written = _queued()[before:]
+        del _queued()[before:]  # delivered by the caller, not by some later after_commit
+    return written
+
+
 def after_commit(*args, **kwargs):
     """Enqueue delivery of the rows this thread's transaction wrote."""
     from server import tasks

@@ -10,6 +10,7 @@ import pytest
 
 from server.db import db
 from server.models import CalendarOutbox, Meeting, Task
+from server.services import outbox
 from server.services.due_dates import local_now
 from server.sync import runner
 from tests.clock import DAY, today
@@ -131,3 +132,33 @@ def test_issue11_a_task_given_to_a_colleague_takes_its_reminder_off_my_calendar(
     with db.connection_context():
         assert Task.get_by_id(task['id']).reminder_event_id is None
     assert_no_invitation(calendar)
+
+
+@pytest.mark.parametrize('provider', ['google', 'outlook'])
+def test_issue11_b8_tasks_made_before_the_calendar_was_connected_get_their_reminder_on_connect(
+        app, caller, provider, request):
+    """Issue 11 §2: a task asking for a reminder while no calendar was connected used to get
+    none, even after the rep connected one. Connecting now puts the reminders of open tasks
+    still ahead on the calendar, once; past, done or unasked-for tasks get none."""
+    fake = request.getfixturevalue('google_fake' if provider == 'google' else 'graph_fake')
+    fake.push_sink = lambda url, headers, body: None
+    fake.provider_name = provider
+    app.config.update(fake.config(), **FAST_RETRIES, TOKEN_ENCRYPTION_KEY=TEST_ENCRYPTION_KEY)
+    assert caller.patch('/me', json={'time_zone': ZONE}).status_code == 200
+    wanted = post_task(caller, title='Send the quote')
+    post_task(caller, title='Yesterday', due_date=(tomorrow_local() - 2 * DAY).isoformat())
+    done = post_task(caller, title='Done already')
+    assert caller.patch(f"/tasks/{done['id']}", json={'done': True}).status_code == 200
+    post_task(caller, title='No reminder asked', reminder=False)
+    with db.connection_context():
+        assert CalendarOutbox.select().count() == 0  # no calendar yet: nothing owed
+    connect_to_fake(fake, provider, caller.user, app.config)
+    (event,) = reminders(fake, caller.user.email)
+    assert (event.title, event.attendees) == ('Send the quote', [])
+    assert_no_invitation(fake)
+    with db.connection_context():
+        assert Task.get_by_id(wanted['id']).reminder_event_id == event.id
+        assert [(r.action, r.status) for r in CalendarOutbox.select()] == [('insert', 'done')]
+    # Reconnecting later owes nothing again.
+    with db.connection_context():
+        assert outbox.owe_missing_reminders(caller.user.id) == []
