@@ -10,3 +10,16 @@ so any layer may use it.
 def N_(message):  # gettext's conventional name for the no-op marker
     """Return ``message`` unchanged."""
     return message
+
+
+class Sentence(str):
+    """An English sentence with values in it that a web page can still say in its own language.
+
+    The string itself is the English, formatted (what the API answers); ``template`` (marked
+    with N_ where it is written, so Babel extracts it) and ``values`` let the web layer run it
+    through gettext instead (server.web.forms.translated)."""
+
+    def __new__(cls, template, **values):
+        sentence = super().__new__(cls, template % values)
+        sentence.template, sentence.values = template, values
+        return sentence

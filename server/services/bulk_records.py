@@ -4,7 +4,7 @@ from server.db import write_transaction
 from server.errors import ValidationFailed
 from server.models import User
 from server.services.records import KINDS
-from server.translatable import N_
+from server.translatable import N_, Sentence
 
 MAX_IDS = 200
 ACTIONS = ('assign_owner', 'delete')
@@ -19,7 +19,8 @@ def selected(user, kind_name, ids):
     if not ids:
         raise ValidationFailed('Select at least one record.', {'ids': [N_('Select at least one.')]})
     if len(ids) > MAX_IDS:
-        raise ValidationFailed(f'At most {MAX_IDS} records at a time.',
+        raise ValidationFailed(Sentence(N_('At most %(count)s records at a time.'),
+                                        count=MAX_IDS),
                                {'ids': [f'At most {MAX_IDS} at a time.']})
     kind = KINDS[kind_name]
     model = kind.model
@@ -41,7 +42,8 @@ def owner_in_account(user, owner_id):
 def assign_owner(user, kind_name, ids, owner_id):
     """Give the selected records one owner (None: no owner); returns how many changed."""
     if not owns(kind_name):
-        raise ValidationFailed(f'{KINDS[kind_name].label} records have no owner.',
+        raise ValidationFailed(Sentence(N_('%(kind)s records have no owner.'),
+                                        kind=KINDS[kind_name].label),
                                {'action': [N_('This kind of record has no owner.')]})
     rows = selected(user, kind_name, ids)
     owner_in_account(user, owner_id)

@@ -4,7 +4,7 @@ import csv
 import io
 import re
 
-from server.translatable import N_
+from server.translatable import N_, Sentence
 
 MAX_COLUMNS = 100
 MAX_ROWS = 100_000
@@ -32,8 +32,9 @@ def decode(raw):
     try:
         text = raw.decode('utf-8-sig')
     except UnicodeDecodeError as error:
-        raise FileRefused(f'The file is not UTF-8 text (byte {error.start + 1} cannot be read): '
-                          'save it as "CSV UTF-8" and upload that.') from None
+        raise FileRefused(Sentence(N_('The file is not UTF-8 text (byte %(byte)s cannot be '
+                                      'read): save it as "CSV UTF-8" and upload that.'),
+                                   byte=error.start + 1)) from None
     if '\x00' in text:
         raise FileRefused(N_('The file contains NUL characters: it is not a text CSV file.'))
     return text
@@ -76,8 +77,9 @@ def check_file(text, delimiter):
         if not header or not any(cell.strip() for cell in header):
             raise FileRefused(N_('The first line must name the columns (e.g. "Email,First name").'))
         if len(header) > MAX_COLUMNS:
-            raise FileRefused(f'The file has {len(header):,} columns; at most {MAX_COLUMNS} '
-                              'can be imported.')
+            raise FileRefused(Sentence(N_('The file has %(columns)s columns; at most '
+                                          '%(limit)s can be imported.'),
+                                       columns=f'{len(header):,}', limit=MAX_COLUMNS))
         count = 0
         for count, _ in enumerate(rows, start=1):
             if count > MAX_ROWS:

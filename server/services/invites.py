@@ -11,7 +11,7 @@ from server.db import write_transaction
 from server.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from server.models import Invite, User, utcnow
 from server.services import link_tokens, signup_rules
-from server.translatable import N_
+from server.translatable import N_, Sentence
 
 LIFETIME = datetime.timedelta(days=7)
 ROLES = ('member', 'admin')
@@ -35,10 +35,11 @@ def _refuse_existing(email, account_id):
     if existing.account_id == account_id and not existing.is_active:
         return existing
     if existing.account_id == account_id:
-        message = f'{email} is already a member of this account.'
+        message = Sentence(N_('%(email)s is already a member of this account.'), email=email)
     else:
-        message = (f'{email} already uses Meetside in another account. A person belongs to '
-                   'one account: they must be removed from that one first.')
+        message = Sentence(N_('%(email)s already uses Meetside in another account. A person '
+                              'belongs to one account: they must be removed from that one '
+                              'first.'), email=email)
     raise AlreadyInAnAccount(message, {'email': [message]})
 
 
@@ -91,7 +92,7 @@ def revoke(admin, invite_id, now=None):
     """Revoke a pending invite: its link stops working. Revoking twice is no error."""
     invite = _own(admin, invite_id)
     if invite.accepted_at is not None:
-        raise Conflict(f'{invite.email} already accepted this invite.')
+        raise Conflict(Sentence(N_('%(email)s already accepted this invite.'), email=invite.email))
     if invite.revoked_at is None:
         (Invite.update(revoked_at=now or utcnow())
          .where(Invite.id == invite.id, Invite.revoked_at.is_null()).execute())

@@ -37,7 +37,7 @@ from server.services.meetings import (
     link_attendees,
 )
 from server.sync.rules import normalize_email
-from server.translatable import N_
+from server.translatable import N_, Sentence
 
 MAX_SEARCH_WORDS = 5
 WHOLE_EMAIL = re.compile(r'^[^@\s]+@[^@\s]+\.[^@\s]+$')
@@ -236,7 +236,7 @@ def get_record(user, kind_name, record_id):
     kind = KINDS[kind_name]
     record = _select(kind, user.account_id).where(kind.model.id == record_id).first()
     if record is None:
-        raise NotFound(f'{kind.label} not found.')
+        raise NotFound(Sentence(N_('%(kind)s not found.'), kind=kind.label))
     return record
 
 
@@ -266,7 +266,8 @@ def _check(user, kind, data, record_id=None):
 
 
 # The sentence _duplicate builds for the one unique field (contacts' email), for the catalogue.
-_DUPLICATE = N_('Another contact already uses this email.')
+_DUPLICATE = (N_('Another contact already uses this email.'),
+              N_('A contact with this email already exists.'))
 
 
 def _duplicate(kind, field):

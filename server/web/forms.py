@@ -7,7 +7,7 @@ from marshmallow import ValidationError
 
 from server.schemas.meetings import MeetingInSchema
 from server.schemas.notes import NoteInSchema
-from server.translatable import N_
+from server.translatable import N_, Sentence
 
 SCHEDULE_FIELDS = ('title', 'start', 'end', 'description', 'attendees', 'video_link')
 LOCAL_INPUT_FORMAT = '%Y-%m-%dT%H:%M'
@@ -79,6 +79,11 @@ _WITH_A_LENGTH = ((re.compile(r'Longer than maximum length (\d+)\.$'),
 def translated(problem):
     """A schema's message (English) in the page's language, when the catalogue has it."""
     from flask_babel import gettext
+    if isinstance(problem, Sentence):
+        # The values too: a record kind's label is a catalogue word; an e-mail stays as it is.
+        return gettext(problem.template, **{
+            name: gettext(value) if isinstance(value, str) else value
+            for name, value in problem.values.items()})
     for pattern, message in _WITH_A_LENGTH:
         found = pattern.match(problem)
         if found:

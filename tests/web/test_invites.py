@@ -226,3 +226,16 @@ def test_issue13_a_removed_member_invited_back_is_restored_with_their_meetings(
                                           'password': 'a new good password',
                                           'csrf_token': _csrf(other.get('/sign-in'))})
     assert (signed.status_code, signed.headers['Location']) == (302, '/')
+
+
+def test_issue13_an_invite_refusal_with_an_address_in_it_is_said_in_chinese(browser, mailbox, rep):
+    """The service's sentences with a value in them (here the e-mail) used to stay English on
+    a zh-TW page: they were formatted before the page could translate them."""
+    make_user('eve@globex.example', 'Globex')
+    with db.connection_context():
+        User.update(language='zh-TW').where(User.id == rep.id).execute()
+    page = invite(browser, 'eve@globex.example').get_data(as_text=True)
+    assert 'eve@globex.example 已在另一個帳戶使用 Meetside' in page
+    assert 'already uses Meetside' not in page
+    same = invite(browser, rep.email).get_data(as_text=True)
+    assert f'{rep.email} 已是此帳戶的成員。' in same
