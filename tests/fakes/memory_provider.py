@@ -176,14 +176,21 @@ class MemoryProvider(CalendarProvider):
             current = self.calendar.events.get(event_id)
             if current is None or current.status == 'cancelled':
                 raise ProviderError(f'404 event {event_id} not found')
+            # Like Google's events.patch, the attendee list sent replaces the event's (the
+            # calendar's own user stays): who is new is invited, who is left out is cancelled.
             known = {a.email for a in current.attendees}
+            sent = {a.email for a in event.attendees}
             added = [a for a in event.attendees if a.email not in known]
+            kept = [a for a in current.attendees
+                    if a.email in sent or a.is_self or a.email == self.calendar.owner]
+            dropped = [a for a in current.attendees if a not in kept]
             self.calendar.edit(event_id, title=event.title, description=event.description,
                                location=event.location, start=event.start, end=event.end,
                                video_link=event.video_link,
-                               attendees=current.attendees + [dataclasses.replace(a) for a in added])
+                               attendees=kept + [dataclasses.replace(a) for a in added])
             if send_updates:
                 self._invite(event_id, added, 'invite')
+                self._invite(event_id, dropped, 'cancel')
             result = copy.deepcopy(self.calendar.events[event_id])
         self._leave(fault)
         return result

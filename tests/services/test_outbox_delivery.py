@@ -120,3 +120,6 @@ def test_b1_a_row_being_delivered_is_not_taken_again_by_a_later_rows_delivery(ap
     assert sorted(a.email for a in event.attendees if a.email != caller.user.email) == [
         'ann@client.example', 'bob@client.example']
     assert rows() == [('insert', 'done'), ('patch', 'done'), ('patch', 'done')]
+    assert calendar.invitations_for(event.provider_event_id, 'cancel') == []
+    assert sorted(calendar.invitations_for(event.provider_event_id)) == [
+        'ann@client.example', 'bob@client.example']  # each once
