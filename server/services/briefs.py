@@ -188,8 +188,7 @@ def meeting_brief(user, meeting_id):
     external = _external_attendees(user, meeting)
     companies = _prep_companies(account_id, external)
     ids = [row[0] for row in companies]
-    deals = summaries.open_deals_of_companies(account_id, ids)
-    tickets = summaries.open_tickets_of_companies(account_id, ids)
+    deals, tickets = summaries.open_work_of_companies(account_id, ids)
     last, previous = _with_notes([_last_meeting(account_id, meeting, external),
                                   _previous_occurrence(user, meeting)])
     return {

@@ -207,6 +207,44 @@ def open_tickets_of_companies(account_id, company_ids):
     return _grouped(_tickets_of_companies, account_id, company_ids, ticket_summary)
 
 
+def _open_work_of_companies(account_id, ids):
+    """Open deals and open tickets of companies in one statement: (0, company, deal id, name,
+    stage, amount) and (1, company, ticket id, subject, status, NULL) rows, unordered."""
+    deals = (Deal.select(SQL('0').alias('kind'), Deal.company.alias('company'),
+                         Deal.id.alias('id'), Deal.name.alias('name'),
+                         Deal.stage.alias('state'), Deal.amount.alias('amount'))
+             .where(unindexed(Deal.account) == account_id, Deal.company.in_(ids),
+                    Deal.stage.not_in(CLOSED_STAGES)))
+    tickets = (Ticket.select(SQL('1'), TicketCompany.company, Ticket.id, Ticket.subject,
+                             Ticket.status, Cast(None, 'NUMERIC'))
+               .join(TicketCompany, on=(TicketCompany.ticket == Ticket.id))
+               .where(unindexed(Ticket.account) == account_id, TicketCompany.company.in_(ids),
+                      Ticket.status != CLOSED_STATUS))
+    return deals.union_all(tickets)
+
+
+_open_work_of_companies_query = Prepared(_open_work_of_companies)
+
+
+def open_work_of_companies(account_id, company_ids):
+    """({company id: [DealSummary]}, {company id: [TicketSummary]}): what
+    ``open_deals_of_companies`` and ``open_tickets_of_companies`` give, in one statement
+    (a meeting's prep asks for both on every panel open, issue 10 §4)."""
+    deals = {i: [] for i in company_ids}
+    tickets = {i: [] for i in company_ids}
+    if not deals:
+        return deals, tickets
+    rows = _open_work_of_companies_query.raw_rows(account_id, sorted(deals))
+    # Deals oldest first, tickets newest first (as the two look-ups order them).
+    for kind, company_id, record_id, name, state, amount in sorted(
+            rows, key=lambda row: (row[0], row[2] if row[0] == 0 else -row[2])):
+        if kind == 0:
+            deals[company_id].append(deal_summary(record_id, name, state, amount))
+        else:
+            tickets[company_id].append(ticket_summary(record_id, name, state))
+    return deals, tickets
+
+
 # -- meetings and notes ----------------------------------------------------------------------
 
 MEETING_REF_COLUMNS = (Meeting.id, Meeting.title, Meeting.start, Meeting.end)

@@ -20,6 +20,13 @@ PER_ADDRESS = '20 per minute;100 per hour'
 limiter = Limiter(key_func=get_remote_address)
 
 
+@limiter.request_filter
+def _not_a_form():
+    """The API is never limited here (it takes bearer tokens, not passwords): its requests skip
+    the limiter's per-request search for limits, a tenth of a GET /people or brief (issue 10 §4)."""
+    return request.path.startswith('/api/')
+
+
 def _prefix():
     # Read per request rather than given to the Limiter: the Limiter outlives any one app.
     return current_app.config.get('SIGN_IN_LIMIT_KEY_PREFIX') or 'meetside-sign-in'

@@ -133,3 +133,19 @@ def test_issue8_the_address_limit_ignores_x_forwarded_for_unless_a_proxy_is_trus
                 for i, email in enumerate(emails)]
     assert set(statuses) == {401}
     assert [_from(proxied, '10.0.0.99', email).status_code for email in emails][-1] == 429
+
+
+def test_issue10_api_requests_skip_the_limiter_and_sign_in_is_still_limited(
+        caller, anonymous, rep, monkeypatch):
+    """Issue 10 §4: the API is never rate-limited here, so its requests skip the limiter's
+    search for limits (a tenth of a GET /people); the sign-in form keeps its limits."""
+    from server.web.sign_in_limits import limiter
+
+    searched = []
+    resolve = limiter.limit_manager.resolve_limits
+    monkeypatch.setattr(limiter.limit_manager, 'resolve_limits',
+                        lambda *a, **k: searched.append(a[1]) or resolve(*a, **k))
+    assert caller.get('/me').status_code == 200
+    assert searched == []
+    assert [attempt(anonymous, rep.email).status_code for _ in range(6)] == [401] * 5 + [429]
+    assert searched  # the form's requests still go through the limiter
