@@ -82,12 +82,14 @@ def _owner(meeting, user):
     return User.get_by_id(meeting.user_id)
 
 
-def _write(user, meeting_id, action, event_id, payload=None, status='pending'):
+def _write(user, meeting_id, action, event_id, payload=None, status='pending', enqueue=True):
+    """Owe the calendar one write; a pending one is enqueued after commit unless the caller
+    delivers it itself (``enqueue=False``)."""
     row = CalendarOutbox.create(account=user.account_id, user=user.id, meeting=meeting_id,
                                 action=action, provider_event_id=event_id,
                                 payload=json.dumps(payload or {}), status=status,
                                 done_at=utcnow() if status == 'done' else None)
-    if status == 'pending':
+    if status == 'pending' and enqueue:
         _queued().append(row.id)
     return row
 
@@ -167,9 +169,19 @@ def on_task_written(task, user):
         if connection is not None:
             _write(owner, None, 'patch', task.reminder_event_id, _reminder_payload(task, owner))
     elif _wants_reminder(task) and connection is not None:
-        event_id = new_event_id()
-        Task.update(reminder_event_id=event_id).where(Task.id == task.id).execute()
-        _write(owner, None, 'insert', event_id, _reminder_payload(task, owner))
+        _owe_new_reminder(task, owner, _reminder_payload(task, owner))
+
+
+def _owe_new_reminder(task, owner, payload, enqueue=True):
+    """Owe the calendar the reminder's insert under a fresh event id, unless a concurrent
+    writer (a second connect, an edit of the task) gave the task one since it was read: a
+    compare-and-set on the task, so each reminder is created once (B2). True if owed."""
+    event_id = new_event_id()
+    if not Task.update(reminder_event_id=event_id).where(
+            Task.id == task.id, Task.reminder_event_id.is_null()).execute():
+        return False
+    _write(owner, None, 'insert', event_id, payload, enqueue=enqueue)
+    return True
 
 
 def on_task_deleted(task, user):
@@ -185,23 +197,23 @@ def on_task_deleted(task, user):
 def owe_missing_reminders(user_id, now=None):
     """A calendar was just connected (or reconnected): the user's open tasks that asked for a
     reminder while there was no calendar to hold it get one now, if their time is still ahead.
-    One transaction; returns the outbox ids written, for the caller to deliver."""
+    One transaction; returns how many. The rows are left pending for the caller to deliver
+    with the rest of what the calendar is owed (``owed``)."""
     owner = User.get_by_id(user_id)
     now = now or utcnow()
+    count = 0
     with write_transaction():
         if _calendar(user_id) is None:
-            return []
+            return 0
         waiting = Task.select().where(
             Task.owner == user_id, Task.reminder == True, Task.done == False,  # noqa: E712
             Task.reminder_event_id.is_null(), Task.due_date.is_null(False),
             Task.due_time.is_null(False))
-        before = len(_queued())
         for task in waiting:
-            if datetime.datetime.fromisoformat(_reminder_payload(task, owner)['start']) > now:
-                on_task_written(task, owner)
-        written = _queued()[before:]
-        del _queued()[before:]  # delivered by the caller, not by some later after_commit
-    return written
+            payload = _reminder_payload(task, owner)
+            if datetime.datetime.fromisoformat(payload['start']) > now:
+                count += _owe_new_reminder(task, owner, payload, enqueue=False)
+    return count
 
 
 def after_commit(*args, **kwargs):

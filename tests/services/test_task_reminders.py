@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from server.db import db
+from server.db import db, write_transaction
 from server.models import CalendarOutbox, Meeting, Task
 from server.services import outbox
 from server.services.due_dates import local_now
@@ -161,4 +161,27 @@ def test_issue11_b8_tasks_made_before_the_calendar_was_connected_get_their_remin
         assert [(r.action, r.status) for r in CalendarOutbox.select()] == [('insert', 'done')]
     # Reconnecting later owes nothing again.
     with db.connection_context():
-        assert outbox.owe_missing_reminders(caller.user.id) == []
+        assert outbox.owe_missing_reminders(caller.user.id) == 0
+
+
+def test_issue11_b2_two_writers_owing_one_reminder_at_once_create_it_once(
+        app, caller, google_fake):
+    """Issue 11 §2, B2: the connect-time pass and a writer that read the task before it (an
+    edit of the task, a second connect) both saw no reminder and each owed the calendar an
+    insert: two reminders. A compare-and-set on the task now lets only the first one owe it."""
+    google_fake.push_sink = lambda url, headers, body: None
+    google_fake.provider_name = 'google'
+    app.config.update(google_fake.config(), **FAST_RETRIES,
+                      TOKEN_ENCRYPTION_KEY=TEST_ENCRYPTION_KEY)
+    assert caller.patch('/me', json={'time_zone': ZONE}).status_code == 200
+    task = post_task(caller, title='Send the quote')
+    with db.connection_context():
+        read_before = Task.get_by_id(task['id'])  # no reminder yet, as the second writer saw it
+    connect_to_fake(google_fake, 'google', caller.user, app.config)  # the first writer
+    with db.connection_context():
+        with write_transaction():
+            outbox.on_task_written(read_before, caller.user)
+        outbox.after_commit()
+        assert [(r.action, r.status) for r in CalendarOutbox.select()] == [('insert', 'done')]
+    assert len(reminders(google_fake, caller.user.email)) == 1
+    assert_no_invitation(google_fake)
