@@ -79,13 +79,13 @@ def company_brief(user, company_id, now=None):
     if not rows:
         raise NotFound('Company not found.')
     company = summaries.company_ref(tuple(rows[0]))
-    ids = [company['id']]
+    deals, tickets = summaries.open_work_of_companies(account_id, [company['id']])
     last = _company_meetings_query.raw_rows(account_id, company['id'], now, MAX_MEETINGS)
     return {
         'company': company,
         'contacts': summaries.contacts_of_company(account_id, company['id'], MAX_CONTACTS),
-        'open_deals': summaries.open_deals_of_companies(account_id, ids)[company['id']],
-        'open_tickets': summaries.open_tickets_of_companies(account_id, ids)[company['id']],
+        'open_deals': deals[company['id']],
+        'open_tickets': tickets[company['id']],
         'last_meetings': [summaries.meeting_ref(*row) for row in last],
     }
 

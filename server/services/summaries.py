@@ -158,10 +158,18 @@ _deals_of_contacts = Prepared(lambda account_id, ids: (
     .join(DealContact, on=(DealContact.deal == Deal.id))
     .where(unindexed(Deal.account) == account_id, DealContact.contact.in_(ids),
            Deal.stage.not_in(CLOSED_STAGES)).order_by(Deal.id)))
+
+
+def _open_deals_of_companies(account_id, ids, *leading):
+    """(``leading``..., company, deal id, name, stage, amount) of the companies' open deals,
+    unordered (so it can also be a part of a UNION)."""
+    return (Deal.select(*leading, Deal.company, *_DEAL_COLUMNS)
+            .where(unindexed(Deal.account) == account_id, Deal.company.in_(ids),
+                   Deal.stage.not_in(CLOSED_STAGES)))
+
+
 _deals_of_companies = Prepared(lambda account_id, ids: (
-    Deal.select(Deal.company, *_DEAL_COLUMNS)
-    .where(unindexed(Deal.account) == account_id, Deal.company.in_(ids),
-           Deal.stage.not_in(CLOSED_STAGES)).order_by(Deal.id)))
+    _open_deals_of_companies(account_id, ids).order_by(Deal.id)))
 
 
 def _grouped(prepared, account_id, ids, summary):
@@ -186,12 +194,18 @@ def ticket_summary(ticket_id, subject, status):
     return {'id': ticket_id, 'subject': subject, 'status': status}
 
 
+def _open_tickets_through(link, column, account_id, ids, leading=(), trailing=()):
+    """(``leading``..., record id, ticket id, subject, status, ``trailing``...) of the open
+    tickets linked to ``ids`` through ``link``, unordered (also a part of a UNION)."""
+    return (Ticket.select(*leading, column, Ticket.id, Ticket.subject, Ticket.status, *trailing)
+            .join(link, on=(link.ticket == Ticket.id))
+            .where(unindexed(Ticket.account) == account_id, column.in_(ids),
+                   Ticket.status != CLOSED_STATUS))
+
+
 def _tickets_through(link, column):
     return Prepared(lambda account_id, ids: (
-        Ticket.select(column, Ticket.id, Ticket.subject, Ticket.status)
-        .join(link, on=(link.ticket == Ticket.id))
-        .where(unindexed(Ticket.account) == account_id, column.in_(ids),
-               Ticket.status != CLOSED_STATUS)
+        _open_tickets_through(link, column, account_id, ids)
         .order_by(Ticket.id.desc())))  # tickets are worked newest first
 
 
@@ -210,16 +224,9 @@ def open_tickets_of_companies(account_id, company_ids):
 def _open_work_of_companies(account_id, ids):
     """Open deals and open tickets of companies in one statement: (0, company, deal id, name,
     stage, amount) and (1, company, ticket id, subject, status, NULL) rows, unordered."""
-    deals = (Deal.select(SQL('0').alias('kind'), Deal.company.alias('company'),
-                         Deal.id.alias('id'), Deal.name.alias('name'),
-                         Deal.stage.alias('state'), Deal.amount.alias('amount'))
-             .where(unindexed(Deal.account) == account_id, Deal.company.in_(ids),
-                    Deal.stage.not_in(CLOSED_STAGES)))
-    tickets = (Ticket.select(SQL('1'), TicketCompany.company, Ticket.id, Ticket.subject,
-                             Ticket.status, Cast(None, 'NUMERIC'))
-               .join(TicketCompany, on=(TicketCompany.ticket == Ticket.id))
-               .where(unindexed(Ticket.account) == account_id, TicketCompany.company.in_(ids),
-                      Ticket.status != CLOSED_STATUS))
+    deals = _open_deals_of_companies(account_id, ids, SQL('0'))
+    tickets = _open_tickets_through(TicketCompany, TicketCompany.company, account_id, ids,
+                                    leading=(SQL('1'),), trailing=(Cast(None, 'NUMERIC'),))
     return deals.union_all(tickets)
 
 
