@@ -21,7 +21,7 @@ def selected(user, kind_name, ids):
     if len(ids) > MAX_IDS:
         raise ValidationFailed(Sentence(N_('At most %(count)s records at a time.'),
                                         count=MAX_IDS),
-                               {'ids': [f'At most {MAX_IDS} at a time.']})
+                               {'ids': [Sentence(N_('At most %(length)s at a time.'), length=MAX_IDS)]})
     kind = KINDS[kind_name]
     model = kind.model
     rows = model.select().where(model.id.in_(list(set(ids))), model.account == user.account_id)

@@ -31,7 +31,7 @@ from server.models import (
 from server.schemas.companies import CompanyInSchema
 from server.schemas.contacts import ContactInSchema
 from server.services import csv_rules
-from server.translatable import N_
+from server.translatable import N_, Sentence
 
 BATCH_SIZE = 500
 MAX_BYTES = 10 * 1024 * 1024  # the upload limit (the web page sets it on the request)
@@ -57,7 +57,8 @@ def create_job(user, kind, filename, raw):
         raise NotFound(N_('Only contacts and companies can be imported.'))
     if len(raw) > MAX_BYTES:
         raise ValidationFailed('The file is too large.', {'file': [
-            f'The file is larger than {MAX_BYTES // (1024 * 1024)} MB: split it.']})
+            Sentence(N_('The file is larger than %(length)s MB: split it.'),
+                     length=MAX_BYTES // (1024 * 1024))]})
     try:
         text = csv_rules.decode(raw)
         delimiter = csv_rules.sniff_delimiter(text)

@@ -83,7 +83,8 @@ def check_file(text, delimiter):
         count = 0
         for count, _ in enumerate(rows, start=1):
             if count > MAX_ROWS:
-                raise FileRefused(f'The file has more than {MAX_ROWS:,} rows: split it.')
+                raise FileRefused(Sentence(N_('The file has more than %(length)s rows: split it.'),
+                                           length=f'{MAX_ROWS:,}'))
     except csv.Error as error:
         # csv's own limit on a cell (131,072 characters), or a malformed quote.
         raise FileRefused(f'The file cannot be read as CSV near line {rows.line_num}: '

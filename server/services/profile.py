@@ -11,6 +11,7 @@ import zoneinfo
 from server.db import write_transaction
 from server.errors import ValidationFailed
 from server.models import User
+from server.services import signup_rules
 
 LANGUAGES = ('en', 'zh-TW')
 NAME_MAX = 200
@@ -47,7 +48,7 @@ def update(user, data):
     if 'name' in data:
         name = (data['name'] or '').strip()
         if len(name) > NAME_MAX:
-            errors['name'] = [f'At most {NAME_MAX} characters.']
+            errors['name'] = [signup_rules.at_most_characters(NAME_MAX)]
         fields['name'] = name
     if 'time_zone' in data:
         zone = (data['time_zone'] or '').strip()

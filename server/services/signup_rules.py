@@ -3,7 +3,7 @@ import re
 
 from marshmallow import ValidationError, validate
 
-from server.translatable import N_
+from server.translatable import N_, Sentence
 
 EMAIL_MAX = 254
 NAME_MAX = 200
@@ -26,13 +26,17 @@ _is_email = validate.Email(error=N_('Enter an e-mail address such as name@exampl
 _CONTROL = re.compile(r'[\x00-\x1f\x7f]')
 
 
+def at_most_characters(limit):
+    return Sentence(N_('At most %(length)s characters.'), length=limit)
+
+
 def clean_email(value):
     """(lower-case e-mail, errors): one address, at most EMAIL_MAX characters."""
     email = (value if isinstance(value, str) else '').strip().lower()
     if not email:
         return email, [N_('This field is required.')]
     if len(email) > EMAIL_MAX:
-        return email[:EMAIL_MAX], [f'At most {EMAIL_MAX} characters.']
+        return email[:EMAIL_MAX], [at_most_characters(EMAIL_MAX)]
     try:
         _is_email(email)
     except ValidationError as error:
@@ -46,7 +50,7 @@ def clean_name(value, required=True):
     if required and not name:
         return name, [N_('This field is required.')]
     if len(name) > NAME_MAX:
-        return name[:NAME_MAX], [f'At most {NAME_MAX} characters.']
+        return name[:NAME_MAX], [at_most_characters(NAME_MAX)]
     if _CONTROL.search(name):
         return name, [N_('Use letters, digits, spaces and punctuation only.')]
     return name, []
@@ -57,9 +61,9 @@ def password_errors(password, confirm=None):
     if not isinstance(password, str) or not password:
         return [N_('This field is required.')]
     if len(password) < PASSWORD_MIN:
-        return [f'At least {PASSWORD_MIN} characters.']
+        return [Sentence(N_('At least %(length)s characters.'), length=PASSWORD_MIN)]
     if len(password) > PASSWORD_MAX:
-        return [f'At most {PASSWORD_MAX} characters.']
+        return [at_most_characters(PASSWORD_MAX)]
     if '\x00' in password:
         return [N_('A password cannot contain a NUL character.')]
     if confirm is not None and confirm != password:

@@ -61,19 +61,12 @@ def default_schedule_form(zone, now, attendees=''):
             'start': start.strftime(LOCAL_INPUT_FORMAT), 'end': end.strftime(LOCAL_INPUT_FORMAT)}
 
 
-# marshmallow's messages with a number in them, said again in the page's language.
+# marshmallow's messages with a number in them, said again in the page's language. (Our own
+# services' sentences with a value in them are Sentences, translated from their template.)
 _WITH_A_LENGTH = ((re.compile(r'Longer than maximum length (\d+)\.$'),
                    N_('Longer than maximum length %(length)s.')),
                   (re.compile(r'Shorter than minimum length (\d+)\.$'),
-                   N_('Shorter than minimum length %(length)s.')),
-                  # the onboarding, CSV and record services' messages with a number in them
-                  (re.compile(r'At most (\d+) characters\.$'), N_('At most %(length)s characters.')),
-                  (re.compile(r'At least (\d+) characters\.$'), N_('At least %(length)s characters.')),
-                  (re.compile(r'The file is larger than (\d+) MB: split it\.$'),
-                   N_('The file is larger than %(length)s MB: split it.')),
-                  (re.compile(r'The file has more than ([\d,]+) rows: split it\.$'),
-                   N_('The file has more than %(length)s rows: split it.')),
-                  (re.compile(r'At most (\d+) at a time\.$'), N_('At most %(length)s at a time.')))
+                   N_('Shorter than minimum length %(length)s.')))
 
 
 def translated(problem):

@@ -18,7 +18,6 @@ LANGUAGE_LABELS = (('en', 'English'), ('zh-TW', '繁體中文 (台灣)'))
 def field_messages(errors, form):
     """services.profile's field errors (English, as the API says them) in the page's language."""
     said = {
-        'name': lambda: gettext('At most %(max)d characters.', max=profile.NAME_MAX),
         'time_zone': lambda: gettext('Unknown time zone "%(zone)s": pick an IANA name such as '
                                      'America/New_York or Europe/Berlin.',
                                      zone=form['time_zone'].strip()),
