@@ -26,7 +26,7 @@ def require_admin(user):
         raise Forbidden(N_('Only an admin of the account can do this.'))
 
 
-def _refuse_existing(email, account_id):
+def _removed_member_or_refuse(email, account_id):
     """An e-mail is one user, of one account: refuse it clearly if it already is one. A member
     removed from this account may be invited back: they are returned, to be restored on accept."""
     existing = User.get_or_none(User.email == email)
@@ -61,7 +61,7 @@ def create(admin, form, now=None):
     now = now or utcnow()
     plaintext, token_hash = link_tokens.new()
     with write_transaction():
-        _refuse_existing(email, admin.account_id)
+        _removed_member_or_refuse(email, admin.account_id)
         (Invite.update(revoked_at=now)
          .where(Invite.account == admin.account_id, Invite.email == email,
                 Invite.accepted_at.is_null(), Invite.revoked_at.is_null()).execute())
@@ -149,7 +149,7 @@ def accept(plaintext, form, now=None):
         return _join(invite, data, password_hash, now)
     except IntegrityError:
         # The e-mail became a user at the same moment (PostgreSQL): say who holds it now.
-        _refuse_existing(invite.email, invite.account_id)
+        _removed_member_or_refuse(invite.email, invite.account_id)
         raise
 
 
@@ -160,7 +160,7 @@ def _join(invite, data, password_hash, now):
                         Invite.revoked_at.is_null(), Invite.expires_at > now).execute())
         if not spent:
             return None
-        removed = _refuse_existing(invite.email, invite.account_id)
+        removed = _removed_member_or_refuse(invite.email, invite.account_id)
         if removed is not None:
             # A removed member invited back: the same user again, so the meetings and notes
             # they logged are theirs once more; the new name, password and role apply.
