@@ -47,6 +47,10 @@ def create_app(config=None):
     init_sync(app)
 
     db.retry_views(app)  # last: every view, the API's and the pages', is registered by now
+    slots = int(app.config.get('WEB_ACTIVE_REQUESTS') or 0)
+    if slots:
+        from server.admission import AdmissionGate
+        app.wsgi_app = AdmissionGate(app.wsgi_app, slots, app.config['MAX_CONTENT_LENGTH'])
     return app
 
 

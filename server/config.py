@@ -85,6 +85,8 @@ def from_environment(instance_path):
         # Accept an http PUBLIC_URL in production: only behind a trusted TLS-terminating proxy.
         'ALLOW_INSECURE_HTTP': env_bool('ALLOW_INSECURE_HTTP', False),
         'MAX_CONTENT_LENGTH': env_int('MAX_CONTENT_LENGTH', 256 * 1024),
+        # Requests of one web process inside the app at once (server/admission.py; 0: no limit).
+        'WEB_ACTIVE_REQUESTS': env_int('WEB_ACTIVE_REQUESTS', 0),
         # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none).
         'TRUSTED_PROXIES': env_int('TRUSTED_PROXIES', 0),
         # Web sessions: signed out after this long without a request (each request renews it) ...

@@ -48,6 +48,29 @@ def test_issue9_idle_and_half_sent_connections_do_not_stall_the_server(served, c
             sock.close()
 
 
+def test_issue9_clients_stalled_in_their_bodies_do_not_stall_the_server(served):
+    """gunicorn.conf.py lets 2 requests per worker into the app at once (server/admission.py,
+    issue 10 §4). One worker and 5 sign-in forms whose bodies stop half-way: were a body read
+    inside the app, they would hold both places and /health would wait behind them."""
+    server = served('--workers', '1')
+    sockets = []
+    try:
+        for _ in range(HALF):
+            sock = socket.create_connection(('127.0.0.1', server.port), timeout=5)
+            sock.sendall(b'POST /sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\n'
+                         b'Content-Type: application/x-www-form-urlencoded\r\n'
+                         b'Content-Length: 100\r\n\r\nemail=rep%40')
+            sockets.append(sock)
+        time.sleep(0.5)
+        for _ in range(3):
+            answer = answers_within(server.url + '/api/v1/health', 1.0)
+            assert answer is not None, f'/health did not answer within 1 s\n{server.output()}'
+            assert answer[0] == 200
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
 def test_issue9_the_old_sync_workers_are_stalled_by_the_same_clients(served):
     """The configuration before issue 9 (2 sync workers, no config file): the same clients
     tie up both workers, so /health does not answer within 1 s -- what the test above guards."""

@@ -1,0 +1,95 @@
+"""server/admission.py: at most N requests of a process inside the app at once (issue 10 §4),
+and a client that is slow to send its body holds no slot (issue 9)."""
+import io
+import threading
+import time
+
+from server.admission import AdmissionGate
+
+
+class Recorder:
+    """A WSGI app that records how many requests are inside it at once."""
+
+    def __init__(self, pause=0.02):
+        self.pause = pause
+        self.inside = 0
+        self.most = 0
+        self.bodies = []
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            self.inside += 1
+            self.most = max(self.most, self.inside)
+        body = environ['wsgi.input'].read(int(environ.get('CONTENT_LENGTH') or 0))
+        time.sleep(self.pause)
+        with self.lock:
+            self.inside -= 1
+            self.bodies.append(body)
+        start_response('200 OK', [('Content-Type', 'text/plain')])
+        return [b'ok']
+
+
+def environ(body=b'', stream=None):
+    return {'REQUEST_METHOD': 'POST', 'CONTENT_LENGTH': str(len(body)),
+            'wsgi.input': stream or io.BytesIO(body)}
+
+
+def call(gate, env):
+    return b''.join(gate(env, lambda status, headers: None))
+
+
+def test_issue10_no_more_requests_inside_the_app_than_slots():
+    app = Recorder()
+    gate = AdmissionGate(app, slots=2, max_body_bytes=1024)
+    threads = [threading.Thread(target=call, args=(gate, environ(b'x%d' % n))) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert app.most == 2
+    assert sorted(app.bodies) == sorted(b'x%d' % n for n in range(8))
+
+
+class StalledBody(io.RawIOBase):
+    """A request body whose client sent half of it and stopped (until ``resume`` is set)."""
+
+    def __init__(self, body):
+        self.body, self.resume = body, threading.Event()
+
+    def read(self, size=-1):
+        self.resume.wait(10)
+        body, self.body = self.body, b''
+        return body
+
+
+def test_issue9_a_client_stalled_in_its_body_holds_no_slot():
+    """With one slot, a request whose body is still on its way does not keep the next request
+    out: the gate reads the body before it takes the slot."""
+    app = Recorder(pause=0)
+    gate = AdmissionGate(app, slots=1, max_body_bytes=1024)
+    stalled = StalledBody(b'late')
+    slow = threading.Thread(target=call, args=(gate, environ(b'late', stalled)))
+    slow.start()
+    time.sleep(0.05)
+    began = time.monotonic()
+    assert call(gate, environ(b'quick')) == b'ok'
+    assert time.monotonic() - began < 1
+    assert app.bodies == [b'quick']
+    stalled.resume.set()
+    slow.join(10)
+    assert app.bodies == [b'quick', b'late']
+
+
+def test_issue10_a_body_over_the_limit_is_left_for_the_app_to_refuse():
+    """Not read into memory: the app answers 413 from Content-Length alone."""
+    seen = []
+
+    def app(env, start_response):
+        seen.append(env['wsgi.input'])
+        start_response('413 Request Entity Too Large', [])
+        return [b'']
+    stream = io.BytesIO(b'y' * 2048)
+    gate = AdmissionGate(app, slots=1, max_body_bytes=1024)
+    call(gate, environ(b'y' * 2048, stream))
+    assert seen == [stream] and stream.tell() == 0
