@@ -34,7 +34,7 @@ def checked_address(raw):
 
 def lookup(user, addresses, now=None):
     """[{email, contact, is_internal, company, open_deals, next_meeting, last_meeting, error}]
-    for ``addresses`` (lower-cased, in input order, each once): six statements at most."""
+    for ``addresses`` (lower-cased, in input order, each once): four statements at most."""
     now = now or utcnow()
     account = user.account
     order, valid = [], {}
@@ -46,11 +46,11 @@ def lookup(user, addresses, now=None):
             order.append(key)
     emails = [e for e in order if valid[e]]
     contacts = summaries.contacts_by_email(account.id, emails)
-    users = summaries.user_emails_among(account.id, emails)
+    # Every address's domain, not only those whose contact has no company: then this does not
+    # wait for the contacts (a company found for a contact's address is simply not used).
+    users, by_domain = summaries.users_and_companies(account.id, emails,
+                                                     {email_domain(e) for e in emails})
     internal = internal_emails(emails, frozenset(account.domains), users)
-    # The company by domain only for addresses whose contact has none.
-    by_domain = summaries.companies_by_domain(account.id, {
-        email_domain(e) for e in emails if not (contacts.get(e) or {}).get('company')})
     companies = {}
     for email in emails:
         contact = contacts.get(email)
@@ -58,11 +58,10 @@ def lookup(user, addresses, now=None):
             companies[email] = contact['company']
         elif email_domain(email) in by_domain:
             companies[email] = summaries.company_ref(by_domain[email_domain(email)])
-    contact_ids = {c['id'] for c in contacts.values()}
-    deals_of_contacts = summaries.open_deals_of_contacts(account.id, contact_ids)
     # An address without a contact shows its company's open deals.
-    deals_of_companies = summaries.open_deals_of_companies(account.id, {
-        companies[e]['id'] for e in emails if e not in contacts and e in companies})
+    deals_of_contacts, deals_of_companies = summaries.open_deals_of_contacts_and_companies(
+        account.id, {c['id'] for c in contacts.values()},
+        {companies[e]['id'] for e in emails if e not in contacts and e in companies})
     others = [e for e in emails if e not in contacts]
     by_id = {c['id']: c['email'] for c in contacts.values()}
     upcoming, past = summaries.meetings_around(account.id, by_id, others, now)

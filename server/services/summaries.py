@@ -144,6 +144,40 @@ def user_emails_among(account_id, emails):
     return {row[0] for row in _users_among.raw_rows(account_id, sorted(emails))}
 
 
+
+def _users_and_companies(account_id, emails, domains):
+    """(0, NULL, user e-mail, NULL) rows for the ``emails`` that are users, and (1, company
+    id, name, domain) rows for the companies of ``domains``: the two look-ups above as one
+    statement. An empty list leaves its part out."""
+    parts = []
+    if len(emails):
+        parts.append(User.select(SQL('0'), Cast(None, 'INTEGER'), User.email, Cast(None, 'TEXT'))
+                     .where(unindexed(User.account) == account_id, User.email.in_(emails)))
+    if len(domains):
+        parts.append(Company.select(SQL('1'), Company.id, Company.name, Company.domain)
+                     .where(Company.account == account_id, Company.domain.in_(domains)))
+    return parts[0] if len(parts) == 1 else parts[0].union_all(parts[1])
+
+
+_users_and_companies_query = Prepared(_users_and_companies)
+
+
+def users_and_companies(account_id, emails, domains):
+    """(``user_emails_among(emails)``, ``companies_by_domain(domains)``) in one statement (the
+    panel's "This e-mail" asks for both on every thread, issue 10 §4)."""
+    emails, domains = sorted(emails), sorted({d for d in domains if d})
+    users, found = set(), {}
+    if not (emails or domains):
+        return users, found
+    for kind, *row in sorted(_users_and_companies_query.raw_rows(account_id, emails, domains),
+                             key=lambda row: (row[0], row[1] or 0)):  # companies oldest first
+        if kind == 0:
+            users.add(row[1])
+        else:
+            found.setdefault(row[2], tuple(row))
+    return users, found
+
+
 # -- deals and tickets -----------------------------------------------------------------------
 
 def deal_summary(deal_id, name, stage, amount):
@@ -153,11 +187,15 @@ def deal_summary(deal_id, name, stage, amount):
 
 
 _DEAL_COLUMNS = (Deal.id, Deal.name, Deal.stage, Deal.amount)
-_deals_of_contacts = Prepared(lambda account_id, ids: (
-    Deal.select(DealContact.contact, *_DEAL_COLUMNS)
-    .join(DealContact, on=(DealContact.deal == Deal.id))
-    .where(unindexed(Deal.account) == account_id, DealContact.contact.in_(ids),
-           Deal.stage.not_in(CLOSED_STAGES)).order_by(Deal.id)))
+
+
+def _open_deals_of_contacts(account_id, ids, *leading):
+    """(``leading``..., contact, deal id, name, stage, amount) of the contacts' open deals
+    (DealContact), unordered (so it can also be a part of a UNION)."""
+    return (Deal.select(*leading, DealContact.contact, *_DEAL_COLUMNS)
+            .join(DealContact, on=(DealContact.deal == Deal.id))
+            .where(unindexed(Deal.account) == account_id, DealContact.contact.in_(ids),
+                   Deal.stage.not_in(CLOSED_STAGES)))
 
 
 def _open_deals_of_companies(account_id, ids, *leading):
@@ -168,10 +206,6 @@ def _open_deals_of_companies(account_id, ids, *leading):
                    Deal.stage.not_in(CLOSED_STAGES)))
 
 
-_deals_of_companies = Prepared(lambda account_id, ids: (
-    _open_deals_of_companies(account_id, ids).order_by(Deal.id)))
-
-
 def _grouped(prepared, account_id, ids, summary):
     found = {i: [] for i in ids}
     if found:
@@ -180,14 +214,38 @@ def _grouped(prepared, account_id, ids, summary):
     return found
 
 
+def _open_deals_of_both(account_id, contact_ids, company_ids):
+    parts = []
+    if len(contact_ids):
+        parts.append(_open_deals_of_contacts(account_id, contact_ids, SQL('0')))
+    if len(company_ids):
+        parts.append(_open_deals_of_companies(account_id, company_ids, SQL('1')))
+    return parts[0] if len(parts) == 1 else parts[0].union_all(parts[1])
+
+
+_open_deals_of_both_query = Prepared(_open_deals_of_both)
+
+
+def open_deals_of_contacts_and_companies(account_id, contact_ids, company_ids):
+    """(``open_deals_of_contacts(contact_ids)``, ``open_deals_of_companies(company_ids)``) in
+    one statement, each list oldest deal first."""
+    found = ({i: [] for i in contact_ids}, {i: [] for i in company_ids})
+    if not (found[0] or found[1]):
+        return found
+    rows = _open_deals_of_both_query.raw_rows(account_id, sorted(found[0]), sorted(found[1]))
+    for kind, record_id, *deal in sorted(rows, key=lambda row: (row[0], row[2])):
+        found[kind][record_id].append(deal_summary(*deal))
+    return found
+
+
 def open_deals_of_contacts(account_id, contact_ids):
     """{contact id: [DealSummary]}: each contact's open deals (DealContact), one statement."""
-    return _grouped(_deals_of_contacts, account_id, contact_ids, deal_summary)
+    return open_deals_of_contacts_and_companies(account_id, contact_ids, ())[0]
 
 
 def open_deals_of_companies(account_id, company_ids):
     """{company id: [DealSummary]}: each company's open deals (Deal.company), one statement."""
-    return _grouped(_deals_of_companies, account_id, company_ids, deal_summary)
+    return open_deals_of_contacts_and_companies(account_id, (), company_ids)[1]
 
 
 def ticket_summary(ticket_id, subject, status):

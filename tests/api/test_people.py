@@ -75,7 +75,7 @@ def test_issue10_people_contact_internal_company_deals_and_meetings(caller):
 
 
 def test_issue10_people_is_a_constant_number_of_statements(caller):
-    """1, 10 or 50 addresses (contacts, strangers, meetings for each): at most 6 statements
+    """1, 10 or 50 addresses (contacts, strangers, meetings for each): at most 5 statements
     (the token check included), the same for 10 as for 50."""
     _seed(caller)
     account = caller.user.account_id
@@ -93,7 +93,7 @@ def test_issue10_people_is_a_constant_number_of_statements(caller):
         assert resp.status_code == 200 and len(resp.json['people']) == size
         counts.append(counted.count)
     # One address is one kind of person (fewer kinds, a statement fewer); never more.
-    assert counts[0] <= counts[1] == counts[2] <= 6, counts
+    assert counts[0] <= counts[1] == counts[2] <= 5, counts
 
 
 def test_issue10_people_more_than_50_or_none_is_a_422(caller):
