@@ -22,13 +22,15 @@ workers = int(os.environ.get('WEB_CONCURRENCY', 2))
 # that run hold a database connection; the pool (server/db.py, DATABASE_POOL_SIZE per worker)
 # makes the others wait their turn for one rather than opening one per thread.
 threads = int(os.environ.get('GUNICORN_THREADS', 32))
-# ... but only this many of them run the app at once (server/admission.py, issue 10 §4): the
-# rest wait outside it with their request read. CPython runs one thread at a time, and a dozen
+# ... but only one of them runs the app at a time (server/admission.py, issue 10 §4); the rest
+# wait outside it with their request read. CPython runs one thread's Python at a time, and
 # threads inside the app passed the interpreter lock around on every database call: GET
-# /people cost 2.9 ms of CPU instead of 1.4 ms. Two, not one, so a request waiting on the
-# database or a provider leaves the process something to run. Read by the app, which only
-# gates where this file set it: the test client and the tests' threaded server run ungated.
-os.environ.setdefault('WEB_ACTIVE_REQUESTS', '2')
+# /people cost 2.9 ms of CPU with a dozen in it and 1.4 ms alone, and two in it fell into
+# the same hand-over now and then (half the throughput, run to run). One request per process
+# is what sync workers gave, without their stalls; scale with WEB_CONCURRENCY (a worker per
+# core). Read by the app, which only gates where this file set it: the test client and the
+# tests' threaded server run ungated.
+os.environ.setdefault('WEB_ACTIVE_REQUESTS', '1')
 # Bounded keep-alive: an idle kept-alive connection waits in the poller (no thread) and is
 # closed after this many seconds, so idle connections cannot pile up either.
 keepalive = int(os.environ.get('GUNICORN_KEEPALIVE', 5))

@@ -12,8 +12,9 @@ So a request waits here, outside the app, until one of the process's few running
 It waits only after the server has its whole body in hand: a client that stalls in the middle
 of sending one holds its own thread, never a slot (issue 9's stalled clients). A slot is given
 back when the app has returned its response, before gunicorn writes it out, so a client slow
-to read holds nothing either. A slot is held while the request waits on the database or on a
-provider; a few slots, not one, keep the process busy then.
+to read holds nothing either. A slot is held while its request waits on the database or a
+provider: the process then idles, which is why gunicorn.conf.py scales by processes (a worker
+per core) rather than by slots.
 """
 import io
 import threading

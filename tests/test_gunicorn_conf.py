@@ -49,9 +49,10 @@ def test_issue9_idle_and_half_sent_connections_do_not_stall_the_server(served, c
 
 
 def test_issue9_clients_stalled_in_their_bodies_do_not_stall_the_server(served):
-    """gunicorn.conf.py lets 2 requests per worker into the app at once (server/admission.py,
-    issue 10 §4). One worker and 5 sign-in forms whose bodies stop half-way: were a body read
-    inside the app, they would hold both places and /health would wait behind them."""
+    """gunicorn.conf.py lets one request per worker into the app at a time
+    (server/admission.py, issue 10 §4). One worker and 5 sign-in forms whose bodies stop
+    half-way: were a body read inside the app, the first would hold the place and /health
+    would wait behind it."""
     server = served('--workers', '1')
     sockets = []
     try:
