@@ -31,6 +31,11 @@ threads = int(os.environ.get('GUNICORN_THREADS', 32))
 # core). Read by the app, which only gates where this file set it: the test client and the
 # tests' threaded server run ungated.
 os.environ.setdefault('WEB_ACTIVE_REQUESTS', '1')
+# Each worker listens on its own socket (SO_REUSEPORT) and the kernel spreads new connections
+# over them. On one shared socket, whichever idle worker woke first took a burst of new
+# connections, often all of them: 16 panels' connections on one worker and the other idle
+# held GET /people to half its throughput in a third of the bench runs (issue 10 §4).
+reuse_port = True
 # Bounded keep-alive: an idle kept-alive connection waits in the poller (no thread) and is
 # closed after this many seconds, so idle connections cannot pile up either.
 keepalive = int(os.environ.get('GUNICORN_KEEPALIVE', 5))

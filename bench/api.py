@@ -49,6 +49,8 @@ def parse_args():
     parser.add_argument('--no-scale', action='store_true', help='skip the 100k and 1M runs')
     parser.add_argument('--duration', type=int, default=10, help='seconds per load run')
     parser.add_argument('--connections', type=int, default=16)
+    parser.add_argument('--rounds', type=int, default=3,
+                        help='interleaved /health, /people, brief rounds for the issue 10 ratios')
     # Unset, each comes from gunicorn.conf.py: the worker model ./run serves with (issue 9).
     parser.add_argument('--workers', type=int)
     parser.add_argument('--worker-class')
@@ -244,6 +246,12 @@ def main():
         check_brief(server.base, brief_path, auth)
         looked_up = measure(server, people_paths, headers=auth, **load)
         briefed = measure(server, [brief_path], headers=auth, **load)
+        # The machine's speed drifts (shared and noisy): each round measures /health next to
+        # the two, and the ratios are the rounds' medians.
+        rounds = [(measure(server, ['/api/v1/health'], **load),
+                   measure(server, people_paths, headers=auth, **load),
+                   measure(server, [brief_path], headers=auth, **load))
+                  for _ in range(args.rounds)]
         notes = measure(server, [f'/api/v1/meetings/{meeting_ids[0]}/notes'],
                         headers=auth, method='POST', body=notes_body, **load)
     # The same list built on every request, as right after any change to what it shows.
@@ -273,6 +281,23 @@ def main():
         print(f'{name}/health throughput: {result.requests_per_s / health.requests_per_s:.0%} '
               f'(target >= {TARGET_PREP_RATIO:.0%}), CPU {health.cpu_ms / result.cpu_ms:.0%}; '
               f'p99 {result.p99_ms:.1f} ms (target <= {TARGET_PREP_P99_MS:.0f} ms)', flush=True)
+    if rounds:
+        print(f'\n## Issue 10: {len(rounds)} interleaved rounds (/health, people, brief; '
+              f'{args.duration}s each)\n')
+        row(['round', '/health req/s', 'people req/s', 'people/health', 'people p99 ms',
+             'brief req/s', 'brief/health', 'brief p99 ms'])
+        row(['---'] + ['---:'] * 7)
+        for n, (base, people, brief) in enumerate(rounds, 1):
+            row([str(n), fmt(base.requests_per_s, 0),
+                 fmt(people.requests_per_s, 0), f'{people.requests_per_s / base.requests_per_s:.0%}',
+                 fmt(people.p99_ms), fmt(brief.requests_per_s, 0),
+                 f'{brief.requests_per_s / base.requests_per_s:.0%}', fmt(brief.p99_ms)])
+        for name, at in (('people (10 addresses)', 1), ('meeting brief', 2)):
+            ratio = statistics.median(r[at].requests_per_s / r[0].requests_per_s for r in rounds)
+            p99 = statistics.median(r[at].p99_ms for r in rounds)
+            print(f'{name}/health throughput, median of {len(rounds)} rounds: {ratio:.0%} '
+                  f'(target >= {TARGET_PREP_RATIO:.0%}); p99 {p99:.1f} ms '
+                  f'(target <= {TARGET_PREP_P99_MS:.0f} ms)', flush=True)
 
     if args.no_scale:
         return
