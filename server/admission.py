@@ -16,21 +16,60 @@ to read holds nothing either. A slot is held while its request waits on the data
 provider: the process then idles, which is why gunicorn.conf.py scales by processes (a worker
 per core) rather than by slots.
 """
+import collections
+import contextlib
 import io
 import threading
 
 
+class FairSlots:
+    """``slots`` places taken in the order asked for. A freed place is handed straight to the
+    longest waiter: with a semaphore a request arriving just then could take it first, and the
+    passed-over one queued again behind newer ones (a p99 of 40 ms where the p50 was 12)."""
+
+    def __init__(self, slots):
+        self._lock = threading.Lock()
+        self._free = slots
+        self._waiting = collections.deque()
+
+    @contextlib.contextmanager
+    def held(self):
+        self._acquire()
+        try:
+            yield
+        finally:
+            self._release()
+
+    def _acquire(self):
+        with self._lock:
+            if self._free and not self._waiting:
+                self._free -= 1
+                return
+            turn = threading.Lock()
+            turn.acquire()
+            self._waiting.append(turn)
+        turn.acquire()  # released by the request that hands its place over
+
+    def _release(self):
+        with self._lock:
+            if self._waiting:
+                self._waiting.popleft().release()
+            else:
+                self._free += 1
+
+
 class AdmissionGate:
-    """WSGI middleware: at most ``slots`` requests inside ``app`` at once."""
+    """WSGI middleware: at most ``slots`` requests inside ``app`` at once, first come first
+    served."""
 
     def __init__(self, app, slots, max_body_bytes):
         self.app = app
-        self.slots = threading.BoundedSemaphore(slots)
+        self.slots = FairSlots(slots)
         self.max_body_bytes = max_body_bytes
 
     def __call__(self, environ, start_response):
         self._read_body_first(environ)
-        with self.slots:
+        with self.slots.held():
             # Flask has built the body by the time it returns; a streamed body (a CSV export)
             # is produced while gunicorn iterates it, outside the gate, as it should: it is
             # rare, and buffering it would undo the streaming.

@@ -93,3 +93,29 @@ def test_issue10_a_body_over_the_limit_is_left_for_the_app_to_refuse():
     gate = AdmissionGate(app, slots=1, max_body_bytes=1024)
     call(gate, environ(b'y' * 2048, stream))
     assert seen == [stream] and stream.tell() == 0
+
+
+def test_issue10_a_freed_place_goes_to_the_longest_waiter():
+    """The holder frees its place and at once asks again (a request arriving just then): the
+    one already waiting goes first, as it would not with a semaphore, where the newcomer took
+    the place and the waiter queued again (the tail latency of GET /people)."""
+    from server.admission import FairSlots
+    slots = FairSlots(1)
+    entered = []
+    waiting = threading.Event()
+
+    def waiter():
+        waiting.set()
+        with slots.held():
+            entered.append('waiter')
+    with slots.held():
+        thread = threading.Thread(target=waiter)
+        thread.start()
+        waiting.wait(5)
+        deadline = time.monotonic() + 5
+        while not slots._waiting and time.monotonic() < deadline:
+            time.sleep(0.001)
+    with slots.held():
+        entered.append('newcomer')
+    thread.join(5)
+    assert entered == ['waiter', 'newcomer']
