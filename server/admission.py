@@ -76,13 +76,17 @@ class AdmissionGate:
             return self.app(environ, start_response)
 
     def _read_body_first(self, environ):
-        """Read a declared body of at most ``max_body_bytes`` into memory (a larger one is left
-        for the app to refuse with 413 without reading it)."""
+        """Read the body into memory: one of at most ``max_body_bytes`` (a declared larger one
+        is left for the app to refuse with 413 without reading it), or a chunked one up to one
+        byte past the limit (then the app sees it is too large and refuses it)."""
+        chunked = 'chunked' in environ.get('HTTP_TRANSFER_ENCODING', '').lower()
         try:
             length = int(environ.get('CONTENT_LENGTH') or 0)
         except ValueError:
             return
-        if 0 < length <= self.max_body_bytes:
+        if chunked and not length:
+            environ['wsgi.input'] = io.BytesIO(environ['wsgi.input'].read(self.max_body_bytes + 1))
+        elif 0 < length <= self.max_body_bytes:
             body = environ['wsgi.input'].read(length)
             environ['wsgi.input'] = io.BytesIO(body)
             environ['CONTENT_LENGTH'] = str(len(body))

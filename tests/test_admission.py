@@ -119,3 +119,20 @@ def test_issue10_a_freed_place_goes_to_the_longest_waiter():
         entered.append('newcomer')
     thread.join(5)
     assert entered == ['waiter', 'newcomer']
+
+
+def test_issue9_a_chunked_body_is_read_before_the_slot_too():
+    """No Content-Length (Transfer-Encoding: chunked): read up to one byte past the limit, so a
+    stalled chunked upload holds no slot either and an oversized one still reaches the app's
+    413 (werkzeug counts what it reads)."""
+    seen = []
+
+    def reader(env, start_response):
+        seen.append(env['wsgi.input'].read())
+        start_response('200 OK', [])
+        return [b'']
+    for body in (b'abc', b'abcdefgh'):
+        env = {'REQUEST_METHOD': 'POST', 'HTTP_TRANSFER_ENCODING': 'chunked',
+               'wsgi.input': io.BytesIO(body)}
+        AdmissionGate(reader, slots=1, max_body_bytes=4)(env, lambda *a: None)
+    assert seen == [b'abc', b'abcde']

@@ -144,7 +144,6 @@ def user_emails_among(account_id, emails):
     return {row[0] for row in _users_among.raw_rows(account_id, sorted(emails))}
 
 
-
 def _users_and_companies(account_id, emails, domains):
     """(0, NULL, user e-mail, NULL) rows for the ``emails`` that are users, and (1, company
     id, name, domain) rows for the companies of ``domains``: the two look-ups above as one
