@@ -147,8 +147,8 @@ export async function flush() {
           text: item.body, meeting_id: item.meeting_id ?? undefined, client_id: item.client_id,
           typed_at: item.typed_at, reminder: Boolean(item.reminder) } })
         : item.kind === 'delete'
-        ? await api(`/notes/${item.note_id}${item.based_on ? `?based_on=${encodeURIComponent(item.based_on)}` : ''}`, {
-          method: 'DELETE', auth: who.auth,
+        ? await api(`/notes/${item.note_id}`, {
+          method: 'DELETE', auth: who.auth, query: { based_on: item.based_on },
         })
         : item.kind === 'edit'
         ? await api(`/notes/${item.note_id}`, {

@@ -132,8 +132,9 @@ export function noteEdits(ctx, meetingId, changed, rerender) {
     const li = h('li', { dataset: { id: note.id, state: item ? (item.error ? 'edit-failed' : 'edit-pending') : 'confirmed' } });
     if (item) {
       const why = item.error ? t('noteFailed', [item.error.message]) : t('noteEditPending');
+      // A note whose edit waits can still be deleted: the delete replaces the edit.
       li.append(meta(note, why), h('div.body', null, item.body),
-        item.error ? h('div.actions', null, link(t('discard'), 'discard', () => keepServers(item))) : '');
+        item.error ? h('div.actions', null, link(t('discard'), 'discard', () => keepServers(item))) : deleteActions(note));
       return li;
     }
     if (editing === note.id) {
@@ -142,14 +143,17 @@ export function noteEdits(ctx, meetingId, changed, rerender) {
     }
     li.append(meta(note), h('div.body', null, note.body));
     if (note.author.id !== ctx.owner?.user_id) return li;
-    li.append(deleting === note.id
+    li.append(deleteActions(note, link(t('edit'), 'edit', () => open(note))));
+    return li;
+  }
+
+  // Delete, asked once: "Delete this note?" Delete / Cancel.
+  function deleteActions(note, ...others) {
+    return deleting === note.id
       ? h('div.actions', null, h('span.sub', null, t('noteDeleteAsk')),
         h('button.secondary.danger', { type: 'button', dataset: { action: 'confirm-delete' }, onclick: () => remove(note) }, t('delete')),
         link(t('cancel'), 'cancel', () => { deleting = null; rerender(); }))
-      : h('div.actions', null,
-        link(t('edit'), 'edit', () => open(note)),
-        link(t('delete'), 'delete', () => { deleting = note.id; rerender(); })));
-    return li;
+      : h('div.actions', null, ...others, link(t('delete'), 'delete', () => { deleting = note.id; rerender(); }));
   }
 
   return { load, onOutbox, row };
