@@ -44,8 +44,24 @@ export async function enqueueEdit(note, body, owner, basedOn = note.updated_at) 
   return item;
 }
 
+// A delete of a stored note, queued like an edit (one per note) with the version the rep saw:
+// a note changed on the server since is not deleted (409). It replaces the note's unsent edit
+// (the rep deletes the note, not the edit); sent after anything queued before it.
+export async function enqueueDelete(note, owner, basedOn = note.updated_at) {
+  const now = new Date().toISOString();
+  const edit = (await chrome.storage.local.get(`${PREFIX}edit-${note.id}`))[`${PREFIX}edit-${note.id}`];
+  const item = {
+    kind: 'delete', client_id: `delete-${note.id}`, note_id: note.id, meeting_id: note.meeting_id,
+    body: note.body, based_on: edit && !edit.conflict ? edit.based_on : basedOn, ...owner,
+    typed_at: now, queued_at: now, error: null, conflict: null,
+  };
+  await chrome.storage.local.set({ [PREFIX + item.client_id]: item });
+  if (edit) await discard(edit.client_id);
+  return item;
+}
+
 // The owner's notes (of one meeting, or all), oldest first; owner null: every note. kind:
-// 'note' (new notes), 'task', 'edit' (edits of stored notes) or null (all).
+// 'note' (new notes), 'task', 'edit' (edits of stored notes), 'delete' or null (all).
 export async function pending(meetingId, owner, kind = 'note') {
   const all = await chrome.storage.local.get(null);
   return Object.entries(all)
@@ -130,6 +146,10 @@ export async function flush() {
         ? await api('/tasks', { method: 'POST', auth: who.auth, body: {
           text: item.body, meeting_id: item.meeting_id ?? undefined, client_id: item.client_id,
           typed_at: item.typed_at, reminder: Boolean(item.reminder) } })
+        : item.kind === 'delete'
+        ? await api(`/notes/${item.note_id}`, {
+          method: 'DELETE', auth: who.auth, query: { based_on: item.based_on },
+        })
         : item.kind === 'edit'
         ? await api(`/notes/${item.note_id}`, {
           method: 'PATCH', auth: who.auth, body: { body: item.body, based_on: item.based_on },
@@ -146,7 +166,13 @@ export async function flush() {
         await setStatus('unreachable', waiting.length);
         return { delivered, tasks, remaining: true };
       }
-      if (item.kind === 'edit' && error.status === 409) {
+      if (item.kind === 'delete' && error.status === 404) {
+        // Already gone: an earlier attempt deleted it and its answer was lost (or it was
+        // deleted elsewhere). Either way the rep's delete is done.
+        await discard(item.client_id);
+        continue;
+      }
+      if ((item.kind === 'edit' || item.kind === 'delete') && error.status === 409) {
         // Changed on the server since: keep both texts; the panel asks which one stays.
         const conflict = { body: error.fields?.body?.[0] ?? '', updated_at: error.fields?.updated_at?.[0] };
         await chrome.storage.local.set({ [PREFIX + item.client_id]: { ...item, conflict } });

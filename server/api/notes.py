@@ -3,7 +3,8 @@ from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from server.schemas.notes import NoteInSchema, NoteListSchema, NotePatchSchema, NoteSchema
+from server.schemas.notes import (NoteDeleteQuerySchema, NoteInSchema, NoteListSchema,
+                                  NotePatchSchema, NoteSchema)
 from server.services import notes
 
 blp = Blueprint('notes', __name__, description='Meeting notes')
@@ -36,7 +37,10 @@ class NoteById(MethodView):
         """Edit one of your notes (409 if it changed since ``based_on``)."""
         return notes.edit(g.user, note_id, data['body'], data.get('based_on'))
 
+    @blp.arguments(NoteDeleteQuerySchema, location='query')
     @blp.response(204)
-    def delete(self, note_id):
-        """Delete one of your notes."""
-        notes.remove(g.user, note_id)
+    @blp.alt_response(409, description='Changed since based_on: nothing deleted; errors.body '
+                                       'has the stored text')
+    def delete(self, query, note_id):
+        """Delete one of your notes (409 if it changed since ``based_on``)."""
+        notes.remove(g.user, note_id, query.get('based_on'))

@@ -61,3 +61,10 @@ class NotePatchSchema(PatchSchema):
         'description': "The note's updated_at this edit started from: if it changed since, "
                        "409, with the stored text in errors.body and its updated_at in "
                        'errors.updated_at (issue 11 §4).'})
+
+
+class NoteDeleteQuerySchema(Schema):
+    based_on = UTCDateTime(metadata={
+        'description': "The note's updated_at the rep saw when deleting: if it changed since, "
+                       '409 and nothing is deleted, with the stored text in errors.body and its '
+                       'updated_at in errors.updated_at (issue 11 §4).'})

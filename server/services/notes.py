@@ -80,6 +80,14 @@ def _get_own(user, note_id):
     return note
 
 
+def _unchanged_since(note, based_on, message):
+    """Refuse (409, with the stored text and version) if the note changed since ``based_on``."""
+    if based_on is not None and api_datetime(based_on) != api_datetime(note.updated_at):
+        raise Conflict(message, {
+            'based_on': ['The note was changed since: keep one of the two texts.'],
+            'body': [note.body], 'updated_at': [api_datetime(note.updated_at)]})
+
+
 def edit(user, note_id, body, based_on=None):
     """Change the text of one of the caller's notes; it shows as edited (issue 11 §4).
 
@@ -90,10 +98,7 @@ def edit(user, note_id, body, based_on=None):
     with write_transaction():
         lock_row(Note, int(note_id))
         note = _get_own(user, note_id)
-        if based_on is not None and api_datetime(based_on) != api_datetime(note.updated_at):
-            raise Conflict('The note was changed since this edit began.', {
-                'based_on': ['The note was changed since: keep one of the two texts.'],
-                'body': [note.body], 'updated_at': [api_datetime(note.updated_at)]})
+        _unchanged_since(note, based_on, 'The note was changed since this edit began.')
         if note.body != body:
             note.body = body
             note.updated_at = note.edited_at = utcnow()
@@ -101,5 +106,16 @@ def edit(user, note_id, body, based_on=None):
     return note
 
 
-def remove(user, note_id):
-    _get_own(user, note_id).delete_instance()
+def remove(user, note_id, based_on=None):
+    """Delete one of the caller's notes (issue 11 §4).
+
+    ``based_on`` is the ``updated_at`` the rep saw when deleting (a delete queued offline
+    arrives late): if the note changed since, nothing is deleted and the 409 is the edit's,
+    with the stored text. A note already gone is a 404; the outbox counts that as delivered
+    (its own earlier attempt may have deleted it and lost the answer).
+    """
+    with write_transaction():
+        lock_row(Note, int(note_id))
+        note = _get_own(user, note_id)
+        _unchanged_since(note, based_on, 'The note was changed since this delete was asked.')
+        note.delete_instance()

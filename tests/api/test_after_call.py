@@ -3,6 +3,7 @@ a meeting's deals and their changes (§3), note edits and their conflicts (§4),
 rules of §5 (422s naming the field, one transaction, constant SQL)."""
 import datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
 from playhouse.test_utils import count_queries
@@ -283,3 +284,47 @@ def test_issue11_only_the_author_edits_and_a_bad_edit_is_a_422(caller, make_call
         resp = caller.patch(f"/notes/{note['id']}", json=body)
         assert resp.status_code == 422 and list(resp.json['errors']) == [field]
     assert caller.delete(f"/notes/{note['id']}").status_code == 204
+
+
+# -- §4 note deletes, queued offline like edits -----------------------------------------------
+
+def _delete(client, note, based_on):
+    return client.delete(f"/notes/{note['id']}?{urlencode({'based_on': based_on})}")
+
+
+def test_issue11_a_delete_based_on_the_current_version_is_a_204(caller):
+    made = ended(caller)
+    note = caller.post(f"/meetings/{made['id']}/notes", json={'body': 'Budget 10k'}).json
+    assert _delete(caller, note, note['updated_at']).status_code == 204
+    with db.connection_context():
+        assert not Note.select().where(Note.id == note['id']).exists()
+    # A queued retry whose first attempt went through finds it gone: a 404, which the outbox
+    # counts as delivered.
+    assert _delete(caller, note, note['updated_at']).status_code == 404
+
+
+def test_issue11_a_delete_based_on_an_older_version_is_a_409_and_deletes_nothing(caller):
+    made = ended(caller)
+    note = caller.post(f"/meetings/{made['id']}/notes", json={'body': 'Budget 10k'}).json
+    edited = caller.patch(f"/notes/{note['id']}", json={'body': 'Budget 12k (web)',
+                                                        'based_on': note['updated_at']}).json
+    stale = _delete(caller, note, note['updated_at'])
+    assert stale.status_code == 409
+    assert stale.json['errors']['body'] == ['Budget 12k (web)']
+    assert stale.json['errors']['updated_at'] == [edited['updated_at']]
+    assert 'based_on' in stale.json['errors']
+    with db.connection_context():
+        assert Note.get_by_id(note['id']).body == 'Budget 12k (web)'
+    assert _delete(caller, note, 'yesterday').status_code == 422
+    assert _delete(caller, note, edited['updated_at']).status_code == 204
+
+
+def test_issue11_only_the_author_deletes_whatever_based_on_says(caller, make_caller):
+    made = ended(caller)
+    note = caller.post(f"/meetings/{made['id']}/notes", json={'body': 'Mine'}).json
+    colleague = make_caller('carl@acme.com', account='Acme')
+    assert _delete(colleague, note, note['updated_at']).status_code == 403
+    stranger = make_caller('sam@globex.com', account='Globex')
+    assert _delete(stranger, note, note['updated_at']).status_code == 404
+    with db.connection_context():
+        assert Note.select().where(Note.id == note['id']).exists()

@@ -1,5 +1,5 @@
 """Issue 11 in the panel against the live server: the outcome picker (§1), schedule follow-up
-(§3), a deal stage change (§3), note edits online, offline and in conflict (§4), and the
+(§3), a deal stage change (§3), note edits and deletes online, offline and in conflict (§4), and the
 follow-up e-mail (§4); axe on every new screen, both locales."""
 import datetime
 from decimal import Decimal
@@ -264,6 +264,104 @@ def test_issue11_b9_an_offline_edit_of_a_note_changed_since_keeps_both_texts_and
     row = panel.locator(f'.notes li[data-id="{note.id}"]')
     expect(row).to_have_attribute('data-state', 'confirmed')
     expect(row.locator('.body')).to_have_text('Pricing: 10% off (from the panel)')
+    extension.errors[:] = [e for e in extension.errors if REFUSED not in e and '409' not in e]
+
+
+# Records the writes the service worker sends that reach the server (those with an answer).
+# The worker outlives a test: it is wrapped once, its record emptied each time.
+COUNT_WRITES = """() => {
+  self.writesAnswered = [];
+  if (self.writesCounted) return;
+  self.writesCounted = true;
+  const send = self.fetch;
+  self.fetch = async (url, options) => {
+    const response = await send(url, options);
+    const method = options?.method || 'GET';
+    if (method !== 'GET') self.writesAnswered.push([method, String(url), response.status]);
+    return response;
+  };
+}"""
+
+
+def writes_answered(extension):
+    return extension.worker.evaluate('() => self.writesAnswered')
+
+
+def test_issue11_b2_a_delete_done_offline_is_queued_and_sent_once_the_server_is_back(
+        extension, server, world):
+    note = add_note(world, 'Call back on Monday')
+    kept = add_note(world, 'Needs SSO')
+    panel = open_notes(extension, server, world)
+    server.stop()
+    row = panel.locator(f'.notes li[data-id="{note.id}"]')
+    row.get_by_role('button', name='Delete').click()
+    row.get_by_role('button', name='Delete').click()
+    expect(row).to_have_attribute('data-state', 'delete-pending')
+    expect(row).to_contain_text(text('en')['noteDeletePending'])
+    assert_accessible(panel, 'note delete pending')
+    with db.connection_context():
+        assert Note.get_or_none(Note.id == note.id) is not None  # nothing sent yet
+    extension.worker.evaluate(COUNT_WRITES)
+    server.start()
+    expect(row).to_have_count(0, timeout=30000)
+    listed = call(server, world.token, 'GET', f'/meetings/{world.past.id}/notes')['items']
+    assert [n['id'] for n in listed] == [kept.id]
+    time.sleep(1)  # a second send would come now, if any
+    answered = writes_answered(extension)
+    assert [(method, status) for method, _, status in answered] == [('DELETE', 204)], answered
+    assert f'/notes/{note.id}?based_on=' in answered[0][1]
+    queued = extension.storage('chrome.storage.local.get(null)')
+    assert not [key for key in queued if key.startswith('outbox:delete-')]
+    extension.errors[:] = [e for e in extension.errors if REFUSED not in e]
+
+
+def test_issue11_b2_deleting_a_note_whose_offline_edit_waits_sends_the_delete_alone(
+        extension, server, world):
+    note = add_note(world, 'Needs SSO')
+    panel = open_notes(extension, server, world)
+    server.stop()
+    row = panel.locator(f'.notes li[data-id="{note.id}"]')
+    row.get_by_role('button', name='Edit').click()
+    row.locator('textarea.edit').fill('Needs SSO and SCIM')
+    row.locator('textarea.edit').press('Enter')
+    expect(row).to_have_attribute('data-state', 'edit-pending')
+    row.get_by_role('button', name='Delete').click()
+    row.get_by_role('button', name='Delete').click()
+    expect(row).to_have_attribute('data-state', 'delete-pending')
+    extension.worker.evaluate(COUNT_WRITES)
+    server.start()
+    expect(row).to_have_count(0, timeout=30000)
+    assert call(server, world.token, 'GET', f'/meetings/{world.past.id}/notes')['items'] == []
+    time.sleep(1)
+    answered = writes_answered(extension)
+    assert [(method, status) for method, _, status in answered] == [('DELETE', 204)], answered
+    extension.errors[:] = [e for e in extension.errors if REFUSED not in e]
+
+
+def test_issue11_b9_an_offline_delete_of_a_note_changed_since_is_not_done_and_says_so(
+        extension, server, world):
+    note = add_note(world, 'Pricing: list price')
+    panel = open_notes(extension, server, world)
+    server.stop()
+    row = panel.locator(f'.notes li[data-id="{note.id}"]')
+    row.get_by_role('button', name='Delete').click()
+    row.get_by_role('button', name='Delete').click()
+    expect(row).to_have_attribute('data-state', 'delete-pending')
+    with db.connection_context():  # meanwhile the note is changed on the web page
+        notes.edit(world.rep, note.id, 'Pricing: 5% off (from the web)')
+    server.start()
+    conflict = panel.locator(f'.notes li[data-id="{note.id}"][data-state="delete-conflict"]')
+    conflict.wait_for(timeout=30000)
+    expect(conflict.get_by_role('alert')).to_have_text(text('en')['noteDeleteConflict'])
+    assert conflict.locator('[data-text="server"]').inner_text() == 'Pricing: 5% off (from the web)'
+    assert stored_body(note.id) == 'Pricing: 5% off (from the web)'  # the note survives
+    listed = call(server, world.token, 'GET', f'/meetings/{world.past.id}/notes')['items']
+    assert [n['body'] for n in listed] == ['Pricing: 5% off (from the web)']
+    assert_accessible(panel, 'note delete conflict')
+    conflict.get_by_role('button', name=text('en')['noteKeep']).click()
+    expect(row).to_have_attribute('data-state', 'confirmed')
+    expect(row.locator('.body')).to_have_text('Pricing: 5% off (from the web)')
+    assert stored_body(note.id) == 'Pricing: 5% off (from the web)'
     extension.errors[:] = [e for e in extension.errors if REFUSED not in e and '409' not in e]
 
 
