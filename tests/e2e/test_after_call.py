@@ -214,15 +214,21 @@ def test_issue11_the_author_edits_and_deletes_a_note_online(extension, server, w
         assert Note.get_or_none(Note.id == note.id) is None
 
 
+def edit_in_panel(panel, note_id, text):
+    """Edit the note's text and press Enter; the row it returns waits to be sent."""
+    row = panel.locator(f'.notes li[data-id="{note_id}"]')
+    row.get_by_role('button', name='Edit').click()
+    row.locator('textarea.edit').fill(text)
+    row.locator('textarea.edit').press('Enter')
+    expect(row).to_have_attribute('data-state', 'edit-pending')
+    return row
+
+
 def test_issue11_b2_an_edit_typed_offline_is_sent_once_the_server_is_back(extension, server, world):
     note = add_note(world, 'Needs SSO')
     panel = open_notes(extension, server, world)
     server.stop()
-    row = panel.locator(f'.notes li[data-id="{note.id}"]')
-    row.get_by_role('button', name='Edit').click()
-    row.locator('textarea.edit').fill('Needs SSO and SCIM')
-    row.locator('textarea.edit').press('Enter')
-    expect(row).to_have_attribute('data-state', 'edit-pending')
+    row = edit_in_panel(panel, note.id, 'Needs SSO and SCIM')
     expect(row).to_contain_text('edit waiting to be sent')
     with db.connection_context():
         assert Note.get_by_id(note.id).body == 'Needs SSO'
@@ -243,11 +249,7 @@ def test_issue11_b9_an_offline_edit_of_a_note_changed_since_keeps_both_texts_and
     note = add_note(world, 'Pricing: list price')
     panel = open_notes(extension, server, world)
     server.stop()
-    row = panel.locator(f'.notes li[data-id="{note.id}"]')
-    row.get_by_role('button', name='Edit').click()
-    row.locator('textarea.edit').fill('Pricing: 10% off (from the panel)')
-    row.locator('textarea.edit').press('Enter')
-    expect(row).to_have_attribute('data-state', 'edit-pending')
+    row = edit_in_panel(panel, note.id, 'Pricing: 10% off (from the panel)')
     with db.connection_context():  # meanwhile the note is changed on the web page
         notes.edit(world.rep, note.id, 'Pricing: 5% off (from the web)')
     server.start()
@@ -287,16 +289,22 @@ def writes_answered(extension):
     return extension.worker.evaluate('() => self.writesAnswered')
 
 
+def delete_in_panel(panel, note_id):
+    """Delete, then Delete again to confirm; the row it returns waits to be sent."""
+    row = panel.locator(f'.notes li[data-id="{note_id}"]')
+    row.get_by_role('button', name='Delete').click()
+    row.get_by_role('button', name='Delete').click()
+    expect(row).to_have_attribute('data-state', 'delete-pending')
+    return row
+
+
 def test_issue11_b2_a_delete_done_offline_is_queued_and_sent_once_the_server_is_back(
         extension, server, world):
     note = add_note(world, 'Call back on Monday')
     kept = add_note(world, 'Needs SSO')
     panel = open_notes(extension, server, world)
     server.stop()
-    row = panel.locator(f'.notes li[data-id="{note.id}"]')
-    row.get_by_role('button', name='Delete').click()
-    row.get_by_role('button', name='Delete').click()
-    expect(row).to_have_attribute('data-state', 'delete-pending')
+    row = delete_in_panel(panel, note.id)
     expect(row).to_contain_text(text('en')['noteDeletePending'])
     assert_accessible(panel, 'note delete pending')
     with db.connection_context():
@@ -320,14 +328,8 @@ def test_issue11_b2_deleting_a_note_whose_offline_edit_waits_sends_the_delete_al
     note = add_note(world, 'Needs SSO')
     panel = open_notes(extension, server, world)
     server.stop()
-    row = panel.locator(f'.notes li[data-id="{note.id}"]')
-    row.get_by_role('button', name='Edit').click()
-    row.locator('textarea.edit').fill('Needs SSO and SCIM')
-    row.locator('textarea.edit').press('Enter')
-    expect(row).to_have_attribute('data-state', 'edit-pending')
-    row.get_by_role('button', name='Delete').click()
-    row.get_by_role('button', name='Delete').click()
-    expect(row).to_have_attribute('data-state', 'delete-pending')
+    row = edit_in_panel(panel, note.id, 'Needs SSO and SCIM')
+    delete_in_panel(panel, note.id)
     extension.worker.evaluate(COUNT_WRITES)
     server.start()
     expect(row).to_have_count(0, timeout=30000)
@@ -343,10 +345,7 @@ def test_issue11_b9_an_offline_delete_of_a_note_changed_since_is_not_done_and_sa
     note = add_note(world, 'Pricing: list price')
     panel = open_notes(extension, server, world)
     server.stop()
-    row = panel.locator(f'.notes li[data-id="{note.id}"]')
-    row.get_by_role('button', name='Delete').click()
-    row.get_by_role('button', name='Delete').click()
-    expect(row).to_have_attribute('data-state', 'delete-pending')
+    row = delete_in_panel(panel, note.id)
     with db.connection_context():  # meanwhile the note is changed on the web page
         notes.edit(world.rep, note.id, 'Pricing: 5% off (from the web)')
     server.start()
