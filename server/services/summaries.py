@@ -117,53 +117,37 @@ def company_ref(company):
     return {'id': company.id, 'name': company.name, 'domain': company.domain}
 
 
-_companies_by_domain = Prepared(lambda account_id, domains: (
-    Company.select(Company.id, Company.name, Company.domain)
-    .where(Company.account == account_id, Company.domain.in_(domains))))
-
-
-def companies_by_domain(account_id, domains):
-    """{domain: (id, name, domain)}, the oldest company of each domain (they are not unique)."""
-    domains = sorted({d for d in domains if d})
-    found = {}
-    if domains:
-        for row in sorted(_companies_by_domain.raw_rows(account_id, domains)):  # oldest first
-            found.setdefault(row[2], tuple(row))
-    return found
-
-
-_users_among = Prepared(lambda account_id, emails: (
-    User.select(User.email).where(unindexed(User.account) == account_id,
-                                  User.email.in_(emails))))  # the unique e-mail index
-
-
-def user_emails_among(account_id, emails):
-    """The subset of the lower-case ``emails`` that are users of the account (R12)."""
-    if not emails:
-        return set()
-    return {row[0] for row in _users_among.raw_rows(account_id, sorted(emails))}
+def _union_all(parts):
+    """The parts (one or more queries of the same columns) as one UNION ALL. Look-ups leave out
+    the part of an empty list: an empty list is a Prepared shape of its own, compiled without
+    that part."""
+    query = parts[0]
+    for part in parts[1:]:
+        query = query.union_all(part)
+    return query
 
 
 def _users_and_companies(account_id, emails, domains):
     """(0, NULL, user e-mail, NULL) rows for the ``emails`` that are users, and (1, company
-    id, name, domain) rows for the companies of ``domains``: the two look-ups above as one
-    statement. An empty list leaves its part out."""
+    id, name, domain) rows for the companies of ``domains``, in one statement. An empty list
+    leaves its part out."""
     parts = []
-    if len(emails):
+    if len(emails):  # the unique e-mail index
         parts.append(User.select(SQL('0'), Cast(None, 'INTEGER'), User.email, Cast(None, 'TEXT'))
                      .where(unindexed(User.account) == account_id, User.email.in_(emails)))
     if len(domains):
         parts.append(Company.select(SQL('1'), Company.id, Company.name, Company.domain)
                      .where(Company.account == account_id, Company.domain.in_(domains)))
-    return parts[0] if len(parts) == 1 else parts[0].union_all(parts[1])
+    return _union_all(parts)
 
 
 _users_and_companies_query = Prepared(_users_and_companies)
 
 
 def users_and_companies(account_id, emails, domains):
-    """(``user_emails_among(emails)``, ``companies_by_domain(domains)``) in one statement (the
-    panel's "This e-mail" asks for both on every thread, issue 10 §4)."""
+    """(the ``emails`` that are users of the account (R12), {domain: (id, name, domain)} the
+    oldest company of each of ``domains`` (they are not unique)) in one statement: the panel's
+    "This e-mail" asks for both on every thread (issue 10 §4)."""
     emails, domains = sorted(emails), sorted({d for d in domains if d})
     users, found = set(), {}
     if not (emails or domains):
@@ -175,6 +159,16 @@ def users_and_companies(account_id, emails, domains):
         else:
             found.setdefault(row[2], tuple(row))
     return users, found
+
+
+def companies_by_domain(account_id, domains):
+    """{domain: (id, name, domain)}, the oldest company of each domain (they are not unique)."""
+    return users_and_companies(account_id, (), domains)[1]
+
+
+def user_emails_among(account_id, emails):
+    """The subset of the lower-case ``emails`` that are users of the account (R12)."""
+    return users_and_companies(account_id, emails, ())[0]
 
 
 # -- deals and tickets -----------------------------------------------------------------------
@@ -219,7 +213,7 @@ def _open_deals_of_both(account_id, contact_ids, company_ids):
         parts.append(_open_deals_of_contacts(account_id, contact_ids, SQL('0')))
     if len(company_ids):
         parts.append(_open_deals_of_companies(account_id, company_ids, SQL('1')))
-    return parts[0] if len(parts) == 1 else parts[0].union_all(parts[1])
+    return _union_all(parts)
 
 
 _open_deals_of_both_query = Prepared(_open_deals_of_both)
@@ -339,7 +333,7 @@ def people_links(account_id, contact_ids, other_emails):
                      .where(MeetingAttendee.account == account_id,
                             MeetingAttendee.email.in_(other_emails),
                             MeetingAttendee.contact.is_null()))
-    return parts[0] if len(parts) == 1 else parts[0].union_all(parts[1])
+    return _union_all(parts)
 
 
 def _around(account_id, contact_ids, other_emails, now, per_key):
