@@ -1,5 +1,6 @@
 """Notes service (R20, B2): the insert-first path keeps client_id idempotency exact."""
 import datetime
+import threading
 
 import pytest
 from playhouse.test_utils import count_queries
@@ -78,3 +79,47 @@ def test_r20_new_note_is_one_statement_and_reads_back_as_returned(caller):
             user.account_id, meeting.id, user.id, 'Send pricing', 'client-id-0005',
             note.created_at, note.updated_at)
         assert note.author.email == user.email
+
+
+def test_b2_b9_an_edit_and_a_delete_based_on_the_same_version_at_once_one_wins(caller):
+    """Issue 11 §4: the rep's panel sends a queued delete while the web page saves an edit, both
+    based on the same version, at the same moment (8 rounds, real threads and connections).
+    Exactly one happens: the edit (then the delete is a 409 with the edited text) or the delete
+    (then the edit finds no note) -- never an edit of a deleted note, or a note deleted over an
+    edit nobody saw."""
+    with db.connection_context():
+        user = User.get_by_id(caller.user.id)
+        meeting = schedule(user)
+    winners = []
+    for n in range(8):
+        with db.connection_context():
+            note, _ = notes.add(user, meeting.id, f'Budget {n}', f'client-id-race-{n:04d}')
+            seen = note.updated_at
+        barrier, outcomes = threading.Barrier(2), {}
+
+        def attempt(name, action):
+            barrier.wait()
+            try:
+                with db.connection_context():
+                    action()
+                outcomes[name] = 'done'
+            except (Conflict, NotFound) as error:
+                outcomes[name] = error.code
+        threads = [threading.Thread(target=attempt, args=('edit', lambda: notes.edit(
+                       user, note.id, f'Budget {n} (web)', seen))),
+                   threading.Thread(target=attempt, args=('delete', lambda: notes.remove(
+                       user, note.id, seen)))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        with db.connection_context():
+            stored = Note.get_or_none(Note.id == note.id)
+        if outcomes == {'edit': 'done', 'delete': 'conflict'}:
+            assert stored.body == f'Budget {n} (web)'
+            winners.append('edit')
+        else:
+            assert outcomes == {'edit': 'not_found', 'delete': 'done'}, outcomes
+            assert stored is None
+            winners.append('delete')
+    assert len(winners) == 8
