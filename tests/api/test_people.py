@@ -149,3 +149,14 @@ def test_issue10_people_never_reads_another_account(caller, make_caller):
     with db.connection_context():
         assert Contact.get_by_id(made.json['id']).account_id == eve.user.account_id
         assert Meeting.select().where(Meeting.account == eve.user.account_id).count() == 0
+
+
+def test_issue10_r12_a_user_of_the_account_at_another_domain_is_internal(caller, make_caller):
+    """R12's second half: a member whose address is not at the account's domains (the users
+    and companies are looked up in one statement) is internal all the same; a stranger of the
+    same domain is not."""
+    colleague = make_caller('carl@personal.example', account='Acme', domain='acme.com')
+    assert colleague.user.account_id == caller.user.account_id
+    found = people(caller, 'Carl@Personal.example', 'dana@personal.example').json['people']
+    assert [(p['email'], p['is_internal']) for p in found] == [
+        ('carl@personal.example', True), ('dana@personal.example', False)]
