@@ -8,6 +8,7 @@ import time
 import requests
 
 from tests.gunicorn import served  # noqa: F401 -- the fixture
+from tests.topology.processes import children_of
 
 IDLE, HALF = 20, 5
 
@@ -74,19 +75,6 @@ def test_issue9_clients_stalled_in_their_bodies_do_not_stall_the_server(served):
             sock.close()
 
 
-def worker_pids(server):
-    return sorted(int(entry) for entry in os.listdir('/proc') if entry.isdigit()
-                  and _parent_of(entry) == server.process.pid)
-
-
-def _parent_of(pid):
-    try:
-        with open(f'/proc/{pid}/stat') as handle:
-            return int(handle.read().rpartition(')')[2].split()[1])
-    except OSError:
-        return None
-
-
 def accepted_connections(pid, port):
     """How many connections to ``port`` ``pid`` holds (not its database connections)."""
     served = set()
@@ -111,7 +99,7 @@ def test_issue10_a_burst_of_connections_is_spread_over_both_workers(served):
     workers: each has its own listening socket (reuse_port), so the kernel spreads them. On
     one shared socket the first worker awake often took all of them and the other idled."""
     server = served()
-    workers = worker_pids(server)
+    workers = sorted(children_of(server.process.pid))
     assert len(workers) == 2
     sessions = [requests.Session() for _ in range(16)]
     try:

@@ -19,22 +19,32 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def _stat_fields(pid):
+    """/proc/<pid>/stat after the command name, or None once the process is gone: [1] is the
+    parent pid, [11] and [12] utime and stime in clock ticks."""
+    try:
+        with open(f'/proc/{pid}/stat') as handle:
+            return handle.read().rpartition(')')[2].split()
+    except OSError:
+        return None
+
+
+def children_of(pid):
+    """{child pid: its /proc stat fields} of the processes ``pid`` started, still running."""
+    found = {}
+    for entry in os.listdir('/proc'):
+        if entry.isdigit():
+            fields = _stat_fields(entry)
+            if fields and int(fields[1]) == pid:
+                found[int(entry)] = fields
+    return found
+
+
 def cpu_seconds_of_tree(pid):
     """User + system CPU seconds of ``pid`` and its children still running (from /proc)."""
     ticks = os.sysconf('SC_CLK_TCK')
-    total = 0.0
-    for entry in os.listdir('/proc'):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f'/proc/{entry}/stat') as handle:
-                fields = handle.read().rpartition(')')[2].split()
-        except OSError:
-            continue
-        # fields[1] is the parent pid; [11] and [12] are utime and stime in clock ticks.
-        if int(entry) == pid or int(fields[1]) == pid:
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+    stats = list(children_of(pid).values()) + [_stat_fields(pid)]
+    return sum((int(f[11]) + int(f[12])) / ticks for f in stats if f)
 
 
 class Process:

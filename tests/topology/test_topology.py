@@ -145,22 +145,20 @@ class Proxy:
         delivery trouble never reaches the person editing the event."""
         path = urllib.parse.urlsplit(url)
         target = path.path + (f'?{path.query}' if path.query else '')
-        trouble = None
         for attempt in range(40):
             try:
                 answer = self.request('POST', target, attempts=1, headers=headers, data=body)
             except requests.RequestException as error:
-                trouble = error
+                trouble = type(error).__name__
             else:
                 if answer.status_code < 500:
                     return answer
                 trouble = f'HTTP {answer.status_code}'
             with self.lock:
-                self.push_retries[type(trouble).__name__ if not isinstance(trouble, str)
-                                  else trouble] += 1
+                self.push_retries[trouble] += 1
             time.sleep(min(0.1 * (attempt + 1), 1))
         with self.lock:
-            self.undelivered.append(f'{target}: {trouble!r}')
+            self.undelivered.append(f'{target}: {trouble}')
         return None
 
 
