@@ -1,12 +1,16 @@
 """The database: declared unconfigured, bound from DATABASE_URL in create_app."""
 import contextlib
 import datetime
+import decimal
 import functools
+import itertools
 import logging
 import os
 import random
+import re
 import sqlite3
 import time
+import weakref
 
 import click
 from peewee import BooleanField, DatabaseProxy, OperationalError
@@ -200,6 +204,11 @@ class Prepared:
     Arguments may be int, str, datetime, None (the shape records it, so ``build`` may leave
     the condition out) or a list of those (an IN list: its length is part of the shape).
     Calling returns peewee's cursor wrapper: iterate it for the same rows the query gives.
+
+    On PostgreSQL each compiled query is also a server-side prepared statement of the
+    connection that runs it (PREPARE once, then EXECUTE): the server's parsing and planning of
+    the panel's statements cost twice their execution (GET /people: 1.1 ms of planning to
+    0.6 ms of execution, a brief 1.7 to 0.8), on the same cores that serve the requests.
     """
 
     def __init__(self, build):
@@ -219,9 +228,11 @@ class Prepared:
         compiled = self._compiled.get(key)
         if compiled is None:
             compiled = self._compiled[key] = self._compile(args)
-        query, sql, slots = compiled
+        query, sql, slots, statement = compiled
         params = [constant if i is None else args[i] if j is None else args[i][j]
                   for i, j, constant in slots]
+        if statement is not None and is_postgres():
+            return query, statement.execute(params)
         return query, db.execute_sql(sql, params)
 
     def _compile(self, args):
@@ -247,7 +258,71 @@ class Prepared:
             slots.append((i, j, value))
         if used != set(where):
             raise ValueError('Prepared: an argument did not reach the SQL parameters as given.')
-        return query, sql, slots
+        statement = None
+        if is_postgres():
+            # Each parameter's type, from the marker or constant in its place: what a plain
+            # query's literal would have been (an untyped one in a CASE would become text).
+            statement = ServerStatement(sql, [
+                _pg_type(args[i] if j is None else args[i][j]) if i is not None
+                else _pg_type(constant) for i, j, constant in slots])
+        return query, sql, slots, statement
+
+
+def _pg_type(value):
+    if value is None:
+        return 'unknown'  # a NULL: its context gives the type, as for a NULL literal
+    for kind, name in _PG_TYPES:
+        if isinstance(value, kind):
+            return name
+    return 'unknown'
+
+
+_PG_TYPES = ((bool, 'boolean'), (int, 'bigint'), (float, 'double precision'),
+             (decimal.Decimal, 'numeric'), (str, 'text'), (datetime.datetime, 'timestamp'))
+
+
+class ServerStatement:
+    """One SQL statement as a PostgreSQL prepared statement, made on each connection the first
+    time it runs there (prepared statements belong to a session and outlive its transactions).
+
+    The first run sends PREPARE and EXECUTE in one round trip. A connection holds at most
+    MAX_PER_CONNECTION of them (an IN list's length is part of a Prepared shape, so the shapes
+    are many); past the limit a statement runs as a plain query.
+    """
+
+    MAX_PER_CONNECTION = 1000
+    _names = itertools.count(1)
+    # connection -> {name: True when prepared there, None when its first run failed (was the
+    # PREPARE before the failing EXECUTE made?)}
+    _made_on = weakref.WeakKeyDictionary()
+
+    def __init__(self, sql, types):
+        self.name = f'meetside_{next(self._names)}'
+        self.sql = sql
+        numbers = itertools.count(1)
+        # $n for each parameter; a literal %% stays one (the driver still formats the text).
+        body = re.sub(r'%%|%s', lambda m: m.group() if m.group() == '%%' else f'${next(numbers)}',
+                      sql)
+        declared = f" ({', '.join(types)})" if types else ''
+        self.run = f'EXECUTE {self.name}' + (f" ({', '.join(['%s'] * len(types))})"
+                                             if types else '')
+        self.prepare_and_run = f'PREPARE {self.name}{declared} AS {body}; {self.run}'
+
+    def execute(self, params):
+        made = self._made_on.setdefault(db.connection(), {})
+        state = made.get(self.name, False)
+        if state is None:
+            state = made[self.name] = db.execute_sql(
+                'SELECT 1 FROM pg_prepared_statements WHERE name = %s',
+                [self.name]).fetchone() is not None
+        if state:
+            return db.execute_sql(self.run, params)
+        if len(made) >= self.MAX_PER_CONNECTION:
+            return db.execute_sql(self.sql, params)
+        made[self.name] = None
+        cursor = db.execute_sql(self.prepare_and_run, params)
+        made[self.name] = True
+        return cursor
 
 
 def row_loader(model, names):

@@ -7,6 +7,7 @@ from playhouse.test_utils import count_queries
 
 from server.db import Prepared, db, parse_sqlite_datetime, row_loader
 from server.models import Account, Contact, Meeting, User
+from tests.conftest import IS_POSTGRES
 
 
 def meeting_query(user_id, ids, start_from, title):
@@ -187,3 +188,86 @@ def test_issue12_sqlite_transactions_that_read_then_write_wait_for_each_other(tm
         thread.join(15)
         assert not errors
         assert sorted(n for (n,) in first.execute_sql('SELECT n FROM item')) == [1, 2]
+
+
+# -- PostgreSQL server-side prepared statements (issue 10 §4) --------------------------------
+
+postgres_only = pytest.mark.skipif(not IS_POSTGRES, reason='PostgreSQL prepared statements')
+
+
+def _prepared_here():
+    return {name for (name,) in db.execute_sql('SELECT name FROM pg_prepared_statements')}
+
+
+@postgres_only
+def test_issue10_a_prepared_query_is_planned_once_per_connection_then_executed(caller):
+    """The second run of a compiled query is an EXECUTE of the connection's prepared statement
+    (the server neither parses nor plans it again), and it returns what peewee's query does."""
+    prepared = Prepared(lambda email: Contact.select(Contact.email).where(Contact.email == email))
+    with db.connection_context():
+        Contact.create(account=caller.user.account_id, email='ann@acme.com')
+        assert [c.email for c in prepared('ann@acme.com')] == ['ann@acme.com']
+        [statement] = _prepared_here()
+        with count_queries() as counted:
+            assert [c.email for c in prepared('ann@acme.com')] == ['ann@acme.com']
+            assert list(prepared('nobody@acme.com')) == []
+        assert counted.count == 2 and _prepared_here() == {statement}
+        # Still there after a transaction rolls back: a session's statements are not undone.
+        with db.atomic() as transaction:
+            prepared('ann@acme.com')
+            transaction.rollback()
+        assert [c.email for c in prepared('ann@acme.com')] == ['ann@acme.com']
+
+
+@postgres_only
+def test_issue10_prepared_parameters_keep_the_types_of_the_literals_they_replace(caller):
+    """An untyped parameter in a CASE would be text (an int compared to text: an error, or a
+    string sorted where numbers were meant); declared from the argument, it stays an integer."""
+    from peewee import Case
+
+    def build(rank):
+        return Contact.select(Case(None, [(Contact.email == 'ann@acme.com', rank)], 0)
+                              .alias('rank')).order_by(Contact.id)
+    prepared = Prepared(build)
+    with db.connection_context():
+        Contact.create(account=caller.user.account_id, email='ann@acme.com')
+        Contact.create(account=caller.user.account_id, email='bob@acme.com')
+        for _ in range(2):  # PREPARE and EXECUTE, then EXECUTE alone
+            assert prepared.raw_rows(10) == [(10,), (0,)]
+
+
+@postgres_only
+def test_issue10_a_failed_first_run_does_not_break_the_statement(caller):
+    """A first run that fails in EXECUTE after its PREPARE (here a division by zero) leaves the
+    connection unsure whether the statement exists: the next run asks the server, instead of
+    preparing it twice ("already exists") or executing one never made."""
+    from peewee import DataError
+
+    prepared = Prepared(lambda divisor: Contact.select(Contact.id).where(
+        (Contact.id / divisor) >= 0))
+    with db.connection_context():
+        made = Contact.create(account=caller.user.account_id, email='ann@acme.com')
+        with pytest.raises(DataError):
+            with db.atomic():
+                list(prepared(0))
+        assert [c.id for c in prepared(1)] == [made.id]
+        assert [c.id for c in prepared(1)] == [made.id]
+
+
+@postgres_only
+def test_issue10_past_its_limit_a_connection_runs_statements_as_plain_queries(caller, monkeypatch):
+    """Each IN-list length is a statement of its own: a connection keeps at most
+    MAX_PER_CONNECTION, then runs the others as plain SQL (same rows, nothing more kept)."""
+    from server.db import ServerStatement
+
+    prepared = Prepared(lambda ids: Contact.select(Contact.id).where(Contact.id.in_(ids))
+                        .order_by(Contact.id))
+    with db.connection_context():
+        already = len(ServerStatement._made_on.get(db.connection(), {}))
+        monkeypatch.setattr(ServerStatement, 'MAX_PER_CONNECTION', already + 2)
+        ids = [Contact.create(account=caller.user.account_id, email=f'c{n}@acme.com').id
+               for n in range(4)]
+        before = _prepared_here()
+        for length in range(1, 5):
+            assert [c.id for c in prepared(ids[:length])] == ids[:length]
+        assert len(_prepared_here() - before) == 2
