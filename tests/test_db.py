@@ -271,3 +271,23 @@ def test_issue10_past_its_limit_a_connection_runs_statements_as_plain_queries(ca
         for length in range(1, 5):
             assert [c.id for c in prepared(ids[:length])] == ids[:length]
         assert len(_prepared_here() - before) == 2
+
+
+@postgres_only
+def test_issue10_a_query_constant_is_a_literal_of_the_prepared_statement(caller):
+    """Only the arguments are parameters: a constant of the query (a status, a LIKE pattern
+    with its %) is written into the statement, so the plan made once for every run estimates
+    it from the column's statistics, as the plain query's plan does."""
+    prepared = Prepared(lambda account_id: Contact.select(Contact.email).where(
+        Contact.account == account_id, Contact.email ** '%@acme.com',
+        Contact.email != 'nobody@acme.com').order_by(Contact.email))
+    with db.connection_context():
+        for email in ('bob@acme.com', 'ann@acme.com', 'eve@globex.com', 'nobody@acme.com'):
+            Contact.create(account=caller.user.account_id, email=email)
+        for _ in range(2):
+            assert [c.email for c in prepared(caller.user.account_id)] == [
+                'ann@acme.com', 'bob@acme.com']
+        [(types, text)] = db.execute_sql(
+            'SELECT parameter_types::text, statement FROM pg_prepared_statements').fetchall()
+        assert types == '{bigint}'
+        assert "'%@acme.com'" in text and "'nobody@acme.com'" in text

@@ -11,7 +11,7 @@ import decimal
 
 from peewee import JOIN, SQL, Case, Cast, NodeList, fn
 
-from server.db import Prepared
+from server.db import Prepared, is_postgres
 from server.models import (Company, Contact, Deal, DealContact, Meeting, MeetingAttendee,
                            MeetingContact, Note, Ticket, TicketCompany, TicketContact, User)
 from server.models.crm import contact_name
@@ -40,7 +40,16 @@ def unindexed(column):
     start from the person's (or company's) links and reach each row by its id. Left to itself
     SQLite's planner may start from the account's index instead (every past meeting of a
     million at scale, every deal of the account); the account condition still holds, checked
-    on the few rows reached."""
+    on the few rows reached.
+
+    On PostgreSQL the column stays as it is: there ``+column`` is an expression without
+    statistics, estimated at 0.5 % of the rows, and the plan made once for every run of a
+    prepared statement (server/db.py) built on that a nested loop over every meeting of the
+    account (0.9 ms a GET /people, against 0.4 ms with the column's real statistics).
+    PostgreSQL's planner weighs the account's index by those statistics and does not start
+    from it for a handful of linked rows."""
+    if is_postgres():
+        return column
     return NodeList((SQL('+'), column), glue='')
 
 
