@@ -4,7 +4,7 @@ A contact's brief, a company's and a meeting's prep; each a constant number of s
 whatever the number of deals, tickets, meetings, attendees or companies (tests count them),
 every one a ``Prepared`` query (services/summaries.py says why).
 """
-from peewee import JOIN
+from peewee import JOIN, SQL
 
 from server.db import Prepared
 from server.errors import NotFound
@@ -139,47 +139,58 @@ def _prep_companies(account_id, external):
     return sorted(chosen, key=lambda row: (row[1], row[0]))
 
 
-def _build_last(account_id, meeting_id, start, ical_uid, contact_ids, other_emails):
-    links = summaries.people_links(account_id, contact_ids, other_emails).alias('people')
-    query = (Meeting.select(*summaries.MEETING_REF_COLUMNS)
-             .where(summaries.unindexed(Meeting.account) == account_id,
-                    Meeting.status != 'cancelled', Meeting.start < start,
-                    Meeting.id != meeting_id, Meeting.id.in_(Meeting.select(links.c.mid).from_(links))))
-    if ical_uid is not None:  # not one of this meeting's own series
-        query = query.where(Meeting.ical_uid.is_null() | (Meeting.ical_uid != ical_uid))
-    return query.order_by(Meeting.start.desc(), Meeting.id.desc()).limit(1)
+def _earlier(meeting_id, start):
+    """Meetings before this one that took place (a cancelled one holds no notes)."""
+    return (Meeting.status != 'cancelled', Meeting.start < start, Meeting.id != meeting_id)
 
 
-_last_with_attendees = Prepared(_build_last)
+def _build_earlier(account_id, meeting_id, start, ical_uid, user_id, contact_ids, other_emails):
+    """(0, MeetingRef columns) for the last meeting with these attendees, (1, …) for the
+    series' previous occurrence: one statement, each part left out when it has nothing to
+    look for (no attendee to share, no series)."""
+    parts = []
+    if len(contact_ids) or len(other_emails):
+        # The latest earlier meeting sharing an external attendee, not one of this series.
+        links = summaries.people_links(account_id, contact_ids, other_emails).alias('people')
+        last = (Meeting.select(SQL('0').alias('which'), *summaries.MEETING_REF_COLUMNS)
+                .where(summaries.unindexed(Meeting.account) == account_id,
+                       *_earlier(meeting_id, start),
+                       Meeting.id.in_(Meeting.select(links.c.mid).from_(links))))
+        if ical_uid is not None:
+            last = last.where(Meeting.ical_uid.is_null() | (Meeting.ical_uid != ical_uid))
+        parts.append(last.order_by(Meeting.start.desc(), Meeting.id.desc()).limit(1))
+    if ical_uid is not None:
+        # R13: the occurrence before this one (the series' copies share the event's
+        # iCalendar UID; migration 0028 indexes it), the caller's own copy first when
+        # colleagues synced it too.
+        parts.append(Meeting.select(SQL('1').alias('which'), *summaries.MEETING_REF_COLUMNS)
+                     .where(Meeting.account == account_id, *_earlier(meeting_id, start),
+                            Meeting.ical_uid == ical_uid)
+                     .order_by(Meeting.start.desc(), Meeting.user != user_id, Meeting.id)
+                     .limit(1))
+    # Each part in a subquery of its own: SQLite allows no ORDER BY or LIMIT on the members
+    # of a UNION.
+    wrapped = [Meeting.select(SQL('*')).from_(part.alias(f'part{n}'))
+               for n, part in enumerate(parts)]
+    return summaries.union_all(wrapped)
 
 
-def _last_meeting(account_id, meeting, external):
-    """The latest earlier meeting sharing an external attendee, not one of this series."""
+_earlier_meetings = Prepared(_build_earlier)
+
+
+def _last_and_previous(user, meeting, external):
+    """(the last meeting sharing an external attendee, the series' previous occurrence), each
+    a MeetingRef or None: one statement."""
     contact_ids = sorted({c for _, c, _ in external if c is not None})
     others = sorted({email for email, c, _ in external if c is None})
-    if not (contact_ids or others):
-        return None
-    rows = _last_with_attendees.raw_rows(account_id, meeting.id, meeting.start,
-                                         meeting.ical_uid, contact_ids, others)
-    return summaries.meeting_ref(*rows[0]) if rows else None
-
-
-_previous = Prepared(lambda account_id, meeting_id, start, ical_uid, user_id: (
-    Meeting.select(*summaries.MEETING_REF_COLUMNS)
-    .where(Meeting.account == account_id, Meeting.status != 'cancelled', Meeting.start < start,
-           Meeting.id != meeting_id, Meeting.ical_uid == ical_uid)
-    .order_by(Meeting.start.desc(), Meeting.user != user_id, Meeting.id).limit(1)))
-
-
-def _previous_occurrence(user, meeting):
-    """R13: the occurrence of this meeting's series before it (the series' copies share the
-    event's iCalendar UID; migration 0028 indexes it), the caller's own copy first when
-    colleagues synced it too. A cancelled week is skipped: it holds no notes."""
-    if not meeting.ical_uid:
-        return None
-    rows = _previous.raw_rows(user.account_id, meeting.id, meeting.start, meeting.ical_uid,
-                              user.id)
-    return summaries.meeting_ref(*rows[0]) if rows else None
+    if not (contact_ids or others or meeting.ical_uid):
+        return None, None
+    found = [None, None]
+    for which, *meeting_ref in _earlier_meetings.raw_rows(
+            user.account_id, meeting.id, meeting.start, meeting.ical_uid or None,
+            user.id if meeting.ical_uid else None, contact_ids, others):
+        found[int(which)] = summaries.meeting_ref(*meeting_ref)
+    return tuple(found)
 
 
 def meeting_brief(user, meeting_id):
@@ -189,8 +200,7 @@ def meeting_brief(user, meeting_id):
     companies = _prep_companies(account_id, external)
     ids = [row[0] for row in companies]
     deals, tickets = summaries.open_work_of_companies(account_id, ids)
-    last, previous = _with_notes([_last_meeting(account_id, meeting, external),
-                                  _previous_occurrence(user, meeting)])
+    last, previous = _with_notes(list(_last_and_previous(user, meeting, external)))
     return {
         'meeting': {'id': meeting.id, 'title': meeting.title,
                     'start': summaries.api_datetime(meeting.start),

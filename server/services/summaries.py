@@ -126,7 +126,7 @@ def company_ref(company):
     return {'id': company.id, 'name': company.name, 'domain': company.domain}
 
 
-def _union_all(parts):
+def union_all(parts):
     """The parts (one or more queries of the same columns) as one UNION ALL. Look-ups leave out
     the part of an empty list: an empty list is a Prepared shape of its own, compiled without
     that part."""
@@ -147,7 +147,7 @@ def _users_and_companies(account_id, emails, domains):
     if len(domains):
         parts.append(Company.select(SQL('1'), Company.id, Company.name, Company.domain)
                      .where(Company.account == account_id, Company.domain.in_(domains)))
-    return _union_all(parts)
+    return union_all(parts)
 
 
 _users_and_companies_query = Prepared(_users_and_companies)
@@ -222,7 +222,7 @@ def _open_deals_of_both(account_id, contact_ids, company_ids):
         parts.append(_open_deals_of_contacts(account_id, contact_ids, SQL('0')))
     if len(company_ids):
         parts.append(_open_deals_of_companies(account_id, company_ids, SQL('1')))
-    return _union_all(parts)
+    return union_all(parts)
 
 
 _open_deals_of_both_query = Prepared(_open_deals_of_both)
@@ -342,7 +342,7 @@ def people_links(account_id, contact_ids, other_emails):
                      .where(MeetingAttendee.account == account_id,
                             MeetingAttendee.email.in_(other_emails),
                             MeetingAttendee.contact.is_null()))
-    return _union_all(parts)
+    return union_all(parts)
 
 
 def _around(account_id, contact_ids, other_emails, now, per_key):
