@@ -34,7 +34,7 @@ def checked_address(raw):
 
 def lookup(user, addresses, now=None):
     """[{email, contact, is_internal, company, open_deals, next_meeting, last_meeting, error}]
-    for ``addresses`` (lower-cased, in input order, each once): four statements at most."""
+    for ``addresses`` (lower-cased, in input order, each once): three statements at most."""
     now = now or utcnow()
     account = user.account
     order, valid = [], {}
@@ -45,11 +45,10 @@ def lookup(user, addresses, now=None):
             valid[key] = email is not None
             order.append(key)
     emails = [e for e in order if valid[e]]
-    contacts = summaries.contacts_by_email(account.id, emails)
     # Every address's domain, not only those whose contact has no company: then this does not
     # wait for the contacts (a company found for a contact's address is simply not used).
-    users, by_domain = summaries.users_and_companies(account.id, emails,
-                                                     {email_domain(e) for e in emails})
+    contacts, users, by_domain = summaries.people_by_email(account.id, emails, emails,
+                                                           {email_domain(e) for e in emails})
     internal = internal_emails(emails, frozenset(account.domains), users)
     companies = {}
     for email in emails:

@@ -136,38 +136,66 @@ def union_all(parts):
     return query
 
 
-def _users_and_companies(account_id, emails, domains):
-    """(0, NULL, user e-mail, NULL) rows for the ``emails`` that are users, and (1, company
-    id, name, domain) rows for the companies of ``domains``, in one statement. An empty list
-    leaves its part out."""
+# Each column's type in CONTACT_COLUMNS' order: a part of a UNION with the contacts fills
+# the columns it has no value for with NULLs of these types.
+_CONTACT_COLUMN_TYPES = ('INTEGER', 'TEXT', 'TEXT', 'TEXT', 'TEXT', 'TEXT', 'INTEGER', 'TEXT',
+                         'TEXT', 'INTEGER', 'TEXT')
+_USER, _COMPANY, _CONTACT = 0, 1, 2
+
+
+def _contact_shaped(kind, given):
+    """``kind``, then CONTACT_COLUMNS' places: ``given`` ({place: column}), NULL elsewhere."""
+    return [SQL(str(kind))] + [given.get(n, Cast(None, kind_of))
+                               for n, kind_of in enumerate(_CONTACT_COLUMN_TYPES)]
+
+
+def _people_by_email(account_id, contact_emails, user_emails, domains):
+    """(kind, CONTACT_COLUMNS' places) rows, in one statement: the contacts of
+    ``contact_emails``, which of ``user_emails`` are users (the e-mail in place 1) and the
+    companies of ``domains`` (id, name, domain in places 6-8). An empty list leaves its part
+    out."""
     parts = []
-    if len(emails):  # the unique e-mail index
-        parts.append(User.select(SQL('0'), Cast(None, 'INTEGER'), User.email, Cast(None, 'TEXT'))
-                     .where(unindexed(User.account) == account_id, User.email.in_(emails)))
+    if len(contact_emails):
+        parts.append(contacts_query(account_id).select(SQL(str(_CONTACT)), *CONTACT_COLUMNS)
+                     .where(Contact.email.in_(contact_emails)))
+    if len(user_emails):  # the unique e-mail index
+        parts.append(User.select(*_contact_shaped(_USER, {1: User.email}))
+                     .where(unindexed(User.account) == account_id, User.email.in_(user_emails)))
     if len(domains):
-        parts.append(Company.select(SQL('1'), Company.id, Company.name, Company.domain)
-                     .where(Company.account == account_id, Company.domain.in_(domains)))
+        parts.append(Company.select(*_contact_shaped(
+            _COMPANY, {6: Company.id, 7: Company.name, 8: Company.domain}))
+            .where(Company.account == account_id, Company.domain.in_(domains)))
     return union_all(parts)
 
 
-_users_and_companies_query = Prepared(_users_and_companies)
+_people_by_email_query = Prepared(_people_by_email)
+
+
+def people_by_email(account_id, contact_emails, user_emails, domains):
+    """({e-mail: ContactSummary} for the lower-case ``contact_emails`` (R11), the
+    ``user_emails`` that are users of the account (R12), {domain: (id, name, domain)} the
+    oldest company of each of ``domains`` (they are not unique)), in one statement: the panel's
+    "This e-mail" asks for all three on every thread (issue 10 §4)."""
+    contact_emails, user_emails = sorted(contact_emails), sorted(user_emails)
+    domains = sorted({d for d in domains if d})
+    contacts, users, found = {}, set(), {}
+    if not (contact_emails or user_emails or domains):
+        return contacts, users, found
+    rows = _people_by_email_query.raw_rows(account_id, contact_emails, user_emails, domains)
+    for kind, *row in sorted(rows, key=lambda row: (row[0], row[7] or 0)):  # companies by id
+        if kind == _CONTACT:
+            contacts[row[1]] = contact_summary(row)
+        elif kind == _USER:
+            users.add(row[1])
+        else:
+            found.setdefault(row[8], tuple(row[6:9]))
+    return contacts, users, found
 
 
 def users_and_companies(account_id, emails, domains):
     """(the ``emails`` that are users of the account (R12), {domain: (id, name, domain)} the
-    oldest company of each of ``domains`` (they are not unique)) in one statement: the panel's
-    "This e-mail" asks for both on every thread (issue 10 §4)."""
-    emails, domains = sorted(emails), sorted({d for d in domains if d})
-    users, found = set(), {}
-    if not (emails or domains):
-        return users, found
-    for kind, *row in sorted(_users_and_companies_query.raw_rows(account_id, emails, domains),
-                             key=lambda row: (row[0], row[1] or 0)):  # companies oldest first
-        if kind == 0:
-            users.add(row[1])
-        else:
-            found.setdefault(row[2], tuple(row))
-    return users, found
+    oldest company of each of ``domains``) in one statement."""
+    return people_by_email(account_id, (), emails, domains)[1:]
 
 
 def companies_by_domain(account_id, domains):

@@ -93,7 +93,9 @@ def test_issue10_people_is_a_constant_number_of_statements(caller):
         assert resp.status_code == 200 and len(resp.json['people']) == size
         counts.append(counted.count)
     # One address is one kind of person (fewer kinds, a statement fewer); never more.
-    assert counts[0] <= counts[1] == counts[2] <= 5, counts
+    # The token check, then who they are (contacts, users, companies by domain), their open
+    # deals, their meetings.
+    assert counts[0] <= counts[1] == counts[2] <= 4, counts
 
 
 def test_issue10_people_more_than_50_or_none_is_a_422(caller):
