@@ -1,7 +1,6 @@
 """The database: declared unconfigured, bound from DATABASE_URL in create_app."""
 import contextlib
 import datetime
-import decimal
 import functools
 import itertools
 import logging
@@ -231,7 +230,7 @@ class Prepared:
         query, sql, slots, statement = compiled
         params = [constant if i is None else args[i] if j is None else args[i][j]
                   for i, j, constant in slots]
-        if statement is not None and is_postgres():
+        if statement is not None:  # compiled on PostgreSQL: the key holds the database type
             return query, statement.execute(params)
         return query, db.execute_sql(sql, params)
 
@@ -267,14 +266,11 @@ class Prepared:
 
 
 def _pg_type(value):
-    for kind, name in _PG_TYPES:
-        if isinstance(value, kind):
-            return name
-    return 'unknown'
+    return next(name for kind, name in _PG_TYPES if isinstance(value, kind))
 
 
-_PG_TYPES = ((bool, 'boolean'), (int, 'bigint'), (float, 'double precision'),
-             (decimal.Decimal, 'numeric'), (str, 'text'), (datetime.datetime, 'timestamp'))
+# The argument types Prepared takes (``_marker``), as PostgreSQL names them.
+_PG_TYPES = ((int, 'bigint'), (str, 'text'), (datetime.datetime, 'timestamp'))
 
 
 class ServerStatement:

@@ -189,7 +189,7 @@ def _last_and_previous(user, meeting, external):
     for which, *meeting_ref in _earlier_meetings.raw_rows(
             user.account_id, meeting.id, meeting.start, meeting.ical_uid or None,
             user.id if meeting.ical_uid else None, contact_ids, others):
-        found[int(which)] = summaries.meeting_ref(*meeting_ref)
+        found[which] = summaries.meeting_ref(*meeting_ref)
     return tuple(found)
 
 

@@ -162,7 +162,7 @@ def _people_by_email(account_id, contact_emails, user_emails, domains):
         parts.append(User.select(*_contact_shaped(_USER, {1: User.email}))
                      .where(unindexed(User.account) == account_id, User.email.in_(user_emails)))
     if len(domains):
-        parts.append(Company.select(*_contact_shaped(
+        parts.append(Company.select(*_contact_shaped(  # in the places of a contact's company
             _COMPANY, {6: Company.id, 7: Company.name, 8: Company.domain}))
             .where(Company.account == account_id, Company.domain.in_(domains)))
     return union_all(parts)
@@ -182,13 +182,15 @@ def people_by_email(account_id, contact_emails, user_emails, domains):
     if not (contact_emails or user_emails or domains):
         return contacts, users, found
     rows = _people_by_email_query.raw_rows(account_id, contact_emails, user_emails, domains)
-    for kind, *row in sorted(rows, key=lambda row: (row[0], row[7] or 0)):  # companies by id
+    for kind, *row in rows:
         if kind == _CONTACT:
             contacts[row[1]] = contact_summary(row)
         elif kind == _USER:
             users.add(row[1])
-        else:
-            found.setdefault(row[8], tuple(row[6:9]))
+        else:  # the oldest company of each domain
+            company_id, name, domain = row[6:9]
+            if domain not in found or company_id < found[domain][0]:
+                found[domain] = (company_id, name, domain)
     return contacts, users, found
 
 

@@ -194,6 +194,21 @@ def test_issue10_r13_meeting_brief_carries_the_previous_occurrence_notes(caller)
     assert brief['last_meeting']['id'] == other['id']
 
 
+def test_issue10_r13_previous_occurrence_of_a_series_without_external_attendees(caller):
+    """R13 for an internal weekly (a colleague only): no attendee to share a last meeting with,
+    the previous occurrence still found, through the same statement without its other part."""
+    weeks = [_meeting(caller, today(hour=10, days=d), 'colleague@acme.com', title='Team sync')
+             for d in (-7, 0)]
+    with db.connection_context():
+        Meeting.update(ical_uid='team-uid@google.com', source='calendar').where(
+            Meeting.id.in_([w['id'] for w in weeks])).execute()
+    _note(caller, weeks[0], 'Hiring plan')
+    brief = caller.get(f"/meetings/{weeks[1]['id']}/brief").json
+    assert brief['companies'] == [] and brief['last_meeting'] is None
+    assert brief['previous_occurrence']['id'] == weeks[0]['id']
+    assert [n['body'] for n in brief['previous_occurrence']['notes']] == ['Hiring plan']
+
+
 def test_issue10_r18_add_all_creates_every_external_attendee_in_one_request(caller):
     """Add all: every external attendee without a contact becomes one (name from the display
     name), linked to its company by domain; existing contacts and internal people (R12) are
