@@ -213,9 +213,11 @@ def user_emails_among(account_id, emails):
 # -- deals and tickets -----------------------------------------------------------------------
 
 def deal_summary(deal_id, name, stage, amount):
-    # A string with two places, as the deals API writes amounts (SQLite gives a number).
-    return {'id': deal_id, 'name': name, 'stage': stage,
-            'amount': f'{decimal.Decimal(str(amount)):.2f}'}
+    # A string with two places, as the deals API writes amounts. PostgreSQL gives a Decimal;
+    # SQLite a number, read through its shortest text so that 0.1 is not 0.1000000000000000055.
+    if not isinstance(amount, decimal.Decimal):
+        amount = decimal.Decimal(str(amount))
+    return {'id': deal_id, 'name': name, 'stage': stage, 'amount': f'{amount:.2f}'}
 
 
 _DEAL_COLUMNS = (Deal.id, Deal.name, Deal.stage, Deal.amount)
