@@ -233,6 +233,11 @@ def add_prep_records(user, meeting_ids):
         for n in range(2):
             Note.create(account=account, meeting=past.id, author=teammate.id,
                         body=f'Earlier call, point {n}')
+        if is_postgres():
+            # The statistics a live database has (autovacuum gathers them within a minute of
+            # such a load): without them PostgreSQL plans every query for tables of unknown
+            # size, and whether autovacuum got there before a run decided its plans.
+            db.execute_sql('ANALYZE')
 
 
 def people_paths(count=20, per_request=10):
