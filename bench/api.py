@@ -5,7 +5,8 @@ Prints req/s, p50 and p99 for /health, GET /meetings (20 meetings x 5 attendees,
 matched; served from the cache of unchanged pages, then again with that cache off, i.e. built
 on every request), POST notes, GET /people with 10 addresses and GET /meetings/{id}/brief
 (issue 10), then p50 of GET /meetings (cache off), of the contact lookup by e-mail, of
-GET /people and of the brief with 100k and 1M contacts and meetings. Run from the repository root:
+GET /people and of the brief with 100k and 1M contacts and meetings, and the p99 of those two
+at 16 connections against the demo-sized data's. Run from the repository root:
 
     python bench/api.py [--quick] [--database-url postgresql://.../meetside_bench]
 """
@@ -324,6 +325,9 @@ def main():
             for key, paths in (('people', people_paths), ('brief', [brief_path])):
                 result = measure(server, paths, headers=auth, **single)
                 figures[key] = (result.p50_ms, result.cpu_ms)
+                # And as the issue states its target: p99 at 16 connections, against the
+                # demo-sized data's p99 of this run.
+                figures[key + '_p99'] = measure(server, paths, headers=auth, **load).p99_ms
         scale.append((size, figures))
 
     print('\n## Scale: 100k vs 1M contacts and meetings (1 connection)\n')
@@ -346,6 +350,19 @@ def main():
             extra = ([f'{values[-1] / values[0]:.2f}x (target <= {TARGET_SCALE}x)']
                      if len(values) > 1 else [])
             row([f'{label} {unit}'] + [fmt(v, 3) for v in values] + extra)
+
+    print(f'\n## Scale at {args.connections} connections: p99 against the demo-sized data\n')
+    row(['figure', 'demo-sized (median of the rounds)'] + [f'{size:,}' for size, _ in scale]
+        + [f'{sizes[-1] // 1000:,}k / demo-sized'])
+    row(['---'] + ['---:'] * (len(scale) + 2))
+    for key, label, at, first in (('people', 'GET /api/v1/people (10 addresses)', 1, looked_up),
+                                  ('brief', 'GET /api/v1/meetings/{id}/brief', 2, briefed)):
+        # The demo-sized p99: the rounds' median (one slow minute of the machine is not the
+        # reference), else the single measurement.
+        demo = (statistics.median(r[at].p99_ms for r in rounds) if rounds else first.p99_ms)
+        values = [figures[key + '_p99'] for _, figures in scale]
+        row([f'{label} p99 ms', fmt(demo)] + [fmt(v) for v in values]
+            + [f'{values[-1] / demo:.2f}x (target <= {TARGET_SCALE}x)'])
 
 
 if __name__ == '__main__':
