@@ -325,8 +325,8 @@ def main():
             for key, paths in (('people', people_paths), ('brief', [brief_path])):
                 result = measure(server, paths, headers=auth, **single)
                 figures[key] = (result.p50_ms, result.cpu_ms)
-                # And as the issue states its target: p99 at 16 connections, against the
-                # demo-sized data's p99 of this run.
+                # And as the issue states its target: p99 at 16 connections, compared below
+                # with the demo-sized rounds' median p99 of this run.
                 figures[key + '_p99'] = measure(server, paths, headers=auth, **load).p99_ms
         scale.append((size, figures))
 

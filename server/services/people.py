@@ -27,7 +27,8 @@ def checked_address(raw):
     """The lower-cased address, or None when ``raw`` is not one.
 
     Remembered: the panel asks for the same thread's addresses again and again, and checking
-    ten of them against marshmallow's pattern was a twentieth of GET /people (issue 10 §4)."""
+    ten of them against marshmallow's pattern took 15-24 us, about 3 % of GET /people in process
+    (issue 10 §4)."""
     email = normalize_email(raw)
     if not email or len(email) > 254 or '\x00' in email:
         return None
